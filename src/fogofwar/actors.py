@@ -1,0 +1,340 @@
+"""Actors: who acts and speaks, coded as country (ISO-3, IGO, NGO) plus sector.
+
+A mention is coded from the noun phrase around it: the head word or a title
+gives the sector ("troops" → MIL, "adviser" → GOV), a modifier gives the
+country ("Russian", "Ukraine's", "Kyiv's"), and metonyms stand for their
+governments ("Moscow said" → RUSGOV). People get their title's sector and
+the country of their title phrase or sentence; the same person later by
+surname or "he"/"she" keeps that code.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from .gazetteer import Gazetteer, normalize_name
+from .lexicons import load_table, load_table_file
+from .models import Actor, SourceDocument
+from .spans import inside_any
+
+__all__ = ["ActorDictionary", "load_actor_dictionary", "find_actors", "actor_at", "iso3"]
+
+LOCATIVE_PREPOSITIONS = {"in", "at", "from", "near", "to", "across", "into", "throughout", "around", "inside", "outside", "toward", "towards", "through", "within", "over"}
+POSSESSIVE_PRONOUNS = {"its", "their"}
+PERSONAL_PRONOUNS = {"he", "she", "him", "her"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "dobj", "appos", "conj"}
+
+
+@dataclass(frozen=True)
+class ActorDictionary:
+    """Normalized name → code tables, the packaged ones merged with a user's file."""
+
+    names: dict[str, str]          # metonyms, organizations and people
+    people: frozenset[str]         # keys of `names` that are people
+    sector_phrases: dict[str, str]
+    sector_words: dict[str, str]
+
+
+@functools.cache
+def load_actor_dictionary(user_file: str | None = None) -> ActorDictionary:
+    """The actor dictionary; a user's file of the same shape adds to and overrides it."""
+    tables = [load_table("actors")]
+    if user_file:
+        tables.append(load_table_file(user_file))
+    names, people, phrases, words = {}, set(), {}, {}
+    for t in tables:
+        for section in ("metonyms", "organizations", "people"):
+            for name, code in t.get(section, {}).items():
+                names[normalize_name(name)] = code
+                if section == "people":
+                    people.add(normalize_name(name))
+        phrases.update({k.lower(): v for k, v in t.get("sector_phrases", {}).items()})
+        words.update({k.lower(): v for k, v in t.get("sector_words", {}).items()})
+    return ActorDictionary(names, frozenset(people), phrases, words)
+
+
+@functools.cache
+def iso3(iso2: str | None) -> str | None:
+    """ISO 3166-1 alpha-3 of an alpha-2 code."""
+    if not iso2:
+        return None
+    import pycountry
+
+    special = {"XK": "XKX", "PS": "PSE"}
+    if iso2 in special:
+        return special[iso2]
+    country = pycountry.countries.get(alpha_2=iso2)
+    return country.alpha_3 if country else None
+
+
+def split_code(code: str) -> tuple[str | None, str | None]:
+    """(country, sector) of a code such as RUSMIL, IGOUNO, NGO or MIL."""
+    if len(code) >= 6:
+        return code[:3], code[3:6]
+    if code in ("IGO", "NGO"):
+        return code, None
+    if len(code) == 3 and code.isalpha() and code.isupper():
+        return None, code
+    return code[:3] or None, None
+
+
+def make_code(country: str | None, sector: str | None) -> str | None:
+    if not country and not sector:
+        return None
+    return f"{country or ''}{sector or ''}"
+
+
+class _Coder:
+    """Codes the noun phrases of one document, remembering people and the last speaker."""
+
+    def __init__(self, doc: Doc, gazetteer: Gazetteer, dictionary: ActorDictionary):
+        self.doc = doc
+        self.gazetteer = gazetteer
+        self.dictionary = dictionary
+        self.surnames: dict[str, tuple[str, str]] = {}   # surname → (code, full name)
+        self.last_person: Actor | None = None
+        self.last_group_country: str | None = None
+
+    def country_of_word(self, text: str) -> tuple[str | None, str | None]:
+        """(ISO3 country, default sector) a single name or adjective points to."""
+        key = normalize_name(text)
+        code = self.dictionary.names.get(key)
+        if code and key not in self.dictionary.people:
+            return split_code(code)
+        iso2 = self.gazetteer.demonym_country(text)
+        if iso2:
+            return iso3(iso2), None
+        for entry, main in self.gazetteer.lookup(text):
+            if entry.kind == "country":
+                return iso3(entry.country), "GOV"
+            break
+        return None, None
+
+    def sector_of(self, tokens: list[Token]) -> str | None:
+        text = " ".join(t.lower_ for t in tokens)
+        for phrase, sector in sorted(self.dictionary.sector_phrases.items(), key=lambda kv: -len(kv[0])):
+            if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
+                return sector
+        for t in reversed(tokens):
+            sector = self.dictionary.sector_words.get(t.lower_)
+            if sector:
+                return sector
+        return None
+
+
+def find_actors(doc: Doc, source: SourceDocument, gazetteer: Gazetteer, dictionary: ActorDictionary) -> list[Actor]:
+    """Every actor mention of a parsed document, with its code."""
+    coder = _Coder(doc, gazetteer, dictionary)
+    actors: list[Actor] = []
+    used: set[int] = set()
+    for sent in doc.sents:
+        if inside_any(source.furniture, sent.start_char):
+            continue
+        for actor in _sentence_actors(sent, coder, used):
+            actors.append(actor)
+    actors.sort(key=lambda a: (a.start, -a.end))
+    return actors
+
+
+def _sentence_actors(sent: Span, coder: _Coder, used: set[int]) -> list[Actor]:
+    out: list[Actor] = []
+    persons = [e for e in sent.ents if e.label_ == "PERSON"]
+    for ent in persons:
+        actor = _code_person(ent, sent, coder)
+        if actor:
+            out.append(actor)
+            used.update(range(ent.start, ent.end))
+    for chunk in _noun_phrases(sent):
+        if any(t.i in used for t in chunk if t.ent_type_ == "PERSON"):
+            chunk_tokens = [t for t in chunk if t.i not in used]
+            if not chunk_tokens:
+                continue
+        actor = _code_phrase(chunk, sent, coder)
+        if actor:
+            out.append(actor)
+    for ent in sent.ents:
+        if ent.label_ in ("ORG", "NORP", "GPE") and not any(a.start <= ent.start_char < a.end for a in out):
+            actor = _code_named(ent, coder)
+            if actor:
+                out.append(actor)
+    for token in sent:
+        if token.lower_ in PERSONAL_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass") and coder.last_person:
+            p = coder.last_person
+            out.append(Actor(start=token.idx, end=token.idx + len(token), text=token.text, code=p.code,
+                             country=p.country, sector=p.sector, name=p.name))
+    return out
+
+
+def _noun_phrases(sent: Span) -> list[Span]:
+    """Noun chunks, widened to their possessors and compound titles."""
+    phrases = []
+    for chunk in sent.noun_chunks:
+        start = chunk.start
+        for t in chunk.root.lefts:
+            start = min(start, t.left_edge.i)
+        if start < sent.start:
+            start = sent.start
+        phrases.append(sent.doc[start: chunk.end])
+    return phrases
+
+
+def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
+    """Code a noun phrase: sector from its head or title, country from its modifiers."""
+    root = chunk.root
+    if root.pos_ == "PRON" and root.lower_ not in POSSESSIVE_PRONOUNS:
+        return None
+    words = [t for t in chunk if not t.is_punct]
+    sector = coder.sector_of(words)
+    country = None
+    name = None
+    # A named organization or metonym inside the phrase ("the Kremlin", "NATO's forces").
+    for size in range(min(5, len(words)), 0, -1):
+        for i in range(len(words) - size + 1):
+            piece = chunk.doc[words[i].i: words[i + size - 1].i + 1]
+            text = re.sub(r"['’]s$", "", piece.text)
+            code = coder.dictionary.names.get(normalize_name(text))
+            if code and normalize_name(text) not in coder.dictionary.people:
+                c, s = split_code(code)
+                country = country or c
+                if piece.root is root or piece.end == chunk.end:
+                    sector = sector or s
+                name = name or text
+        if country:
+            break
+    if country is None:
+        for t in words:
+            if t.lower_ in POSSESSIVE_PRONOUNS and t.dep_ == "poss":
+                country = coder.last_group_country
+                continue
+            if not t.text[:1].isupper():
+                continue
+            c, s = coder.country_of_word(re.sub(r"['’]s$", "", t.text))
+            if c:
+                country = c
+                name = name or t.text
+                if t.i == root.i:
+                    sector = sector or s
+                break
+    if country is None and sector is None:
+        return None
+    if sector is None:
+        # A bare country or capital is an actor only where it acts, not where things happen.
+        if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPOSITIONS:
+            return None
+        if root.dep_ not in SUBJECT_DEPS and root.dep_ != "pobj":
+            return None
+        sector = "GOV" if country not in ("IGO", "NGO") else None
+    if country is None and sector in ("CVL",):
+        return None
+    if country is None and not _is_agentive(root):
+        return None
+    if country:
+        coder.last_group_country = country
+    start, end = _trim(chunk)
+    return Actor(start=start, end=end, text=chunk.doc.text[start:end], code=make_code(country, sector),
+                 country=country, sector=sector, name=name)
+
+
+def _is_agentive(token: Token) -> bool:
+    return token.dep_ in ("nsubj", "nsubjpass", "agent") or (token.dep_ == "pobj" and token.head.lower_ == "by")
+
+
+def _trim(span: Span) -> tuple[int, int]:
+    tokens = [t for t in span if not t.is_space]
+    while tokens and (tokens[0].is_punct or tokens[0].lower_ in ("the", "a", "an")) and len(tokens) > 1:
+        tokens = tokens[1:]
+    while tokens and tokens[-1].is_punct and len(tokens) > 1:
+        tokens = tokens[:-1]
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+def _code_named(ent: Span, coder: _Coder) -> Actor | None:
+    """An organization, group or country named alone ("NATO said", "Russia warned")."""
+    text = re.sub(r"['’]s$", "", ent.text)
+    text = re.sub(r"^the\s+", "", text, flags=re.I)
+    key = normalize_name(text)
+    code = coder.dictionary.names.get(key)
+    if code:
+        country, sector = split_code(code)
+    else:
+        country, sector = coder.country_of_word(text)
+        if country is None:
+            return None
+        if ent.label_ != "ORG" and not _is_agentive(ent.root):
+            return None
+        sector = sector or "GOV"
+    start = ent.start_char + ent.text.find(text) if text in ent.text else ent.start_char
+    return Actor(start=start, end=start + len(text), text=text, code=make_code(country, sector) or text,
+                 country=country, sector=sector, name=text)
+
+
+def _code_person(ent: Span, sent: Span, coder: _Coder) -> Actor | None:
+    """A person: the dictionary, an earlier mention, or their title and its country."""
+    text = re.sub(r"['’]s$", "", ent.text)
+    key = normalize_name(text)
+    code = coder.dictionary.names.get(key)
+    full = text
+    if code is None:
+        last = text.split()[-1]
+        if last in coder.surnames:
+            code, full = coder.surnames[last]
+    if code is None:
+        title_tokens = _title_tokens(ent)
+        sector = coder.sector_of(title_tokens)
+        country = None
+        for t in title_tokens:
+            c, _ = coder.country_of_word(re.sub(r"['’]s$", "", t.text)) if t.text[:1].isupper() else (None, None)
+            if c:
+                country = c
+                break
+        if sector and country is None:
+            country = _nearest_country_before(sent, ent.start, coder)
+        if sector is None and country is None:
+            return None
+        code = make_code(country, sector)
+    country, sector = split_code(code)
+    actor = Actor(start=ent.start_char, end=ent.start_char + len(text), text=text, code=code,
+                  country=country, sector=sector, name=full)
+    if len(text.split()) > 1:
+        coder.surnames[text.split()[-1]] = (code, full)
+    coder.last_person = actor
+    return actor
+
+
+def _title_tokens(ent: Span) -> list[Token]:
+    """Words that describe a person: compounds before the name, an apposition, its own appositive."""
+    doc = ent.doc
+    tokens = [t for t in ent.root.lefts if t.i < ent.start]
+    for t in list(tokens):
+        tokens.extend(x for x in t.subtree if x not in tokens)
+    root = ent.root
+    if root.dep_ == "appos":
+        tokens.extend(t for t in root.head.subtree if t.i < ent.start)
+    for child in root.children:
+        if child.dep_ == "appos":
+            tokens.extend(child.subtree)
+    start = max(ent.sent.start, ent.start - 4)
+    tokens.extend(t for t in doc[start: ent.start] if t.dep_ in ("compound", "amod") and t not in tokens)
+    return sorted(set(tokens), key=lambda t: t.i)
+
+
+def _nearest_country_before(sent: Span, before: int, coder: _Coder) -> str | None:
+    for t in reversed(list(sent.doc[sent.start: before])):
+        if t.text[:1].isupper():
+            c, _ = coder.country_of_word(re.sub(r"['’]s$", "", t.text))
+            if c and c not in ("IGO", "NGO"):
+                return c
+    return None
+
+
+def actor_at(actors: list[Actor], start: int, end: int) -> Actor | None:
+    """The actor mention that best covers a character span (the smallest that contains it)."""
+    best = None
+    for a in actors:
+        if a.start <= start and end <= a.end or start <= a.start < end:
+            if best is None or (a.end - a.start) > (best.end - best.start) and a.start <= start:
+                best = a
+    return best

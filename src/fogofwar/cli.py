@@ -1,0 +1,126 @@
+"""The command line: parse arguments, build Settings, delegate, print.
+
+Results go to stdout or -o FILE; progress, warnings and errors to stderr.
+The exit code is 0 when the batch ran (error rows are data) and nonzero only
+when it could not run at all.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import InputError
+from .settings import Settings
+
+__all__ = ["main", "cli"]
+
+log = logging.getLogger("fogofwar")
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="fogofwar: %(levelname)s: %(message)s", stream=sys.stderr)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="fogofwar")
+def cli() -> None:
+    """fogofwar: war and conflict news in, sourced and geocoded events and claims out."""
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write JSON Lines here instead of standard output.")
+@click.option("--predicates", is_flag=True, help="Also write predicates[]: every verbal predicate with its factuality.")
+@click.option("--max-chars", type=click.IntRange(min=1), default=Settings.max_chars, show_default=True,
+              help="Documents with more characters get a too_large error row.")
+@click.option("--actors", "actors_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A JSON file of extra actors (same shape as fogofwar/data/actors.json).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=Settings.batch_size, show_default=True,
+              help="Documents per spaCy batch.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+              help="Where to cache the gazetteer index (default ~/.cache/fogofwar).")
+@click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress bar.")
+def extract(inputs, output, predicates, max_chars, actors_file, batch_size, cache_dir, verbose, quiet):
+    """Read documents and write one JSON result row per document.
+
+    INPUTS are .txt, .html/.htm, .xml/.rss/.atom feeds, .jsonl files, folders
+    of these, or - for JSON Lines on standard input.
+    """
+    _setup_logging(verbose, quiet)
+    from .pipeline import extract_paths
+
+    usable = [i for i in inputs if i == "-" or Path(i).exists()]
+    for missing in sorted(set(inputs) - set(usable)):
+        click.echo(f"fogofwar: no such file or folder: {missing}", err=True)
+    if not usable:
+        raise SystemExit(2)
+    settings = Settings(max_chars=max_chars, predicates=predicates, batch_size=batch_size,
+                        actors_file=Path(actors_file) if actors_file else None,
+                        **({"cache_dir": Path(cache_dir)} if cache_dir else {}))
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    counts = {"documents": 0, "errors": 0}
+    show_progress = sys.stderr.isatty() and not quiet
+    try:
+        from tqdm import tqdm
+
+        with tqdm(desc="extract", unit="doc", disable=not show_progress, file=sys.stderr) as bar:
+            for result in extract_paths(usable, settings):
+                out.write(result.to_json() + "\n")
+                counts["documents"] += 1
+                counts["errors"] += result.error is not None
+                if result.error is not None:
+                    log.info("%s: %s: %s", result.id, result.error.code, result.error.message)
+                bar.update()
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if output:
+            out.close()
+    if not quiet:
+        click.echo(f"fogofwar: {counts['documents']} documents, {counts['errors']} with errors", err=True)
+
+
+@cli.command()
+@click.argument("results", type=click.Path(exists=True, dir_okay=False))
+@click.option("--claims/--no-claims", default=True, help="List each document's claims too.")
+def summarize(results, claims):
+    """Print a readable summary of an extract output file."""
+    from .models import Result
+
+    with open(results, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            row = Result.model_validate_json(line)
+            click.echo(f"\n== {row.id}: {row.title or '(no title)'} [{row.published or 'undated'}]")
+            if row.error:
+                click.echo(f"   error {row.error.code}: {row.error.message}")
+                continue
+            click.echo(f"   {len(row.places)} places, {len(row.times)} times, {len(row.actors)} actors, "
+                       f"{len(row.events)} events, {len(row.claims)} claims")
+            for e in row.events:
+                actor = ", ".join(a.code or a.text for a in e.actor) or "?"
+                place = row.places[e.location.place].name if e.location.place is not None else "?"
+                click.echo(f"   {e.id} {e.plover.type:<9} {e.trigger.text!r:<18} by {actor:<8} at {place:<14} "
+                           f"on {e.date.value or '?':<10} {e.status} ({e.factuality:+.1f})"
+                           + (" [background]" if e.background else ""))
+            if claims:
+                for c in row.claims:
+                    who = c.source.text if c.source else "(unnamed)"
+                    click.echo(f"   {c.id} {who[:40]!r} {c.cue.lemma} [{c.stance}]: {c.content.text[:70]!r}")
+
+
+def main() -> None:
+    """Entry point of the `fogofwar` command."""
+    cli(prog_name="fogofwar")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Event status and factuality: how sure the report is that each event happened.
+
+Two sources of evidence, combined: the clause around a predicate (negation,
+modality, condition, future, desire, belief, a reporting verb above it) and
+the claims that carry an event (one source asserts, another cannot confirm,
+a party alleges...). Values are on FactBank's scale, -3 (certainly not)
+through 0 (uncommitted) to +3 (certainly happened).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from .lexicons import load_table
+from .models import Claim, Event, Predicate, SourceDocument
+from .spans import inside_any
+
+__all__ = ["Assessment", "assess_events", "find_predicates", "local_category"]
+
+CLAUSE_CLIMB = {"xcomp", "ccomp", "advcl", "conj", "relcl", "acl", "pcomp", "pobj", "prep", "dobj"}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the claims stage concludes about one event."""
+
+    event_id: str
+    status: str
+    factuality: float
+    claims: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Cues:
+    values: dict
+    status_values: dict
+    modal: frozenset
+    future: frozenset
+    future_verbs: frozenset
+    desire: frozenset
+    neg_implicative: frozenset
+    belief: frozenset
+    conditional: frozenset
+    negation: frozenset
+
+
+@functools.cache
+def _cues() -> _Cues:
+    t = load_table("factuality")
+    return _Cues(t["values"], t["status_values"], frozenset(t["modal_words"]), frozenset(t["future_words"]),
+                 frozenset(t["future_verbs"]), frozenset(t["desire_verbs"]), frozenset(t["neg_implicative_verbs"]),
+                 frozenset(t["belief_verbs"]), frozenset(t["conditional_marks"]), frozenset(t["negation_words"]))
+
+
+@functools.cache
+def _report_verbs() -> frozenset:
+    return frozenset(load_table("cues")["verbs"])
+
+
+def local_category(token: Token) -> tuple[str, bool]:
+    """(category, negated) of a predicate from its own clause and the verbs above it."""
+    cues = _cues()
+    negated = any(c.dep_ == "neg" or c.lower_ in ("never",) and c.dep_ in ("neg", "advmod") for c in token.children)
+    children = list(token.children)
+    aux = {c.lower_ for c in children if c.dep_ in ("aux", "auxpass", "advmod")}
+    sent = token.sent
+    if any(c.dep_ == "mark" and c.lower_ in cues.conditional for c in children):
+        return "conditional", negated
+    if sent.text.rstrip().endswith("?"):
+        return "question", negated
+    if token.dep_ == "ROOT" and token.tag_ == "VB" and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in children):
+        return "imperative", negated
+    if aux & cues.modal:
+        return "modal", negated
+    if aux & cues.future:
+        return "future", negated
+    head = token
+    for _ in range(3):
+        if head.dep_ not in CLAUSE_CLIMB or head.head is head:
+            break
+        dep = head.dep_
+        head = head.head
+        lemma = head.lemma_.lower()
+        if any(c.dep_ == "mark" and c.lower_ in cues.conditional for c in head.children) and dep != "ccomp":
+            return "conditional", negated
+        if dep == "xcomp" and lemma in cues.neg_implicative:
+            return "neg_implicative", negated
+        if dep == "xcomp" and lemma in cues.future_verbs:
+            return "future", negated
+        if dep in ("xcomp", "dobj", "pobj", "pcomp", "prep") and lemma in cues.desire:
+            return "desire", negated
+        if dep == "ccomp" and lemma in cues.belief:
+            return "belief", negated
+        if dep == "ccomp" and lemma in _report_verbs():
+            return "report", negated
+        if {c.lower_ for c in head.children if c.dep_ == "aux"} & cues.modal and dep in ("xcomp", "conj"):
+            return "modal", negated
+    return "plain", negated
+
+
+def local_value(token: Token) -> float:
+    """A predicate's factuality from its clause alone."""
+    category, negated = local_category(token)
+    value = _cues().values[category]
+    return -value if negated and value > 0 else value
+
+
+def find_predicates(doc: Doc, source: SourceDocument) -> list[Predicate]:
+    """Every verbal predicate with its factuality (written with --predicates)."""
+    out = []
+    for token in doc:
+        if token.pos_ != "VERB" or inside_any(source.furniture, token.idx):
+            continue
+        out.append(Predicate(start=token.idx, end=token.idx + len(token), text=token.text, factuality=round(local_value(token), 2)))
+    return out
+
+
+def assess_events(doc: Doc, events: list[Event], claims: list[Claim]) -> list[Assessment]:
+    """Status and factuality of every event from its clause and the claims that carry it."""
+    cues = _cues()
+    out = []
+    for event in events:
+        span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+        category, negated = local_category(span[0]) if span is not None and len(span) else ("plain", False)
+        carrying = [c for c in claims if event.id in c.events]
+        status = _status(category, negated, {c.stance for c in carrying})
+        value = cues.status_values[status]
+        if category not in ("plain", "report") and status not in ("negated",):
+            value = min(value, cues.values[category])
+        out.append(Assessment(event.id, status, round(value, 2), tuple(c.id for c in carrying)))
+    return out
+
+
+def _status(category: str, negated: bool, stances: set[str]) -> str:
+    if negated:
+        return "negated"
+    if category == "conditional" or category == "question":
+        return "hypothetical"
+    if category in ("future", "desire"):
+        return "future"
+    positive = stances & {"assert", "acknowledge"}
+    if "deny" in stances:
+        return "disputed" if positive else "denied"
+    if "doubt" in stances:
+        return "unconfirmed"
+    if "allege" in stances:
+        return "alleged"
+    if category in ("modal", "neg_implicative") or "believe" in stances:
+        return "hedged"
+    if stances and stances <= {"warn", "predict"}:
+        return "future"
+    if stances:
+        return "reported"
+    return "asserted"

@@ -1,0 +1,391 @@
+"""Ingest: read inputs into SourceDocuments, or into per-document failures.
+
+A chain of small functions in the order a document meets them: open the input
+(`read_inputs`), decode the bytes (`decode_bytes`), pull the main text out of
+HTML (`extract_main_text`), then check the text (`check_text`), find its
+dateline (`find_published`) and its page furniture (`find_furniture`).
+Guards raise DocumentError; nothing here returns None for "failed".
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DocumentError, ErrorCode, InputError
+from .lexicons import load_table
+from .models import SourceDocument
+from .settings import Settings
+
+__all__ = [
+    "FailedDocument",
+    "read_inputs",
+    "read_jsonl_lines",
+    "decode_bytes",
+    "extract_main_text",
+    "check_text",
+    "find_published",
+    "find_furniture",
+    "normalize_published",
+    "prepare_document",
+    "TEXT_SUFFIXES",
+    "HTML_SUFFIXES",
+    "FEED_SUFFIXES",
+    "JSONL_SUFFIXES",
+]
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES
+
+
+@dataclass
+class FailedDocument:
+    """A document that could not be read; it still becomes a result row."""
+
+    id: str
+    code: str
+    message: str
+    fields: dict = field(default_factory=dict)
+
+
+@dataclass
+class RawDocument:
+    """A document as read, before its text is checked: text plus row metadata."""
+
+    id: str
+    text: str
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published: str | None = None
+    html_date: str | None = None
+
+
+Item = RawDocument | FailedDocument
+
+
+# --- opening inputs ---------------------------------------------------------
+
+def read_inputs(inputs: Iterable[str], settings: Settings) -> Iterator[Item]:
+    """Yield every document of every input, in order; `-` is JSON Lines on stdin."""
+    for name in inputs:
+        if name == "-":
+            yield from read_jsonl_lines(sys.stdin, source="stdin", settings=settings)
+            continue
+        path = Path(name)
+        if not path.exists():
+            raise InputError(f"no such file or folder: {name}")
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in KNOWN_SUFFIXES)
+            if not files:
+                log.warning("folder %s holds no readable files (%s)", name, ", ".join(sorted(KNOWN_SUFFIXES)))
+            for p in files:
+                yield from read_file(p, settings)
+        else:
+            yield from read_file(path, settings)
+
+
+def read_file(path: Path, settings: Settings) -> Iterator[Item]:
+    """Yield the documents of one file, chosen by its suffix (plain text if unknown)."""
+    suffix = path.suffix.lower()
+    doc_id = str(path)
+    if suffix in JSONL_SUFFIXES:
+        try:
+            with open(path, encoding="utf-8", errors="replace", newline="") as f:
+                yield from read_jsonl_lines(f, source=str(path), settings=settings)
+        except OSError as exc:
+            yield FailedDocument(doc_id, ErrorCode.UNREADABLE, f"cannot read {path}: {exc.strerror}")
+        return
+    try:
+        data = read_bytes_bounded(path, settings)
+    except DocumentError as exc:
+        yield FailedDocument(doc_id, exc.code, exc.message)
+        return
+    except OSError as exc:
+        yield FailedDocument(doc_id, ErrorCode.UNREADABLE, f"cannot read {path}: {exc.strerror}")
+        return
+    if suffix in FEED_SUFFIXES:
+        yield from read_feed(data, doc_id)
+        return
+    try:
+        text = decode_bytes(data)
+        if suffix in HTML_SUFFIXES:
+            yield html_document(doc_id, text)
+        else:
+            yield RawDocument(id=doc_id, text=text)
+    except DocumentError as exc:
+        yield FailedDocument(doc_id, exc.code, exc.message)
+
+
+def read_bytes_bounded(path: Path, settings: Settings) -> bytes:
+    """Read a file, refusing one far over the size limit before loading it whole."""
+    # HTML carries markup, so the byte limit is generous; the text limit applies later.
+    limit = settings.max_chars * 8
+    size = path.stat().st_size
+    if size > limit:
+        raise DocumentError(ErrorCode.TOO_LARGE, f"file is {size:,} bytes; the limit is {limit:,}")
+    return path.read_bytes()
+
+
+def read_jsonl_lines(lines: Iterable[str], source: str, settings: Settings) -> Iterator[Item]:
+    """Yield one item per non-blank line; a bad line becomes a failure named by its line number."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        line_id = f"line-{number}"
+        if len(line) > settings.max_chars * 8:
+            yield FailedDocument(line_id, ErrorCode.TOO_LARGE, f"{source} line {number} is {len(line):,} characters")
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield FailedDocument(line_id, ErrorCode.MALFORMED_JSON, f"{source} line {number}: {exc.msg} at column {exc.colno}")
+            continue
+        yield jsonl_document(row, line_id, source, number)
+
+
+def jsonl_document(row: object, line_id: str, source: str, number: int) -> Item:
+    """Turn one parsed JSON Lines row into a RawDocument or a failure."""
+    if not isinstance(row, dict):
+        return FailedDocument(line_id, ErrorCode.BAD_ROW, f"{source} line {number}: a row must be a JSON object")
+    doc_id = row.get("id")
+    doc_id = str(doc_id) if doc_id not in (None, "") else line_id
+    fields = {k: row.get(k) if isinstance(row.get(k), str) else None for k in ("url", "outlet", "title", "published")}
+    text, html = row.get("text"), row.get("html")
+    if isinstance(text, str):
+        return RawDocument(id=doc_id, text=text, **fields)
+    if isinstance(html, str):
+        try:
+            doc = html_document(doc_id, html)
+        except DocumentError as exc:
+            return FailedDocument(doc_id, exc.code, exc.message, fields)
+        doc.url, doc.outlet = fields["url"], fields["outlet"]
+        doc.title = fields["title"] or doc.title
+        doc.published = fields["published"]
+        return doc
+    return FailedDocument(doc_id, ErrorCode.BAD_ROW, f"{source} line {number}: no 'text' or 'html' string", fields)
+
+
+def read_feed(data: bytes, source_id: str) -> Iterator[Item]:
+    """Yield one document per entry of a saved RSS or Atom feed."""
+    import feedparser
+
+    feed = feedparser.parse(data)
+    if not feed.entries:
+        reason = str(getattr(feed, "bozo_exception", "") or "no entries")
+        yield FailedDocument(source_id, ErrorCode.NO_MAIN_TEXT, f"not a readable feed: {reason}")
+        return
+    for i, entry in enumerate(feed.entries, start=1):
+        doc_id = entry.get("id") or entry.get("link") or f"{source_id}#{i}"
+        html = ""
+        if entry.get("content"):
+            html = entry["content"][0].get("value", "")
+        html = html or entry.get("summary", "")
+        fields = {"url": entry.get("link"), "title": entry.get("title"), "outlet": feed.feed.get("title")}
+        parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = dt.date(*parsed[:3]).isoformat() if parsed else None
+        try:
+            text = html_fragment_text(html)
+        except DocumentError as exc:
+            yield FailedDocument(doc_id, exc.code, exc.message, fields)
+            continue
+        yield RawDocument(id=doc_id, text=text, published=published, **fields)
+
+
+# --- decoding and HTML ------------------------------------------------------
+
+def decode_bytes(data: bytes) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), else the best detected encoding."""
+    if not data.strip():
+        return ""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(ErrorCode.ENCODING, f"bad UTF-16: {exc.reason}") from exc
+    if b"\x00" in data[:8192]:
+        raise DocumentError(ErrorCode.BINARY, "the file holds NUL bytes: binary data, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise DocumentError(ErrorCode.ENCODING, "not UTF-8, and no other text encoding fits")
+    log.debug("decoded as %s", best.encoding)
+    return str(best)
+
+
+def html_document(doc_id: str, html: str) -> RawDocument:
+    """Main text, title and date of an HTML page."""
+    text, title, date = extract_main_text(html)
+    return RawDocument(id=doc_id, text=text, title=title, html_date=date)
+
+
+def extract_main_text(html: str) -> tuple[str, str | None, str | None]:
+    """(main text, title, date) of a page, by trafilatura; raise when there is none."""
+    import trafilatura
+
+    if not html.strip():
+        raise DocumentError(ErrorCode.EMPTY, "the HTML is empty")
+    if "<" not in html:
+        return html, None, None
+    try:
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                          include_tables=False, favor_recall=True)
+    except Exception as exc:  # trafilatura raises many types on broken markup
+        log.debug("trafilatura failed: %s", exc)
+        doc = None
+    if doc is not None and not isinstance(doc, dict):
+        doc = doc.as_dict()
+    text = (doc or {}).get("text") or ""
+    if not text.strip():
+        text = html_fragment_text(html)
+    return text, (doc or {}).get("title"), (doc or {}).get("date")
+
+
+def html_fragment_text(html: str) -> str:
+    """Visible text of an HTML fragment (a feed summary, a page trafilatura gave up on)."""
+    import lxml.html
+
+    if "<" not in html:
+        return html
+    try:
+        root = lxml.html.fromstring(html)
+    except Exception as exc:  # lxml raises ParserError or ValueError on junk
+        raise DocumentError(ErrorCode.NO_MAIN_TEXT, f"unparseable HTML: {exc}") from exc
+    for bad in root.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    blocks = [" ".join(t.split()) for t in root.itertext()]
+    text = "\n".join(b for b in blocks if b)
+    if not text.strip():
+        raise DocumentError(ErrorCode.NO_MAIN_TEXT, "the HTML holds no readable text")
+    return text
+
+
+# --- checking text ----------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def check_text(text: str, settings: Settings) -> None:
+    """Raise DocumentError if the text is empty, binary, too large or not English."""
+    if not text.strip():
+        raise DocumentError(ErrorCode.EMPTY, "the document has no text")
+    if len(text) > settings.max_chars:
+        raise DocumentError(ErrorCode.TOO_LARGE, f"{len(text):,} characters; the limit is {settings.max_chars:,} (--max-chars)")
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
+    replacement = sample.count("\ufffd")
+    if "\x00" in sample or controls > 0.01 * len(sample) or replacement > 0.05 * len(sample):
+        raise DocumentError(ErrorCode.BINARY, "the text is mostly control characters: binary data, not text")
+    check_language(sample, settings)
+
+
+def check_language(text: str, settings: Settings) -> None:
+    """Raise not_english unless enough of the words are English function words."""
+    words = _WORD.findall(text.lower())
+    if not words:
+        raise DocumentError(ErrorCode.EMPTY, "the document has no words")
+    letters = "".join(words)
+    latin = sum(1 for ch in letters if ch < "\u0250")
+    if latin < 0.5 * len(letters):
+        raise DocumentError(ErrorCode.NOT_ENGLISH, "the text is not in the Latin script; fogofwar reads English only")
+    if len(words) < 8:
+        return  # too short to judge by function words: let it through
+    function_words = set(load_table("english_function_words")["words"])
+    share = sum(1 for w in words if w in function_words) / len(words)
+    if share < settings.min_english_share:
+        raise DocumentError(ErrorCode.NOT_ENGLISH,
+                            f"only {share:.0%} of the words are English function words; fogofwar reads English only")
+
+
+# --- metadata ---------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+def normalize_published(value: str | None) -> str | None:
+    """YYYY-MM-DD from a date or ISO datetime string; None if it is not one."""
+    if not value:
+        return None
+    m = _ISO_DATE.match(value.strip())
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return None
+
+
+@functools.cache
+def _dateline_patterns() -> list[re.Pattern]:
+    months = load_table("timex")["months"]
+    names = "|".join(sorted((re.escape(k) for k in months), key=len, reverse=True))
+    return [
+        re.compile(rf"\b(?P<month>{names})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+        re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{names})\.?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+        re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<monthnum>\d\d)-(?P<day>\d\d)\b"),
+    ]
+
+
+def find_published(text: str, head_chars: int = 400) -> str | None:
+    """The dateline's date ("November 10, 2022") in the first lines of a text, if any."""
+    months = load_table("timex")["months"]
+    head = text[:head_chars]
+    found = []
+    for pattern in _dateline_patterns():
+        for m in pattern.finditer(head):
+            month = int(m["monthnum"]) if "monthnum" in m.groupdict() and m["monthnum"] else months.get(m["month"].lower())
+            try:
+                found.append((m.start(), dt.date(int(m["year"]), int(month), int(m["day"])).isoformat()))
+            except (TypeError, ValueError):
+                continue
+    return min(found)[1] if found else None
+
+
+@functools.cache
+def _furniture_patterns() -> list[re.Pattern]:
+    return [re.compile(p, re.I) for p in load_table("furniture")["line_patterns"]]
+
+
+def find_furniture(text: str) -> list[tuple[int, int]]:
+    """Spans of whole lines that are page furniture: read times, font buttons, share links, bylines."""
+    spans = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group().strip()
+        if line and any(p.fullmatch(line) for p in _furniture_patterns()):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def prepare_document(raw: RawDocument, settings: Settings) -> SourceDocument:
+    """Check a raw document's text and fill in its metadata; raise DocumentError if unreadable."""
+    check_text(raw.text, settings)
+    published = (normalize_published(raw.published) or normalize_published(raw.html_date)
+                 or find_published(raw.text))
+    return SourceDocument(id=raw.id, text=raw.text, url=raw.url, outlet=raw.outlet,
+                          title=raw.title or first_line_title(raw.text), published=published,
+                          furniture=find_furniture(raw.text))
+
+
+def first_line_title(text: str) -> str | None:
+    """The first line as a title when it looks like a headline (short, no final period)."""
+    line = text.lstrip().split("\n", 1)[0].strip()
+    if 10 <= len(line) <= 200 and not line.endswith((".", ":", ";")) and "\n" in text.strip():
+        return line
+    return None

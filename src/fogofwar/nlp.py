@@ -1,0 +1,54 @@
+"""Sentences and parse: the spaCy pipeline, loaded once per process.
+
+Our spaCy components are registered here, once, with names prefixed `fow_`.
+Later stages receive the parsed `Doc` and return typed records.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+__all__ = ["load_nlp", "parse", "parse_many"]
+
+log = logging.getLogger(__name__)
+
+
+@Language.component("fow_paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break, so headlines and furniture lines stand alone."""
+    for i, token in enumerate(doc[:-1]):
+        if "\n" in token.text_with_ws and not token.is_space:
+            doc[i + 1].is_sent_start = True
+        elif token.is_space and "\n" in token.text:
+            doc[i + 1].is_sent_start = True
+    return doc
+
+
+@functools.cache
+def load_nlp(model: str) -> Language:
+    """The spaCy pipeline of a model package, with our components, loaded once."""
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise RuntimeError(f"spaCy model {model!r} is not installed; run `make setup`") from exc
+    if "fow_paragraph_breaks" not in nlp.pipe_names:
+        nlp.add_pipe("fow_paragraph_breaks", before="parser")
+    # Texts of up to Settings.max_chars are parsed whole; spaCy's own guard is lower.
+    nlp.max_length = max(nlp.max_length, 2_000_000)
+    return nlp
+
+
+def parse(text: str, model: str) -> Doc:
+    """Parse one text."""
+    return load_nlp(model)(text)
+
+
+def parse_many(items: Iterable[tuple[str, Any]], model: str, batch_size: int = 32) -> Iterator[tuple[Doc, Any]]:
+    """Parse (text, context) pairs as a stream, keeping each context beside its Doc."""
+    yield from load_nlp(model).pipe(items, as_tuples=True, batch_size=batch_size)

@@ -1,0 +1,415 @@
+"""Times: temporal expressions found and normalised as TIMEX3 values.
+
+A set of rules, each a regular expression built from data/timex.json and a
+function that turns its match into (type, value) relative to the anchor date
+(the document's `published`) and, where the rule needs it, the tense of the
+clause ("on Monday" in a past-tense sentence is the Monday before).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from .lexicons import load_table
+from .models import SourceDocument, Time
+from .spans import inside_any
+
+__all__ = ["find_times", "normalize_times", "Timex"]
+
+
+@dataclass(frozen=True)
+class Timex:
+    start: int
+    end: int
+    type: str
+    value: str
+
+
+Tense = str  # "past", "present" or "future"
+Normalizer = Callable[[re.Match, dt.date | None, Tense], tuple[str, str] | None]
+
+
+def find_times(doc: Doc, source: SourceDocument) -> list[Time]:
+    """Every temporal expression of a parsed document, valued against its dateline."""
+    anchor = dt.date.fromisoformat(source.published) if source.published else None
+    timexes = normalize_times(doc.text, anchor, tense_at=lambda i: clause_tense(doc, i))
+    return [Time(start=t.start, end=t.end, text=doc.text[t.start:t.end], type=t.type, value=t.value)
+            for t in timexes if not inside_any(source.furniture, t.start)]
+
+
+def normalize_times(text: str, anchor: dt.date | None, tense_at: Callable[[int], Tense] = lambda i: "past") -> list[Timex]:
+    """Find and value the temporal expressions of a text (no parse needed)."""
+    found: list[Timex] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, normalizer in _rules():
+        for m in pattern.finditer(text):
+            start, end = m.span("x") if "x" in pattern.groupindex else m.span()
+            if start == end or any(start < e and s < end for s, e in taken):
+                continue
+            if text[end - 1] == "." and re.search(r"[A-Za-z]{5,}\.$", text[start:end]):
+                end -= 1  # a sentence's full stop, not an abbreviation's dot
+            result = normalizer(m, anchor, tense_at(start))
+            if result is None:
+                continue
+            taken.append((start, end))
+            found.append(Timex(start, end, *result))
+    return sorted(found, key=lambda t: t.start)
+
+
+def clause_tense(doc: Doc, char_index: int) -> Tense:
+    """Past, present or future, from the verb that governs the token at a character offset."""
+    span = doc.char_span(char_index, char_index + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return "past"
+    token = span[0]
+    for _ in range(6):
+        if token.pos_ in ("VERB", "AUX") or token.head is token:
+            break
+        token = token.head
+    verbs = [token] + [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+    lowers = {v.lower_ for v in verbs}
+    if lowers & {"will", "'ll", "shall", "wo"} or any(v.lower_ == "going" for v in verbs):
+        return "future"
+    if any(v.tag_ in ("VBD", "VBN") for v in verbs):
+        return "past"
+    if any(v.tag_ in ("VBZ", "VBP", "VBG") for v in verbs):
+        return "present"
+    return "past"
+
+
+# --- helpers ----------------------------------------------------------------
+
+def _table():
+    return load_table("timex")
+
+
+def _alternation(words) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+def _number(word: str) -> int | str | None:
+    word = word.lower().replace("-", " ")
+    if word.isdigit():
+        return int(word)
+    return _table()["numbers"].get(word)
+
+
+def _shift_months(d: dt.date, months: int) -> dt.date:
+    y, m = divmod(d.month - 1 + months, 12)
+    return dt.date(d.year + y, m + 1, 1)
+
+
+def _week(d: dt.date) -> str:
+    year, week, _ = d.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _year_for_month(month: int, anchor: dt.date, tense: Tense) -> int:
+    if tense == "future":
+        return anchor.year if month >= anchor.month else anchor.year + 1
+    return anchor.year if month <= anchor.month else anchor.year - 1
+
+
+def _year_for_month_day(month: int, day: int, anchor: dt.date, tense: Tense) -> int:
+    try:
+        candidate = dt.date(anchor.year, month, day)
+    except ValueError:
+        return anchor.year
+    if tense == "future":
+        return anchor.year if candidate >= anchor - dt.timedelta(days=7) else anchor.year + 1
+    # News reports on the recent past; a date far ahead of the dateline is last year's.
+    return anchor.year if candidate <= anchor + dt.timedelta(days=31) else anchor.year - 1
+
+
+def _date(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+# --- normalizers ------------------------------------------------------------
+
+def _full_date(m, anchor, tense):
+    month = _table()["months"][m["month"].lower()]
+    value = _date(int(m["year"]), month, int(m["day"]))
+    return ("DATE", value) if value else None
+
+
+def _iso_date(m, anchor, tense):
+    value = _date(int(m["year"]), int(m["mon"]), int(m["day"]))
+    return ("DATE", value) if value else None
+
+
+def _month_day(m, anchor, tense):
+    month = _table()["months"][m["month"].lower()]
+    day = int(m["day"])
+    if not 1 <= day <= 31:
+        return None
+    if anchor is None:
+        return "DATE", f"XXXX-{month:02d}-{day:02d}"
+    value = _date(_year_for_month_day(month, day, anchor, tense), month, day)
+    return ("DATE", value) if value else None
+
+
+def _month_year(m, anchor, tense):
+    month = _table()["months"][m["month"].lower()]
+    return "DATE", f"{int(m['year']):04d}-{month:02d}"
+
+
+def _month_alone(m, anchor, tense):
+    word = m["month"]
+    if not word[0].isupper() or (len(word) <= 3 and word.lower() != "may"):
+        return None  # lower case or an undotted abbreviation: not a month name here
+    if word.lower() == "may" and not m["lead"] and not m["rel"]:
+        return None  # the modal verb
+    month = _table()["months"][word.lower()]
+    rel = (m["rel"] or "").lower()
+    if anchor is None:
+        return "DATE", f"XXXX-{month:02d}"
+    if rel == "last":
+        year = anchor.year - 1 if month >= anchor.month else anchor.year
+    elif rel == "next":
+        year = anchor.year + 1 if month <= anchor.month else anchor.year
+    elif rel == "this":
+        year = anchor.year
+    else:
+        year = _year_for_month(month, anchor, tense)
+    return "DATE", f"{year:04d}-{month:02d}"
+
+
+def _year(m, anchor, tense):
+    return "DATE", m["year"]
+
+
+def _decade(m, anchor, tense):
+    digits = m["dec"] or m["dec2"]
+    if len(digits) == 2:
+        century = "19" if int(digits) > (anchor.year % 100 if anchor else 30) else "20"
+        digits = century + digits
+    return "DATE", digits[:3]
+
+
+def _weekday(m, anchor, tense):
+    word = m["wd"]
+    if not word[0].isupper() or (len(word) <= 4 and not m.group("x").rstrip().endswith(".") and word.lower() not in ("sunday",)):
+        if len(word) <= 4 or not word[0].isupper():
+            return None  # "sat", "Wed" without a dot: not a weekday here
+    wd = _table()["weekdays"][word.lower().rstrip(".")]
+    part = _table()["parts_of_day"].get((m["part"] or "").lower())
+    if anchor is None:
+        return ("TIME", f"XXXX-WXX-{wd + 1}T{part}") if part else ("DATE", f"XXXX-WXX-{wd + 1}")
+    rel = (m["rel"] or "").lower()
+    delta = wd - anchor.weekday()
+    if rel == "last" or (rel == "" and tense == "past"):
+        if delta > 0:
+            delta -= 7
+    elif rel == "next" or tense == "future":
+        if delta < 0:
+            delta += 7
+        if rel == "next" and delta == 0:
+            delta = 7
+    else:
+        if delta > 3:
+            delta -= 7
+        elif delta < -3:
+            delta += 7
+    day = anchor + dt.timedelta(days=delta)
+    return ("TIME", f"{day.isoformat()}T{part}") if part else ("DATE", day.isoformat())
+
+
+def _deictic_day(m, anchor, tense):
+    word = m["word"].lower()
+    offsets = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0}
+    if anchor is None:
+        return "DATE", "PRESENT_REF" if word in ("today", "tonight") else ("PAST_REF" if word == "yesterday" else "FUTURE_REF")
+    day = anchor + dt.timedelta(days=offsets[word])
+    part = _table()["parts_of_day"].get((m["part"] or "").lower())
+    if word == "tonight":
+        return "TIME", f"{day.isoformat()}TNI"
+    return ("TIME", f"{day.isoformat()}T{part}") if part else ("DATE", day.isoformat())
+
+
+def _this_part_of_day(m, anchor, tense):
+    part = _table()["parts_of_day"][m["part"].lower()]
+    if anchor is None:
+        return None
+    return "TIME", f"{anchor.isoformat()}T{part}"
+
+
+def _relative_period(m, anchor, tense):
+    rel, unit = m["rel"].lower(), m["unit"].lower()
+    if anchor is None:
+        return "DATE", "PAST_REF" if rel in ("last", "past", "previous") else ("FUTURE_REF" if rel in ("next", "coming") else "PRESENT_REF")
+    step = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}[rel]
+    if unit == "week":
+        return "DATE", _week(anchor + dt.timedelta(weeks=step))
+    if unit == "month":
+        d = _shift_months(anchor, step)
+        return "DATE", f"{d.year:04d}-{d.month:02d}"
+    if unit == "year":
+        return "DATE", f"{anchor.year + step:04d}"
+    if unit == "weekend":
+        return "DATE", _week(anchor + dt.timedelta(weeks=step)) + "-WE"
+    if unit == "quarter":
+        q = (anchor.month - 1) // 3 + step
+        year = anchor.year + q // 4
+        return "DATE", f"{year:04d}-Q{q % 4 + 1}"
+    if unit == "decade":
+        return "DATE", f"{(anchor.year // 10 + step):03d}"
+    if unit == "century":
+        return "DATE", f"{(anchor.year // 100 + step):02d}"
+    return None
+
+
+def _season(m, anchor, tense):
+    code = _table()["seasons"][m["season"].lower()]
+    rel = (m["rel"] or "").lower()
+    if m["year"]:
+        return "DATE", f"{m['year']}-{code}"
+    if anchor is None:
+        return "DATE", f"XXXX-{code}"
+    year = anchor.year + {"last": -1, "next": 1}.get(rel, 0)
+    return "DATE", f"{year:04d}-{code}"
+
+
+def _ago(m, anchor, tense):
+    n = _number(m["n"])
+    unit = _table()["units"][m["unit"].lower()]
+    if anchor is None or not isinstance(n, int):
+        return "DATE", "PAST_REF"
+    if unit == "D":
+        return "DATE", (anchor - dt.timedelta(days=n)).isoformat()
+    if unit == "W":
+        return "DATE", _week(anchor - dt.timedelta(weeks=n))
+    if unit == "M":
+        d = _shift_months(anchor, -n)
+        return "DATE", f"{d.year:04d}-{d.month:02d}"
+    if unit == "Y":
+        return "DATE", f"{anchor.year - n:04d}"
+    if unit == "DE":
+        return "DATE", f"{anchor.year - 10 * n:04d}"
+    return "DATE", "PAST_REF"
+
+
+def _duration_value(n, unit_code: str) -> str:
+    n = "X" if not isinstance(n, int) else n
+    if unit_code.startswith("T"):
+        return f"PT{n}{unit_code[1]}"
+    if unit_code == "2W":
+        return f"P{2 * n if isinstance(n, int) else 'X'}W"
+    return f"P{n}{unit_code}"
+
+
+def _duration(m, anchor, tense):
+    n = _number(m["n"]) if m["n"] else 1
+    unit = _table()["units"].get(m["unit"].lower())
+    if unit is None or unit == "WE":
+        return None
+    return "DURATION", _duration_value(n, unit)
+
+
+def _vague_duration(m, anchor, tense):
+    unit = _table()["units"].get(m["unit"].lower())
+    if unit is None or unit == "WE":
+        return None
+    return "DURATION", _duration_value("X", unit)
+
+
+def _set(m, anchor, tense):
+    word = m["word"].lower()
+    unit = _table()["units"].get(m["unit"].lower()) if m["unit"] else None
+    if word in ("daily", "nightly"):
+        return "SET", "P1D"
+    if word == "weekly":
+        return "SET", "P1W"
+    if word == "monthly":
+        return "SET", "P1M"
+    if word in ("annually", "yearly"):
+        return "SET", "P1Y"
+    if unit:
+        return "SET", _duration_value(1, unit)
+    return None
+
+
+def _ref(m, anchor, tense):
+    return "DATE", _table()["refs"][m["word"].lower()]
+
+
+def _clock(m, anchor, tense):
+    hour = int(m["h"])
+    minute = int(m["min"] or 0)
+    half = (m["ap"] or "").lower().replace(".", "")
+    if half == "pm" and hour < 12:
+        hour += 12
+    if half == "am" and hour == 12:
+        hour = 0
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        return None
+    day = anchor.isoformat() if anchor else "XXXX-XX-XX"
+    return "TIME", f"{day}T{hour:02d}:{minute:02d}"
+
+
+def _quarter(m, anchor, tense):
+    q = _table()["ordinals"].get(m["ord"].lower())
+    if not q or not 1 <= q <= 4:
+        return None
+    year = m["year"] or (str(anchor.year) if anchor else "XXXX")
+    return "DATE", f"{year}-Q{q}"
+
+
+def _fiscal(m, anchor, tense):
+    return "DATE", f"FY{m['year']}"
+
+
+@functools.cache
+def _rules() -> list[tuple[re.Pattern, Normalizer]]:
+    t = _table()
+    months = _alternation(t["months"])
+    weekdays = _alternation(t["weekdays"])
+    units = _alternation(t["units"])
+    numbers = _alternation(k for k in t["numbers"] if k not in ("a", "an", "some", "many"))
+    seasons = _alternation(t["seasons"])
+    parts = _alternation(t["parts_of_day"])
+    refs = _alternation(t["refs"])
+    ordinals = _alternation(t["ordinals"])
+    b = r"(?<![\w-])"
+    e = r"(?![\w])"
+    rules: list[tuple[str, Normalizer, int]] = [
+        (rf"{b}(?P<month>{months})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}}){e}", _full_date, re.I),
+        (rf"{b}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{months})\.?,?\s+(?P<year>\d{{4}}){e}", _full_date, re.I),
+        (rf"{b}(?P<year>(?:19|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d){e}", _iso_date, 0),
+        (rf"{b}(?P<month>{months})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?{e}(?!\s*(?:,\s*)?\d)", _month_day, re.I),
+        (rf"{b}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{months}){e}\.?(?!,?\s*\d)", _month_day, re.I),
+        (rf"{b}(?:(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of)[\s-]+)?(?P<month>{months})\.?,?\s+(?P<year>(?:19|20)\d\d){e}", _month_year, re.I),
+        (rf"{b}(?:(?P<rel>last|next|this)\s+|(?P<lead>in|since|until|by|early|mid|late|during|before|after|from|through|of)[\s-]+)?(?P<x>(?:(?:early|mid|late)[\s-]+)?(?P<month>{months})){e}", _month_alone, re.I),
+        (rf"{b}(?:the\s+)?(?P<rel>last|next|this)?\s*(?P<x>(?:(?:early|late)\s+)?(?:(?:last|next|this)\s+)?(?P<season>{seasons})(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?){e}", _season, re.I),
+        (rf"{b}(?:the\s+)?(?P<ord>{ordinals})\s+quarter(?:\s+of\s+(?P<year>(?:19|20)\d\d))?{e}", _quarter, re.I),
+        (rf"{b}fiscal(?:\s+year)?\s+(?P<year>(?:19|20)\d\d){e}", _fiscal, re.I),
+        (rf"{b}(?:the\s+)?(?:(?P<dec>(?:19|20)\d0)s|['’](?P<dec2>\d0)s){e}", _decade, 0),
+        (rf"{b}(?P<x>(?:(?P<rel>last|next|this|past)\s+)?(?P<wd>{weekdays})\.?(?:\s+(?P<part>{parts}))?){e}", _weekday, re.I),
+        (rf"{b}(?P<word>today|yesterday|tomorrow|tonight)(?:\s+(?P<part>morning|afternoon|evening|night))?{e}", _deictic_day, re.I),
+        (rf"{b}(?:this|last)\s+(?P<part>morning|afternoon|evening|night){e}", _this_part_of_day, re.I),
+        (rf"{b}(?:the\s+)?(?P<n>\d+|{numbers}|a|an)\s+(?P<unit>{units})\s+(?:ago|earlier|before){e}", _ago, re.I),
+        (rf"{b}(?P<rel>last|next|this|past|previous|current|coming)\s+(?P<unit>week|month|year|weekend|quarter|decade|century){e}(?!\s+(?:of|or))", _relative_period, re.I),
+        (rf"{b}(?P<word>every|each|per|daily|weekly|monthly|annually|yearly|nightly)(?:\s+(?P<unit>{units}))?{e}", _set, re.I),
+        (rf"{b}(?:the\s+(?:past|last|next|first|coming)\s+)?(?P<n>\d+|{numbers}|a|an)[\s-]+(?P<unit>{units}){e}(?:[\s-]+(?:long|old))?", _duration, re.I),
+        (rf"{b}(?:the\s+(?:past|last|next|coming)\s+|recent\s+|several\s+|many\s+|few\s+)?(?P<x>(?:the\s+)?(?:past|last|next|coming|recent)\s+(?P<unit>days|weeks|months|years|decades)){e}", _vague_duration, re.I),
+        (rf"(?<=\bfor\s)(?P<unit>days|weeks|months|years|decades){e}", _vague_duration, re.I),
+        (rf"{b}(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s*(?P<ap>[ap]\.m\.|[ap]m){e}", _clock, re.I),
+        (rf"{b}(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\s*(?:GMT|UTC|ET|EST|EDT|BST|CET){e}", lambda m, a, t: _clock_24(m, a, t), 0),
+        (rf"{b}(?P<word>{refs}){e}", _ref, re.I),
+        (rf"\b(?:in|since|until|by|of|from|before|after|during|around|early|late|mid)\s+(?P<x>(?:(?:early|late|mid)[\s-]+)?(?P<year>(?:19|20)\d\d)){e}(?![,.]\d)", _year, re.I),
+        (rf"{b}(?P<year>(?:19|20)\d\d){e}(?=\s*[,.;:)!?]|\s*$)", _year, 0),
+    ]
+    return [(re.compile(p, flags), f) for p, f, flags in rules]
+
+
+def _clock_24(m, anchor, tense):
+    day = anchor.isoformat() if anchor else "XXXX-XX-XX"
+    return "TIME", f"{day}T{int(m['h']):02d}:{m['min']}"
