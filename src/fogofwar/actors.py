@@ -25,6 +25,8 @@ __all__ = ["ActorDictionary", "load_actor_dictionary", "find_actors", "actor_at"
 LOCATIVE_PREPOSITIONS = {"in", "at", "from", "near", "to", "across", "into", "throughout", "around", "inside", "outside", "toward", "towards", "through", "within", "over"}
 POSSESSIVE_PRONOUNS = {"its", "their"}
 PERSONAL_PRONOUNS = {"he", "she", "him", "her"}
+NOUN_ROLES = {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "appos", "conj", "attr", "agent"}
+MODIFIER_DEPS = {"det", "amod", "compound", "poss", "nummod"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "poss", "agent", "dobj", "appos", "conj"}
 
 
@@ -97,6 +99,17 @@ class _Coder:
         self.surnames: dict[str, tuple[str, str]] = {}   # surname → (code, full name)
         self.last_person: Actor | None = None
         self.last_group_country: str | None = None
+        self.seen: list[Actor] = []
+
+    def definite_reference(self, chunk: Span) -> Actor | None:
+        """An earlier, fuller mention that "the ministry" or "the army" refers back to."""
+        if not any(t.lower_ == "the" for t in chunk[:1]):
+            return None
+        head = chunk.root.lower_
+        for actor in reversed(self.seen):
+            if actor.country and actor.text.lower().split()[-1] == head:
+                return actor
+        return None
 
     def country_of_word(self, text: str) -> tuple[str | None, str | None]:
         """(ISO3 country, default sector) a single name or adjective points to."""
@@ -148,10 +161,8 @@ def _sentence_actors(sent: Span, coder: _Coder, used: set[int]) -> list[Actor]:
             out.append(actor)
             used.update(range(ent.start, ent.end))
     for chunk in _noun_phrases(sent):
-        if any(t.i in used for t in chunk if t.ent_type_ == "PERSON"):
-            chunk_tokens = [t for t in chunk if t.i not in used]
-            if not chunk_tokens:
-                continue
+        if chunk.root.i in used:
+            continue  # the phrase is a person already coded
         actor = _code_phrase(chunk, sent, coder)
         if actor:
             out.append(actor)
@@ -178,6 +189,12 @@ def _noun_phrases(sent: Span) -> list[Span]:
         if start < sent.start:
             start = sent.start
         phrases.append(sent.doc[start: chunk.end])
+    # The parser's noun chunks skip some nouns ("alleged Russian forces"); add those as phrases too.
+    covered = {t.i for p in phrases for t in p}
+    for token in sent:
+        if token.pos_ in ("NOUN", "PROPN") and token.i not in covered and token.dep_ in NOUN_ROLES:
+            start = min([c.left_edge.i for c in token.lefts if c.dep_ in MODIFIER_DEPS] + [token.i])
+            phrases.append(sent.doc[max(start, sent.start): token.i + 1])
     return phrases
 
 
@@ -222,6 +239,8 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
         return None
     if sector is None:
         # A bare country or capital is an actor only where it acts, not where things happen.
+        if name is None or normalize_name(re.sub(r"['’]s$", "", root.text)) != normalize_name(name).split(" ")[-1]:
+            return None
         if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPOSITIONS:
             return None
         if root.dep_ not in SUBJECT_DEPS and root.dep_ != "pobj":
@@ -229,13 +248,19 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
         sector = "GOV" if country not in ("IGO", "NGO") else None
     if country is None and sector in ("CVL",):
         return None
+    if country is None:
+        earlier = coder.definite_reference(chunk)
+        if earlier is not None:
+            country, sector, name = earlier.country, earlier.sector, earlier.name or earlier.text
     if country is None and not _is_agentive(root):
         return None
     if country:
         coder.last_group_country = country
     start, end = _trim(chunk)
-    return Actor(start=start, end=end, text=chunk.doc.text[start:end], code=make_code(country, sector),
-                 country=country, sector=sector, name=name)
+    actor = Actor(start=start, end=end, text=chunk.doc.text[start:end], code=make_code(country, sector),
+                  country=country, sector=sector, name=name)
+    coder.seen.append(actor)
+    return actor
 
 
 def _is_agentive(token: Token) -> bool:
@@ -311,8 +336,9 @@ def _title_tokens(ent: Span) -> list[Token]:
     for t in list(tokens):
         tokens.extend(x for x in t.subtree if x not in tokens)
     root = ent.root
-    if root.dep_ == "appos":
-        tokens.extend(t for t in root.head.subtree if t.i < ent.start)
+    # "Ukraine's armed forces commander-in-chief, Valeriy Zaluzhny": the name hangs off its title.
+    if root.head is not root and (root.dep_ == "appos" or root.head.pos_ in ("NOUN", "PROPN")):
+        tokens.extend(t for t in root.head.subtree if t.i < ent.start and t.sent == ent.sent)
     for child in root.children:
         if child.dep_ == "appos":
             tokens.extend(child.subtree)
@@ -331,10 +357,9 @@ def _nearest_country_before(sent: Span, before: int, coder: _Coder) -> str | Non
 
 
 def actor_at(actors: list[Actor], start: int, end: int) -> Actor | None:
-    """The actor mention that best covers a character span (the smallest that contains it)."""
-    best = None
-    for a in actors:
-        if a.start <= start and end <= a.end or start <= a.start < end:
-            if best is None or (a.end - a.start) > (best.end - best.start) and a.start <= start:
-                best = a
-    return best
+    """The smallest actor mention that contains a character span, else the first inside it."""
+    containing = [a for a in actors if a.start <= start and end <= a.end]
+    if containing:
+        return min(containing, key=lambda a: a.end - a.start)
+    inside = [a for a in actors if start <= a.start < end]
+    return inside[0] if inside else None

@@ -130,6 +130,9 @@ def _verbal_claim(token: Token, sent: Span, cues: CueTable, quotes: list[tuple[i
         end = token.left_edge.idx
         content = strip_span(sent.doc.text, max(start, sent.start_char), end)
     if content is None:
+        misparsed = _misparsed_cue(token)
+        if misparsed is not None:
+            return misparsed | {"lemma": lemma, "stance": _stance(token, lemma, cues, None)}
         quote = _adjacent_quote(token, sent, quotes)
         if quote is None:
             return None
@@ -176,6 +179,28 @@ def _according_to_claim(token: Token, sent: Span, cues: CueTable) -> dict | None
         return None
     return {"cue": (token.idx, _end(to)), "lemma": "according to", "content": content, "kind": "according_to",
             "stance": "assert", "source": _source_span(pobj), "source_head": (pobj.idx, _end(pobj))}
+
+
+def _misparsed_cue(token: Token) -> dict | None:
+    """A finite cue the parser took for a modifier: "Podolyak alleged Russian forces had laid mines"."""
+    if token.tag_ not in ("VBD", "VBZ", "VBP") or token.dep_ not in ("amod", "compound", "acl") or token.i == 0:
+        return None
+    subject = token.head
+    if subject.dep_ not in ("nsubj", "nsubjpass") or subject.i <= token.i:
+        return None
+    clause = subject.head
+    prev = token.nbor(-1)
+    speaker = prev.head if prev.dep_ in ("appos", "compound") and prev.head.i < token.i else prev
+    if speaker.i >= token.i or prev.is_punct:
+        return None
+    content_end = max((t for t in clause.subtree if not (t.dep_ == "advcl" and t.i > subject.i)), key=lambda t: t.i)
+    stop = [c for c in clause.children if c.dep_ == "advcl" and c.i > token.i]
+    last = min(stop, key=lambda c: c.left_edge.i).left_edge.i - 1 if stop else clause.right_edge.i
+    end_token = token.doc[last]
+    content = strip_span(token.doc.text, token.nbor(1).idx, _end(end_token), chars=" \t\n\r,;:.")
+    source = strip_span(token.doc.text, speaker.left_edge.idx, _end(prev))
+    return {"cue": (token.idx, _end(token)), "content": content, "kind": "indirect",
+            "source": source, "source_head": (prev.idx, _end(prev))}
 
 
 def _adjacent_quote(token: Token, sent: Span, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:

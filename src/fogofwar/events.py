@@ -26,7 +26,7 @@ __all__ = ["find_events", "Trigger", "load_triggers", "acled_for_sentence"]
 LOCATIVE = {"in", "at", "near", "from", "outside", "around", "throughout", "across", "inside", "on", "into", "over", "toward", "towards", "off", "along", "within", "of"}
 NEAR = {"near", "outside", "around", "off"}
 RELATIVE_PRONOUNS = {"which", "that", "who", "whom"}
-SUBJECT_CLIMB_DEPS = {"xcomp", "conj", "advcl", "pcomp", "relcl", "acl", "ccomp"}
+SUBJECT_CLIMB_DEPS = {"xcomp", "conj", "advcl", "pcomp", "relcl", "acl", "ccomp", "appos", "attr", "dobj", "pobj", "npadvmod", "prep"}
 BACKGROUND_DAYS = 30
 ACLED_FAMILIES = {"ASSAULT", "COERCE", "PROTEST", "RETREAT", "MOBILIZE"}
 
@@ -149,9 +149,9 @@ def _object_is_place(token: Token, places: list[Place]) -> bool:
 def _subject_token(token: Token) -> Token | None:
     """The subject of a verb, climbing through infinitives, gerunds, clauses and conjunctions."""
     current = token
-    for _ in range(5):
+    for _ in range(8):
         for child in current.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.dep_ != "expl":
+            if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("where", "there"):
                 if child.dep_ == "nsubjpass" and current is token:
                     agent = _agent(current)
                     return agent
@@ -279,14 +279,14 @@ def _event_location(token: Token, sent: Span, places: list[Place], main_place: i
         head = span.root
         prep = head.head if head.dep_ == "pobj" else None
         score = 0.0
-        if obj is not None and obj.left_edge.idx <= p.start <= obj.right_edge.idx:
-            score += 3
+        if obj is not None and p.start <= obj.idx < p.end:
+            score += 5
         if prep is not None and prep.lower_ in LOCATIVE and _governs(token, prep):
             score += 4
         elif prep is not None and prep.lower_ in LOCATIVE:
             score += 2
-        if p.feature == "A" and head.dep_ in ("amod", "compound", "poss", "nsubj"):
-            score -= 3  # "Ukrainian officials", "Russia said": who, not where
+        if head.dep_ in ("nsubj", "nsubjpass", "poss") or (p.feature == "A" and head.dep_ in ("amod", "compound")):
+            score -= 3  # "Ukrainian officials", "Moscow seized": who, not where
         if p.feature == "A" and p.admin1 is None:
             score -= 1  # a country is the vaguest answer
         score -= abs(p.start - token.idx) / 400
