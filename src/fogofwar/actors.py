@@ -232,8 +232,6 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
             if c:
                 country = c
                 name = name or t.text
-                if t.i == root.i:
-                    sector = sector or s
                 break
     if country is None and sector is None:
         return None

@@ -85,6 +85,8 @@ def find_events(doc: Doc, source: SourceDocument, places: list[Place], times: li
             continue
         found: list[tuple[Token, Trigger]] = []
         for token in sent:
+            if any(t.start <= token.idx < t.end for t in times):
+                continue  # "March 3": a date, not a march
             trig = _match_trigger(token, triggers, places, actors)
             if trig:
                 found.append((token, trig))
@@ -185,7 +187,7 @@ def _noun_actor_token(token: Token) -> Token | None:
         if child.dep_ == "poss":
             return child
     for child in token.children:
-        if child.dep_ in ("amod", "compound") and child.text[:1].isupper():
+        if child.dep_ in ("amod", "compound") and (child.ent_type_ in ("NORP", "GPE", "ORG") or child.pos_ == "PROPN"):
             return child
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ == "by":

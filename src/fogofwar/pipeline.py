@@ -9,6 +9,7 @@ row.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -116,7 +117,7 @@ def error_result(item: RawDocument | FailedDocument | SourceDocument, code: str,
 
 def process_document(raw: RawDocument, settings: Settings, resources: Resources | None = None) -> Result:
     """Analyse one document; any failure becomes its error row."""
-    resources = resources or load_resources(settings)
+    resources = load_resources(settings) if resources is None else dataclasses.replace(resources, settings=settings)
     try:
         source = prepare_document(raw, settings)
     except DocumentError as exc:

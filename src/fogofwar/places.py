@@ -80,20 +80,21 @@ def _best_entry(c: Candidate, context: dict[str, float]) -> Entry | None:
     hits = c.hits
     if not hits:
         return None
-    if any(main for _, main in hits):
-        hits = [h for h in hits if h[1]]
-    cities = {e.country: e.population for e, _ in c.hits if e.kind == "city"}
+    cities: dict[str, int] = {}
+    for e, _ in hits:
+        if e.kind == "city":
+            cities[e.country] = max(cities.get(e.country, 0), e.population)
 
     def score(hit: tuple[Entry, bool]) -> float:
-        e, _ = hit
-        s = math.log10(e.population + 1)
+        e, main = hit
+        s = math.log10(e.population + 1) + (3 if main else 0)
         s += 3.0 * min(context.get(e.country, 0), 2)
         if e.kind == "country":
             s += 6
         elif e.kind == "admin1":
             s += 6 if c.has_suffix else 1
             if not c.has_suffix and cities.get(e.country, 0) >= CITY_OVER_REGION_POPULATION:
-                s -= 4
+                s -= 6
         elif e.kind == "feature":
             s += 8
         elif e.kind == "continent":
@@ -148,7 +149,7 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     i = 0
     while i < len(doc):
         token = doc[i]
-        if not token.text[:1].isupper() or i in blocked:
+        if not token.text[:1].isupper() or i in blocked or token.ent_type_ in ("DATE", "TIME"):
             i += 1
             continue
         found = None

@@ -1,0 +1,49 @@
+"""Actors: country plus sector codes from names, titles, metonyms and possessives."""
+from __future__ import annotations
+
+from .conftest import span
+
+
+def codes(result):
+    return [(span(result, a), a.code) for a in result.actors]
+
+
+def test_a_seat_of_government_stands_for_its_government(analyze):
+    """'the Kremlin' as a speaker is Russia's government."""
+    result = analyze("The Kremlin said the talks had failed.")
+    assert ("Kremlin", "RUSGOV") in codes(result)
+
+
+def test_a_capital_in_a_possessive_gives_its_country_to_the_phrase(analyze):
+    """'Kyiv's army' is Ukraine's military."""
+    result = analyze("Kyiv's army destroyed a bridge on Tuesday.")
+    assert ("Kyiv's army", "UKRMIL") in codes(result)
+
+
+def test_a_person_takes_the_sector_and_country_of_their_title(analyze):
+    """A named adviser to a president is coded with the government of the country named beside them."""
+    result = analyze("A senior Ukrainian official spoke: presidential adviser Ivan Petrenko said the town was retaken.")
+    assert ("Ivan Petrenko", "UKRGOV") in codes(result)
+
+
+def test_the_same_person_later_by_surname_keeps_the_code(analyze):
+    """'Petrenko' alone, and 'he', refer back to the coded person."""
+    result = analyze("Russia's army commander, General Oleg Sidorov, spoke on Monday. "
+                     "Sidorov said the unit had withdrawn. He said losses were light.")
+    found = codes(result)
+    assert ("Sidorov", "RUSMIL") in found
+    assert ("He", "RUSMIL") in found
+
+
+def test_a_place_where_things_happen_is_not_an_actor(analyze):
+    """'in Ukraine' is a location; 'Ukraine said' is an actor."""
+    result = analyze("Fighting raged in Ukraine. Ukraine said it would not negotiate.")
+    assert codes(result) == [("Ukraine", "UKRGOV"), ("it", "UKRGOV")] or codes(result) == [("Ukraine", "UKRGOV")]
+
+
+def test_international_organizations_are_igo(analyze):
+    """NATO and the United Nations are coded as IGOs."""
+    result = analyze("NATO condemned the strike and the United Nations called for an inquiry.")
+    found = dict(codes(result))
+    assert found.get("NATO") == "IGOMIL"
+    assert found.get("United Nations") == "IGOUNO"

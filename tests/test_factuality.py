@@ -1,0 +1,49 @@
+"""Status and factuality: from the clause and from the claims together."""
+from __future__ import annotations
+
+import pytest
+
+from fogofwar.factuality import _status
+
+from .conftest import span
+
+
+@pytest.mark.parametrize("category, negated, stances, status", [
+    ("plain", False, set(), "asserted"),
+    ("plain", False, {"assert"}, "reported"),
+    ("plain", False, {"assert", "doubt"}, "unconfirmed"),
+    ("plain", False, {"assert", "deny"}, "disputed"),
+    ("plain", False, {"deny"}, "denied"),
+    ("plain", False, {"allege"}, "alleged"),
+    ("plain", False, {"believe"}, "hedged"),
+    ("modal", False, set(), "hedged"),
+    ("future", False, set(), "future"),
+    ("conditional", False, set(), "hypothetical"),
+    ("plain", True, {"assert"}, "negated"),
+])
+def test_status_combines_clause_and_claims(category, negated, stances, status):
+    """Each combination of clause cue and claim stances maps to one SPEC status."""
+    assert _status(category, negated, stances) == status
+
+
+def predicate_values(result):
+    return {span(result, p): p.factuality for p in result.predicates}
+
+
+def test_predicates_are_rated_by_their_clause(analyze):
+    """Plain past is +3, negated is negative, modal and future are lower, conditional is 0."""
+    result = analyze("Troops attacked the town. They did not capture it. They may return. "
+                     "They will regroup. If they advance, residents flee.")
+    values = predicate_values(result)
+    assert values["attacked"] == 3.0
+    assert values["capture"] < 0
+    assert values["return"] < 1.5
+    assert values["regroup"] < 3.0
+    assert values["advance"] == 0.0
+
+
+def test_an_alleged_event_has_low_factuality(analyze):
+    """An event only alleged by a party is 'alleged' with factuality below +2."""
+    result = analyze("Officials alleged that Russian forces had laid mines in the town.", published="2022-11-10")
+    (event,) = [e for e in result.events if span(result, e.trigger) == "laid"]
+    assert event.status == "alleged" and event.factuality < 2.0

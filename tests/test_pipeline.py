@@ -1,0 +1,64 @@
+"""The pipeline: stage order, the per-document boundary, and batches with bad input."""
+from __future__ import annotations
+
+import json
+
+from fogofwar.ingest import read_inputs
+from fogofwar.models import Result
+from fogofwar.pipeline import STAGES, Stage, check_stages, extract
+
+from .conftest import FIXTURES
+
+
+def test_every_stage_requirement_is_met_by_an_earlier_stage():
+    """Walking STAGES in order, nothing is required before it is provided."""
+    assert check_stages() == []
+
+
+def test_check_stages_reports_a_stage_out_of_order():
+    """A stage that needs events before the events stage is flagged."""
+    early = Stage("early", lambda *a: [], requires=("doc", "events"), provides="x")
+    assert check_stages((early, *STAGES)) == ["stage 'early' requires ['events'] before it runs"]
+
+
+def test_a_batch_with_bad_rows_gives_one_row_each_and_errors_only_on_bad_ones(settings):
+    """good, empty, binary, malformed, good: five rows, in order, three errors."""
+    rows = list(extract(read_inputs([str(FIXTURES / "batch.jsonl")], settings), settings))
+    assert [(r.id, r.error.code if r.error else None) for r in rows] == [
+        ("good-1", None), ("empty", "empty"), ("binary", "binary"), ("line-4", "malformed_json"), ("good-2", None)]
+    assert rows[0].events and rows[4].events
+
+
+def test_text_of_a_jsonl_row_comes_back_unchanged(settings):
+    """Output text is the input text character for character, furniture included."""
+    source = (FIXTURES / "report.txt").read_text()
+    row = {"id": "r", "text": source, "published": "2022-10-04"}
+    (result,) = extract(read_inputs_from_rows([row], settings), settings)
+    assert result.text == source
+    for key in ("places", "times", "actors"):
+        for item in getattr(result, key):
+            assert source[item.start:item.end] == item.text
+
+
+def test_every_spec_key_is_in_every_row(settings):
+    """Good rows and error rows alike carry all top-level keys."""
+    rows = list(extract(read_inputs([str(FIXTURES / "batch.jsonl")], settings), settings))
+    keys = {"schema", "id", "url", "outlet", "title", "published", "language", "text", "error",
+            "places", "times", "actors", "events", "claims", "predicates"}
+    for r in rows:
+        assert set(json.loads(r.to_json())) == keys
+
+
+def test_result_rows_round_trip_through_json(settings):
+    """A row written as JSON reads back as the same record."""
+    (result,) = extract(read_inputs_from_rows([{"id": "r", "text": "Troops withdrew from Lyman on Saturday.",
+                                                "published": "2022-10-02"}], settings), settings)
+    assert Result.model_validate_json(result.to_json()) == result
+
+
+def read_inputs_from_rows(rows, settings):
+    import io
+
+    from fogofwar.ingest import read_jsonl_lines
+
+    return read_jsonl_lines(io.StringIO("\n".join(json.dumps(r) for r in rows)), "test", settings)
