@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: setup
+	mkdir -p out
 	$(BIN)/fogofwar extract samples/ -o out/demo.jsonl
 	$(BIN)/fogofwar summarize out/demo.jsonl
 

@@ -64,6 +64,8 @@ def extract(inputs, output, predicates, max_chars, actors_file, batch_size, cach
     settings = Settings(max_chars=max_chars, predicates=predicates, batch_size=batch_size,
                         actors_file=Path(actors_file) if actors_file else None,
                         **({"cache_dir": Path(cache_dir)} if cache_dir else {}))
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
     counts = {"documents": 0, "errors": 0}
     show_progress = sys.stderr.isatty() and not quiet
