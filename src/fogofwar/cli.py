@@ -119,6 +119,138 @@ def summarize(results, claims):
                     click.echo(f"   {c.id} {who[:40]!r} {c.cue.lemma} [{c.stance}]: {c.content.text[:70]!r}")
 
 
+def db_option(fn):
+    """The shared --db option (also read from FOGOFWAR_STORE)."""
+    return click.option("--db", "db", envvar="FOGOFWAR_STORE", default="fogofwar.duckdb", show_default=True,
+                        type=click.Path(dir_okay=False), help="The DuckDB store file (env FOGOFWAR_STORE).")(fn)
+
+
+def _open_store(db: str, read_only: bool):
+    from .store import Store
+
+    try:
+        return Store(db, read_only=read_only)
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from exc
+    except Exception as exc:  # duckdb raises IOException when another process holds the file
+        raise click.ClickException(f"cannot open store {db}: {exc}") from exc
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@db_option
+@click.option("--max-chars", type=click.IntRange(min=1), default=Settings.max_chars, show_default=True,
+              help="Documents with more characters get a too_large error row.")
+@click.option("--commit-every", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Documents per committed batch; an interrupted ingest loses at most one batch.")
+@click.option("--no-embeddings", is_flag=True, help="Merge incidents without sentence embeddings (faster, cruder).")
+@click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress bar.")
+def ingest(inputs, db, max_chars, commit_every, no_embeddings, verbose, quiet):
+    """Extract documents into the store and merge them into incidents.
+
+    A document already stored with the same content is skipped; a changed one
+    replaces its rows. Rerunning after an interruption finishes the job.
+    """
+    _setup_logging(verbose, quiet)
+    from .ingest import read_inputs
+    from .pipeline import extract
+
+    usable = [i for i in inputs if i == "-" or Path(i).exists()]
+    for missing in sorted(set(inputs) - set(usable)):
+        click.echo(f"fogofwar: no such file or folder: {missing}", err=True)
+    if not usable:
+        raise SystemExit(2)
+    settings = Settings(max_chars=max_chars)
+    from tqdm import tqdm
+
+    with _open_store(db, read_only=False) as store, \
+            tqdm(desc="ingest", unit="doc", disable=not sys.stderr.isatty() or quiet, file=sys.stderr) as bar:
+        try:
+            report = store.ingest(read_inputs(usable, settings), lambda items: extract(items, settings),
+                                  batch_size=commit_every, progress=bar.update, use_embeddings=not no_embeddings)
+        except InputError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if not quiet:
+        click.echo(f"fogofwar: {report.read} documents read, {report.written} written, {report.skipped} unchanged, "
+                   f"{report.errors} with errors; {report.incidents} incidents in {db}", err=True)
+
+
+@cli.command()
+@db_option
+@click.option("--since", help="Only incidents on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Only incidents on or before this date (YYYY-MM-DD).")
+@click.option("--near", help="LAT,LON,KM: only incidents within KM kilometres of a point.")
+@click.option("--type", "plover_type", help="Only this PLOVER type (ASSAULT, RETREAT, ...).")
+@click.option("--actor", help="Only incidents with this actor code among actors or recipients (RUS, UKRMIL, ...).")
+@click.option("--min-sources", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Only incidents with at least this many independent sources.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many incidents.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of a table.")
+def incidents(db, since, until, near, plover_type, actor, min_sources, limit, as_json):
+    """List incidents, most independent sources first."""
+    point = None
+    if near:
+        try:
+            lat, lon, km = (float(x) for x in near.split(","))
+        except ValueError as exc:
+            raise click.BadParameter("use LAT,LON,KM, e.g. 46.64,32.61,50", param_hint="--near") from exc
+        point = (lat, lon, km)
+    with _open_store(db, read_only=True) as store:
+        rows = store.incidents(since=since, until=until, near=point, plover_type=plover_type, actor=actor,
+                               min_sources=min_sources, limit=limit)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, default=str, ensure_ascii=False))
+        return
+    for row in rows:
+        where = row["location_name"] or row["country"] or "?"
+        click.echo(f"{row['incident_id']}  {row['plover_type']:<9} {row['event_date'] or '?':<10} {where[:18]:<18} "
+                   f"sources={row['independent_sources']:<3} docs={row['n_documents']:<3} {row['status']:<11} "
+                   f"{(row['summary'] or '')[:70]}")
+
+
+@cli.command()
+@click.argument("sql")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="How to print the rows.")
+def query(sql, db, fmt):
+    """Run read-only SQL against the store."""
+    import csv as csv_module
+
+    with _open_store(db, read_only=True) as store:
+        try:
+            names, rows = store.query(sql)
+        except Exception as exc:  # duckdb's errors name the problem; show it without a traceback
+            raise click.ClickException(str(exc).splitlines()[0]) from exc
+    if fmt == "json":
+        for row in rows:
+            click.echo(json.dumps(dict(zip(names, row)), default=str, ensure_ascii=False))
+    elif fmt == "csv":
+        writer = csv_module.writer(sys.stdout)
+        writer.writerow(names)
+        writer.writerows(rows)
+    else:
+        click.echo("\t".join(names))
+        for row in rows:
+            click.echo("\t".join("" if v is None else str(v) for v in row))
+
+
+@cli.command("export")
+@db_option
+@click.option("--format", "fmt", required=True, type=click.Choice(["jsonl", "acled-csv", "gdelt-tsv", "geojson", "parquet"]),
+              help="The output format.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The file to write.")
+def export_command(db, fmt, output):
+    """Write the store's incidents as JSONL, ACLED-style CSV, GDELT-style TSV, GeoJSON or Parquet."""
+    from .exports import export
+
+    with _open_store(db, read_only=True) as store:
+        n = export(store, fmt, output)
+    click.echo(f"fogofwar: {n} records written to {output}", err=True)
+
+
 def main() -> None:
     """Entry point of the `fogofwar` command."""
     cli(prog_name="fogofwar")

@@ -1,0 +1,430 @@
+"""The store: documents and every record in an embedded DuckDB file, and the incidents.
+
+This module owns the schema (data/schema.sql) and all SQL. Writes are
+idempotent: a document is keyed by its id and the hash of its input; the
+same hash is skipped, a changed one replaces all its rows in one
+transaction. Each batch commits on its own, so an interrupted ingest loses
+nothing committed and a rerun finishes the job without duplicates.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from .incidents import EventRecord, Incident, merge_incidents, minhash_signature, near_duplicate_groups
+from .ingest import FailedDocument, RawDocument
+from .models import Result
+
+__all__ = ["Store", "content_hash", "IngestReport", "DEFAULT_STORE", "SCHEMA_VERSION"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STORE = "fogofwar.duckdb"
+SCHEMA_VERSION = "1"
+RECORD_TABLES = ("places", "times", "actors", "events", "claims", "event_claims")
+STATUS_ORDER = ["asserted", "reported", "alleged", "hedged", "unconfirmed", "disputed", "denied",
+                "future", "hypothetical", "negated"]
+SUPPORTING = {"assert", "acknowledge", "believe", "allege"}
+CONTRADICTING = {"deny", "doubt"}
+
+
+def content_hash(item: RawDocument | FailedDocument) -> str:
+    """Hash of what a document was read as: a changed input gets a new hash."""
+    if isinstance(item, FailedDocument):
+        parts = [item.id, item.code, item.message]
+    else:
+        parts = [item.id, item.text, item.url or "", item.outlet or "", item.title or "", item.published or "",
+                 item.html_date or ""]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did."""
+
+    read: int = 0
+    skipped: int = 0
+    written: int = 0
+    errors: int = 0
+    incidents: int = 0
+
+
+class Store:
+    """A DuckDB file holding documents, their records and incidents."""
+
+    def __init__(self, path: str | Path = DEFAULT_STORE, read_only: bool = False):
+        self.path = str(path)
+        if read_only and not Path(self.path).exists():
+            raise FileNotFoundError(f"no store at {self.path}; run `fogofwar ingest` first")
+        self.read_only = read_only
+        self.con = duckdb.connect(self.path, read_only=read_only)
+        if not read_only:
+            self._create_schema()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- schema -------------------------------------------------------------
+
+    def _create_schema(self) -> None:
+        sql = (resources.files("fogofwar") / "data" / "schema.sql").read_text(encoding="utf-8")
+        self.con.execute(sql)
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+    # --- writing ------------------------------------------------------------
+
+    def known_hashes(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """Stored content hash of each of these document ids that is stored."""
+        ids = list(doc_ids)
+        if not ids:
+            return {}
+        rows = self.con.execute("SELECT doc_id, content_hash FROM documents WHERE doc_id IN (SELECT unnest(?))",
+                                [ids]).fetchall()
+        return dict(rows)
+
+    def write_results(self, batch: list[tuple[Result, str]]) -> None:
+        """Replace the rows of each document in one transaction."""
+        if not batch:
+            return
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        ids = [r.id for r, _ in batch]
+        rows = _rows_for(batch, now)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in ("documents",) + RECORD_TABLES:
+                self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [ids])
+            for table, records in rows.items():
+                if records:
+                    placeholders = ", ".join("?" for _ in records[0])
+                    self.con.executemany(f"INSERT INTO {table} VALUES ({placeholders})", records)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def ingest(self, items: Iterable[RawDocument | FailedDocument], extract: Callable[[Iterable], Iterator[Result]],
+               batch_size: int = 64, progress: Callable[[int], None] | None = None,
+               use_embeddings: bool = True) -> IngestReport:
+        """Store every document not stored yet (or changed), then merge incidents."""
+        report = IngestReport()
+        pending: list[tuple[RawDocument | FailedDocument, str]] = []
+
+        def flush() -> None:
+            if not pending:
+                return
+            hashes = {item.id: h for item, h in pending}
+            results = [(r, hashes[r.id]) for r in extract(item for item, _ in pending)]
+            self.write_results(results)
+            log.info("committed %d documents", len(results))
+            report.written += len(results)
+            report.errors += sum(r.error is not None for r, _ in results)
+            if progress:
+                progress(len(results))
+            pending.clear()
+
+        for chunk in _chunks(items, batch_size):
+            report.read += len(chunk)
+            known = self.known_hashes(i.id for i in chunk)
+            seen_in_chunk: set[str] = set()
+            for item in chunk:
+                h = content_hash(item)
+                if known.get(item.id) == h or item.id in seen_in_chunk:
+                    report.skipped += 1
+                    if progress:
+                        progress(1)
+                    continue
+                seen_in_chunk.add(item.id)
+                pending.append((item, h))
+            if len(pending) >= batch_size:
+                flush()
+        flush()
+        if report.written:
+            report.incidents = self.rebuild_incidents(use_embeddings)
+        else:
+            report.incidents = self.count("incidents")
+        return report
+
+    def rebuild_incidents(self, use_embeddings: bool = True) -> int:
+        """Recompute near-duplicate origins and incidents from all stored events."""
+        signatures = dict(self.con.execute("SELECT doc_id, minhash FROM documents WHERE error_code IS NULL").fetchall())
+        origins = near_duplicate_groups(signatures)
+        events = self._event_records(origins)
+        incidents = merge_incidents(events, self._similarity(events) if use_embeddings else None)
+        rows, links = self._incident_rows(incidents, events, origins)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("UPDATE documents SET origin = doc_id")
+            moved = [(o, d) for d, o in origins.items() if o != d]
+            if moved:
+                self.con.executemany("UPDATE documents SET origin = ? WHERE doc_id = ?", moved)
+            self.con.execute("DELETE FROM incidents")
+            self.con.execute("DELETE FROM incident_events")
+            if rows:
+                self.con.executemany(f"INSERT INTO incidents VALUES ({', '.join('?' for _ in rows[0])})", rows)
+                self.con.executemany("INSERT INTO incident_events VALUES (?, ?, ?)", links)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return len(rows)
+
+    def _similarity(self, events: list[EventRecord]):
+        """Sentence similarity for the pairs merging will ask about, embedded once and cached in the store."""
+        from .embeddings import CachedSimilarity, sentence_key
+
+        needed: set[str] = set()
+
+        def record(a: EventRecord, b: EventRecord) -> float:
+            needed.update((a.sentence, b.sentence))
+            return 0.0
+
+        merge_incidents(events, record)  # a dry run: which sentences will be compared
+        keys = {sentence_key(s): s for s in needed}
+        cached = {}
+        if keys:
+            for key, vector in self.con.execute("SELECT sentence_hash, vector FROM embeddings WHERE sentence_hash IN "
+                                                "(SELECT unnest(?))", [list(keys)]).fetchall():
+                cached[key] = np.asarray(vector, dtype=np.float32)
+        similarity = CachedSimilarity(cache=cached, batch=[s for k, s in keys.items() if k not in cached])
+        if similarity.new:
+            self.con.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?)",
+                                 [(k, v.tolist()) for k, v in similarity.new.items()])
+        return similarity
+
+    def _event_records(self, origins: dict[str, str]) -> list[EventRecord]:
+        rows = self.con.execute("""
+            SELECT e.key, e.doc_id, e.plover_type, e.event_date, e.time_precision, e.lat, e.lon, e.geo_precision,
+                   e.country, e.actor_codes, e.recipient_codes, lower(e.trigger_text), e.sentence_text, e.status,
+                   e.factuality, d.published
+            FROM events e JOIN documents d USING (doc_id)
+            WHERE NOT e.background
+            ORDER BY e.key""").fetchall()
+        out = []
+        for (key, doc_id, ptype, date, tprec, lat, lon, gprec, country, actors, recipients, trigger, sentence,
+             status, fact, published) in rows:
+            out.append(EventRecord(
+                key=key, doc_id=doc_id, plover_type=ptype, date=_parse_day(date), time_precision=tprec or 3,
+                lat=lat, lon=lon, geo_precision=gprec or 3, country=country,
+                actor_codes=frozenset(filter(None, (actors or "").split(";"))),
+                recipient_codes=frozenset(filter(None, (recipients or "").split(";"))),
+                trigger_lemma=(trigger or "").split()[0] if trigger else "", sentence=sentence or "",
+                status=status, factuality=fact if fact is not None else 3.0, origin=origins.get(doc_id, doc_id),
+                published=published))
+        return out
+
+    def _incident_rows(self, incidents: list[Incident], events: list[EventRecord], origins: dict[str, str]):
+        by_key = {e.key: e for e in events}
+        detail = {row[0]: row for row in self.con.execute("""
+            SELECT key, cameo, acled_event_type, acled_sub_event_type, location_name, admin1, trigger_text, sentence_text
+            FROM events""").fetchall()}
+        stances: dict[str, list[tuple[str, str | None, str]]] = {}
+        for doc_id, event_id, text, code, stance in self.con.execute("""
+                SELECT ec.doc_id, ec.event_id, c.source_text, c.source_code, c.stance
+                FROM event_claims ec JOIN claims c ON c.doc_id = ec.doc_id AND c.claim_id = ec.claim_id""").fetchall():
+            stances.setdefault(f"{doc_id}:{event_id}", []).append((text, code, stance))
+        rows, links = [], []
+        for inc in incidents:
+            members = [by_key[k] for k in inc.events]
+            first = min(members, key=lambda e: (e.geo_precision, e.time_precision, e.key))
+            info = detail.get(first.key, (None,) * 8)
+            supporting, contradicting = set(), set()
+            for e in members:
+                for text, code, stance in stances.get(e.key, []):
+                    label = (text or "(unnamed)") + (f" [{code}]" if code else "")
+                    (supporting if stance in SUPPORTING else contradicting if stance in CONTRADICTING else set()).add(label)
+            statuses = [e.status for e in members]
+            status = _incident_status(statuses, supporting, contradicting)
+            dates = sorted(e.date for e in members if e.date)
+            published = sorted(e.published for e in members if e.published)
+            rows.append((
+                inc.incident_id, first.plover_type, info[1], info[2], info[3], info[4], first.lat, first.lon,
+                first.country, info[5], first.geo_precision, first.date.isoformat() if first.date else None,
+                first.time_precision, published[0] if published else None,
+                ";".join(sorted(set().union(*(e.actor_codes for e in members)))),
+                ";".join(sorted(set().union(*(e.recipient_codes for e in members)))),
+                len({e.doc_id for e in members}), len(members), len({origins.get(e.doc_id, e.doc_id) for e in members}),
+                json.dumps(sorted(supporting)), json.dumps(sorted(contradicting)), status,
+                round(sum(e.factuality for e in members) / len(members), 2), (info[7] or "")[:300]))
+            links.extend((inc.incident_id, e.doc_id, e.key.split(":", 1)[1] if ":" in e.key else e.key) for e in members)
+        return rows, links
+
+    # --- reading ------------------------------------------------------------
+
+    def count(self, table: str) -> int:
+        return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def query(self, sql: str, params: list | None = None) -> tuple[list[str], list[tuple]]:
+        """Run SQL; (column names, rows)."""
+        cur = self.con.execute(sql, params or [])
+        names = [d[0] for d in cur.description] if cur.description else []
+        return names, cur.fetchall()
+
+    def frame(self, sql: str, params: list | None = None, kind: str = "pandas"):
+        """Run SQL and return a pandas (or polars) DataFrame."""
+        rel = self.con.execute(sql, params or [])
+        return rel.pl() if kind == "polars" else rel.df()
+
+    def incidents(self, since: str | None = None, until: str | None = None, near: tuple[float, float, float] | None = None,
+                  plover_type: str | None = None, actor: str | None = None, min_sources: int = 1,
+                  bbox: tuple[float, float, float, float] | None = None, status: str | None = None,
+                  limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Incidents matching the filters, most sources first, then newest."""
+        where, params = ["independent_sources >= ?"], [min_sources]
+        if since:
+            where.append("event_date >= ?")
+            params.append(since)
+        if until:
+            where.append("event_date <= ?")
+            params.append(until + "\uffff")
+        if plover_type:
+            where.append("plover_type = ?")
+            params.append(plover_type.upper())
+        if actor:
+            where.append("(actor_codes LIKE ? OR recipient_codes LIKE ?)")
+            params += [f"%{actor.upper()}%", f"%{actor.upper()}%"]
+        if status:
+            where.append("status = ?")
+            params.append(status)
+        if bbox:
+            west, south, east, north = bbox
+            where.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
+            params += [south, north, west, east]
+        if near:
+            lat, lon, km = near
+            where.append("lat IS NOT NULL AND 6371.0 * 2 * asin(least(1, sqrt(pow(sin(radians(lat - ?) / 2), 2) + "
+                         "cos(radians(?)) * cos(radians(lat)) * pow(sin(radians(lon - ?) / 2), 2)))) <= ?")
+            params += [lat, lat, lon, km]
+        sql = (f"SELECT * FROM incidents WHERE {' AND '.join(where)} "
+               "ORDER BY independent_sources DESC, event_date DESC NULLS LAST, incident_id")
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        names, rows = self.query(sql, params)
+        out = []
+        for row in rows:
+            rec = dict(zip(names, row))
+            rec["supporting"] = json.loads(rec["supporting"] or "[]")
+            rec["contradicting"] = json.loads(rec["contradicting"] or "[]")
+            rec["first_reported"] = rec["first_reported"].isoformat() if rec["first_reported"] else None
+            out.append(rec)
+        return out
+
+    def count_incidents(self, **filters) -> int:
+        return len(self.incidents(**filters))
+
+    def incident_evidence(self, incident_id: str) -> dict[str, Any] | None:
+        """One incident with its events, claims and documents."""
+        found = self.query("SELECT * FROM incidents WHERE incident_id = ?", [incident_id])
+        if not found[1]:
+            return None
+        incident = dict(zip(found[0], found[1][0]))
+        incident["supporting"] = json.loads(incident["supporting"] or "[]")
+        incident["contradicting"] = json.loads(incident["contradicting"] or "[]")
+        incident["first_reported"] = incident["first_reported"].isoformat() if incident["first_reported"] else None
+        names, rows = self.query("""
+            SELECT e.*, d.title, d.outlet, d.url, d.published, d.origin
+            FROM incident_events ie JOIN events e ON e.doc_id = ie.doc_id AND e.event_id = ie.event_id
+            JOIN documents d ON d.doc_id = e.doc_id WHERE ie.incident_id = ? ORDER BY d.published, e.key""", [incident_id])
+        events = [dict(zip(names, r)) for r in rows]
+        for e in events:
+            e["published"] = e["published"].isoformat() if e["published"] else None
+            cn, cr = self.query("""
+                SELECT c.* FROM event_claims ec JOIN claims c ON c.doc_id = ec.doc_id AND c.claim_id = ec.claim_id
+                WHERE ec.doc_id = ? AND ec.event_id = ? ORDER BY c.claim_id""", [e["doc_id"], e["event_id"]])
+            e["claims"] = [dict(zip(cn, r)) for r in cr]
+        incident["events"] = events
+        incident["documents"] = sorted({e["doc_id"] for e in events})
+        return incident
+
+    def document(self, doc_id: str) -> Result | None:
+        """A stored document's full result row."""
+        row = self.con.execute("SELECT result_json FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+        return Result.model_validate_json(row[0]) if row else None
+
+
+def _incident_status(statuses: list[str], supporting: set[str], contradicting: set[str]) -> str:
+    if supporting and contradicting:
+        return "disputed"
+    if contradicting and not supporting:
+        return "denied" if "denied" in statuses else "unconfirmed"
+    return min(statuses, key=STATUS_ORDER.index)
+
+
+def _parse_day(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    parts = value.split("-")
+    try:
+        if len(parts) >= 3 and parts[2][:2].isdigit():
+            return dt.date(int(parts[0]), int(parts[1]), int(parts[2][:2]))
+        if len(parts) == 2 and parts[1].isdigit():
+            return dt.date(int(parts[0]), int(parts[1]), 15)
+        if len(parts) == 1 and parts[0].isdigit() and len(parts[0]) == 4:
+            return dt.date(int(parts[0]), 7, 1)
+    except ValueError:
+        return None
+    return None
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _rows_for(batch: list[tuple[Result, str]], now: dt.datetime) -> dict[str, list[tuple]]:
+    rows: dict[str, list[tuple]] = {t: [] for t in ("documents",) + RECORD_TABLES}
+    for r, h in batch:
+        err = r.error
+        rows["documents"].append((
+            r.id, h, r.url, r.outlet, r.title, r.published, r.language, r.text,
+            err.code if err else None, err.message if err else None, None,
+            minhash_signature(r.text) if not err else None, now, r.to_json()))
+        for i, p in enumerate(r.places):
+            rows["places"].append((r.id, i, p.start, p.end, p.text, p.name, p.geonameid, p.lat, p.lon, p.country, p.admin1, p.feature))
+        for i, t in enumerate(r.times):
+            rows["times"].append((r.id, i, t.start, t.end, t.text, t.type, t.value))
+        for i, a in enumerate(r.actors):
+            rows["actors"].append((r.id, i, a.start, a.end, a.text, a.code, a.country, a.sector, a.name))
+        for e in r.events:
+            place = r.places[e.location.place] if e.location.place is not None and e.location.place < len(r.places) else None
+            sentence = r.text[e.sentence.get("start", 0):e.sentence.get("end", 0)]
+            rows["events"].append((
+                r.id, e.id, f"{r.id}:{e.id}", e.plover.type, e.plover.mode, ",".join(e.plover.context), e.cameo,
+                e.acled.event_type if e.acled else None, e.acled.sub_event_type if e.acled else None,
+                e.trigger.start, e.trigger.end, e.trigger.text, e.sentence.get("start"), e.sentence.get("end"), sentence,
+                ";".join(a.code for a in e.actor if a.code), "; ".join(a.text for a in e.actor),
+                ";".join(a.code for a in e.recipient if a.code), "; ".join(a.text for a in e.recipient),
+                e.location.place, place.name if place else None, place.lat if place else None, place.lon if place else None,
+                place.country if place else None, place.admin1 if place else None, e.location.precision,
+                e.date.value, e.date.precision, e.factuality, e.status, e.background))
+            for cid in e.claims:
+                rows["event_claims"].append((r.id, e.id, cid))
+        for c in r.claims:
+            s = c.source
+            rows["claims"].append((
+                r.id, c.id, s.start if s else None, s.end if s else None, s.text if s else None, s.code if s else None,
+                c.cue.start, c.cue.end, c.cue.text, c.cue.lemma, c.content.start, c.content.end, c.content.text,
+                c.kind, c.stance))
+    return rows

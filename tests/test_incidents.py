@@ -1,0 +1,67 @@
+"""Incident merging and near-duplicate detection, on records we make up."""
+from __future__ import annotations
+
+import datetime as dt
+
+from fogofwar.incidents import EventRecord, merge_incidents, minhash_signature, near_duplicate_groups
+
+
+def event(key, doc, day=10, lat=49.2, lon=37.25, ptype="RETREAT", actors=("RUSMIL",), status="reported",
+          factuality=2.0, trigger="withdrew", sentence="Russian troops withdrew from Izium.", origin=None):
+    return EventRecord(key=key, doc_id=doc, plover_type=ptype, date=dt.date(2022, 9, day), time_precision=1,
+                       lat=lat, lon=lon, geo_precision=1, country="UA", actor_codes=frozenset(actors),
+                       recipient_codes=frozenset(), trigger_lemma=trigger, sentence=sentence, status=status,
+                       factuality=factuality, origin=origin or doc)
+
+
+def groups(incidents):
+    return sorted(sorted(i.events) for i in incidents)
+
+
+def test_same_type_place_day_and_actor_merge():
+    """Two documents with the same withdrawal merge; a different day far away does not."""
+    events = [event("a:e1", "a"), event("b:e1", "b", day=11), event("c:e1", "c", day=25)]
+    assert groups(merge_incidents(events)) == [["a:e1", "b:e1"], ["c:e1"]]
+
+
+def test_places_too_far_apart_do_not_merge():
+    """The same wording 300 km apart is two incidents."""
+    events = [event("a:e1", "a"), event("b:e1", "b", lat=46.6, lon=32.6)]
+    assert groups(merge_incidents(events)) == [["a:e1"], ["b:e1"]]
+
+
+def test_opposing_actor_countries_do_not_merge():
+    """A Russian and a Ukrainian withdrawal at the same place are different incidents."""
+    events = [event("a:e1", "a"), event("b:e1", "b", actors=("UKRMIL",))]
+    assert groups(merge_incidents(events)) == [["a:e1"], ["b:e1"]]
+
+
+def test_a_threat_and_the_deed_do_not_merge():
+    """A future event never merges with one that happened."""
+    events = [event("a:e1", "a"), event("b:e1", "b", status="future", factuality=1.0)]
+    assert groups(merge_incidents(events)) == [["a:e1"], ["b:e1"]]
+
+
+def test_different_wording_merges_only_when_similar():
+    """Without a shared trigger, sentence similarity decides."""
+    a = event("a:e1", "a", trigger="withdrew", sentence="Russian troops withdrew from Izium on Saturday.")
+    b = event("b:e1", "b", trigger="retreated", sentence="Russian troops retreated from Izium on Saturday.")
+    assert groups(merge_incidents([a, b], lambda x, y: 0.9)) == [["a:e1", "b:e1"]]
+    assert groups(merge_incidents([a, b], lambda x, y: 0.1)) == [["a:e1"], ["b:e1"]]
+
+
+def test_incident_ids_are_stable():
+    """The same events give the same incident ids, whatever their order."""
+    events = [event("a:e1", "a"), event("b:e1", "b")]
+    assert [i.incident_id for i in merge_incidents(events)] == [i.incident_id for i in merge_incidents(events[::-1])]
+
+
+def test_near_duplicates_share_an_origin():
+    """A reprint with a changed last sentence joins the original; an unrelated text does not."""
+    base = ("Russian forces shelled the city of Kharkiv overnight, damaging a school and two apartment blocks, "
+            "the regional governor said on Telegram on Friday morning. Emergency crews worked through the night "
+            "to pull residents from the rubble, and at least three people were taken to hospital with injuries. ")
+    texts = {"a": base + "Reporting by one agency.", "b": base + "Edited by another desk.",
+             "c": "Thousands rallied in Warsaw on Sunday to demand more weapons for Ukraine, police said."}
+    origins = near_duplicate_groups({k: minhash_signature(v) for k, v in texts.items()})
+    assert origins == {"a": "a", "b": "a", "c": "c"}
