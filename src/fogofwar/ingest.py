@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gzip
 import json
 import logging
 import re
@@ -47,7 +48,7 @@ TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES | {".gz"}
 
 
 @dataclass
@@ -101,9 +102,13 @@ def read_file(path: Path, settings: Settings) -> Iterator[Item]:
     """Yield the documents of one file, chosen by its suffix (plain text if unknown)."""
     suffix = path.suffix.lower()
     doc_id = str(path)
+    compressed = suffix == ".gz"
+    if compressed:
+        suffix = Path(path.stem).suffix.lower()
     if suffix in JSONL_SUFFIXES:
         try:
-            with open(path, encoding="utf-8", errors="replace", newline="") as f:
+            opener = gzip.open if compressed else open
+            with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as f:
                 yield from read_jsonl_lines(f, source=str(path), settings=settings)
         except OSError as exc:
             yield FailedDocument(doc_id, ErrorCode.UNREADABLE, f"cannot read {path}: {exc.strerror}")
