@@ -24,6 +24,9 @@ log = logging.getLogger("fogofwar")
 def _setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="fogofwar: %(levelname)s: %(message)s", stream=sys.stderr)
+    # dask sets its own loggers to INFO; they speak only when asked to (-vv) or on trouble.
+    for name in ("distributed", "dask"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else max(level, logging.ERROR))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,16 +48,19 @@ def cli() -> None:
               help="Documents per spaCy batch.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Where to cache the gazetteer index (default ~/.cache/fogofwar).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes, each loading the models once (default: all cores).")
 @click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress bar.")
-def extract(inputs, output, predicates, max_chars, actors_file, batch_size, cache_dir, verbose, quiet):
+def extract(inputs, output, predicates, max_chars, actors_file, batch_size, cache_dir, workers, verbose, quiet):
     """Read documents and write one JSON result row per document.
 
     INPUTS are .txt, .html/.htm, .xml/.rss/.atom feeds, .jsonl files, folders
     of these, or - for JSON Lines on standard input.
     """
     _setup_logging(verbose, quiet)
-    from .pipeline import extract_paths
+    from .ingest import read_inputs
+    from .parallel import default_workers, extract_json_lines
 
     usable = [i for i in inputs if i == "-" or Path(i).exists()]
     for missing in sorted(set(inputs) - set(usable)):
@@ -62,7 +68,7 @@ def extract(inputs, output, predicates, max_chars, actors_file, batch_size, cach
     if not usable:
         raise SystemExit(2)
     settings = Settings(max_chars=max_chars, predicates=predicates, batch_size=batch_size,
-                        actors_file=Path(actors_file) if actors_file else None,
+                        actors_file=Path(actors_file) if actors_file else None, workers=workers or default_workers(),
                         **({"cache_dir": Path(cache_dir)} if cache_dir else {}))
     if output:
         Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -73,12 +79,12 @@ def extract(inputs, output, predicates, max_chars, actors_file, batch_size, cach
         from tqdm import tqdm
 
         with tqdm(desc="extract", unit="doc", disable=not show_progress, file=sys.stderr) as bar:
-            for result in extract_paths(usable, settings):
-                out.write(result.to_json() + "\n")
+            for line in extract_json_lines(read_inputs(usable, settings), settings, settings.workers):
+                out.write(line + "\n")
                 counts["documents"] += 1
-                counts["errors"] += result.error is not None
-                if result.error is not None:
-                    log.info("%s: %s: %s", result.id, result.error.code, result.error.message)
+                if '"error":null' not in line:
+                    counts["errors"] += 1
+                    log.info("error row: %s", line[:200])
                 bar.update()
     except InputError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -117,6 +123,42 @@ def summarize(results, claims):
                 for c in row.claims:
                     who = c.source.text if c.source else "(unnamed)"
                     click.echo(f"   {c.id} {who[:40]!r} {c.cue.lemma} [{c.stance}]: {c.content.text[:70]!r}")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the Parquet shards (part-NNNNN.parquet) and the spooled inputs.")
+@click.option("--scheduler", default="local", show_default=True,
+              help="'local' starts a LocalCluster; otherwise the address of a running dask scheduler (tcp://host:8786).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes of the LocalCluster (default: all cores); ignored with a scheduler address.")
+@click.option("--partitions", type=click.IntRange(min=1), default=None,
+              help="Split the input into this many partitions (default: 200 documents each).")
+@click.option("--max-chars", type=click.IntRange(min=1), default=Settings.max_chars, show_default=True,
+              help="Documents with more characters get a too_large error row.")
+@click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress bar.")
+def batch(inputs, out_dir, scheduler, workers, partitions, max_chars, verbose, quiet):
+    """Run the pipeline on a dask.distributed cluster, writing Parquet shards; rerun to resume."""
+    _setup_logging(verbose, quiet)
+    from tqdm import tqdm
+
+    from .batch import run_batch
+    from .parallel import default_workers
+
+    usable = [i for i in inputs if Path(i).exists()]
+    for missing in sorted(set(inputs) - set(usable)):
+        click.echo(f"fogofwar: no such file or folder: {missing}", err=True)
+    if not usable:
+        raise SystemExit(2)
+    settings = Settings(max_chars=max_chars)
+    with tqdm(desc="batch", unit="doc", disable=not sys.stderr.isatty() or quiet, file=sys.stderr) as bar:
+        report = run_batch(usable, out_dir, settings, scheduler=scheduler, workers=workers or default_workers(),
+                           partitions=partitions, progress=bar.update)
+    if not quiet:
+        click.echo(f"fogofwar: {report.partitions} partitions, {report.skipped} already done, "
+                   f"{report.processed} processed ({report.documents} documents) in {out_dir}", err=True)
 
 
 def db_option(fn):

@@ -24,6 +24,7 @@ class Settings:
     cache_dir: Path = dataclasses.field(default_factory=default_cache_dir)
     actors_file: Path | None = None     # a user's extra actor dictionary (JSON)
     batch_size: int = 32                # documents per spaCy batch
+    workers: int = 1                    # extract processes (the CLI defaults to all cores)
 
     def replace(self, **changes) -> "Settings":
         """A copy with some fields changed."""
