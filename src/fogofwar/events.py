@@ -103,6 +103,11 @@ def _grammar() -> dict:
 
 
 @functools.cache
+def _partitives() -> frozenset[str]:
+    return frozenset(load_table("actors").get("partitives", []))
+
+
+@functools.cache
 def _acled_rules() -> list[tuple[re.Pattern, str, str]]:
     return [(re.compile(p, re.I), et, sub) for p, et, sub in load_table("acled_keywords")["rules"]]
 
@@ -285,8 +290,9 @@ def _noun_actor_token(token: Token) -> Token | None:
                     return g
     if token.dep_ in ("dobj", "pobj") and token.head.pos_ == "VERB":
         return _subject_token(token.head)
-    if token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.pos_ == "VERB" and token.head.head.dep_ != "ROOT":
-        return _subject_token(token.head.head)
+    if token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.pos_ in ("VERB", "AUX") and (
+            token.head.head.dep_ != "ROOT" or token.head.head.lemma_.lower() in _grammar()["modality"]["light_verbs"]):
+        return _subject_token(token.head.head)  # "troops remained on alert"
     return None
 
 
@@ -302,6 +308,13 @@ def _resolve_actor(tok: Token, actors: list[Actor]) -> Actor | None:
     actor = actor_at(actors, tok.idx, tok.idx + len(tok))
     if actor is not None:
         return actor
+    if tok.lower_ in _partitives():
+        # "a group of Moroccan diplomats", "thousands of Kurds": the party is the of-phrase
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        return _resolve_actor(g, actors)
     left = tok.left_edge.idx if tok.left_edge.i >= tok.sent.start else tok.idx
     inside = [a for a in actors if left <= a.start and a.end <= tok.idx + len(tok) and a.country]
     if inside:
@@ -338,8 +351,10 @@ def _with_conjuncts(tok: Token | None) -> list[Token]:
 
 def _event_actors(tokens: list[Token], actors: list[Actor]) -> list[EventActor]:
     out: list[EventActor] = []
-    for tok in tokens:
+    for n, tok in enumerate(tokens):
         actor = _resolve_actor(tok, actors)
+        if actor is None and n and out and out[0].code:
+            continue  # "Israeli helicopters and tanks": the bare conjunct shares the first one's party
         if actor is not None:
             item = EventActor(text=actor.text, code=actor.code, country=actor.country, sector=actor.sector,
                               start=actor.start, end=actor.end)
