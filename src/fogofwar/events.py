@@ -109,7 +109,7 @@ def _partitives() -> frozenset[str]:
 
 @functools.cache
 def _acled_rules() -> list[tuple[re.Pattern, str, str]]:
-    return [(re.compile(p, re.I), et, sub) for p, et, sub in load_table("acled_keywords")["rules"]]
+    return [(re.compile(p, re.I | re.S), et, sub) for p, et, sub in load_table("acled_keywords")["rules"]]
 
 
 @functools.cache
@@ -179,7 +179,10 @@ def _match_trigger(token: Token, triggers, places: list[Place], actors: list[Act
     if pos is None:
         return None
     lemmas = dict.fromkeys([token.lemma_.lower(), token.lower_])
-    for trig in [t for lemma in lemmas for t in triggers.get((lemma, pos), [])]:
+    rows = [t for lemma in lemmas for t in triggers.get((lemma, pos), [])]
+    if pos == "VERB" and token.lemma_.lower() not in _grammar()["modality"]["speech"] and not any(c.dep_ == "ccomp" for c in token.children):
+        rows += triggers.get(("*", pos), [])  # "protesters gathered": any verb of a protesting crowd
+    for trig in rows:
         required = [(k, getattr(trig, k)) for k in CONDITIONS if getattr(trig, k)]
         if required and not _conditions(token, required, places, actors, every=True):
             continue
@@ -580,10 +583,43 @@ def _acled(cand: _Candidate, sent: Span) -> tuple[str, str] | None:
         if subj is None or subj.ent_type_ == "" and subj.lower_ not in _grammar()["modality"]["armed_words"]:
             return None
     clause = cand.token.sent if cand.token.pos_ != "VERB" else cand.token.doc[cand.token.left_edge.i: cand.token.right_edge.i + 1]
+    if cand.type == "PROTEST":
+        # How a protest went (violence, tear gas, deaths) is told around the clause, often in the next sentence.
+        clause = sent.doc[sent.start: sent.doc[sent.end].sent.end] if sent.end < len(sent.doc) else sent
     found = acled_for_sentence(clause.text, frozenset(allowed[cand.type]))
     if found is None:
         found = acled_for_sentence(sent.text, frozenset(allowed[cand.type]))
-    return found or cand.acled
+    found = found or cand.acled
+    if cand.type == "ASSAULT" and found and found[1] in ("Attack", "Armed clash"):
+        found = _attack_or_clash(cand, found)
+    if found and found[1] in ("Government regains territory", "Non-state actor overtakes territory"):
+        found = _who_took_ground(cand, found)
+    return found
+
+
+def _who_took_ground(cand: _Candidate, found: tuple[str, str]) -> tuple[str, str]:
+    """ACLED splits territory changing hands by force by who takes it: the state regains, others overtake."""
+    subj = _subject_token(cand.token) if cand.token.pos_ == "VERB" else _noun_actor_token(cand.token)
+    if subj is None:
+        return found
+    words = {t.lower_ for t in subj.subtree}
+    if words & _grammar()["modality"]["non_state_forces"]:
+        return "Battles", "Non-state actor overtakes territory"
+    if words & _grammar()["modality"]["state_forces"]:
+        return "Battles", "Government regains territory"
+    return found
+
+
+def _attack_or_clash(cand: _Candidate, found: tuple[str, str]) -> tuple[str, str]:
+    """ACLED's line between one-sided violence and battle: who was hit, armed men or civilians."""
+    modality = _grammar()["modality"]
+    victim = cand.recipient_tokens if cand.recipient_tokens is not None else _with_conjuncts(_recipient_token(cand.token))
+    words = {t.lower_ for v in victim for t in v.subtree}
+    if words & modality["victims_armed"]:
+        return "Battles", "Armed clash"
+    if words & modality["victims_civilian"]:
+        return "Violence against civilians", "Attack"
+    return found
 
 
 def _build_event(number: int, cand: _Candidate, sent: Span, places: list[Place], times: list[Time],
