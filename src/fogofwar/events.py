@@ -636,6 +636,7 @@ def _build_event(number: int, cand: _Candidate, sent: Span, places: list[Place],
         actor_tokens = _with_conjuncts(_subject_token(token) if token.pos_ == "VERB" else _noun_actor_token(token))
     actor = _event_actors(actor_tokens, actors)
     recipient_tokens = cand.recipient_tokens if cand.recipient_tokens is not None else _with_conjuncts(_recipient_token(token))
+    recipient_tokens = [t for t in recipient_tokens if not any(x.start <= t.idx < x.end for x in times)]  # "on Sunday"
     recipient = _event_actors(recipient_tokens, actors)
     actor_spans = {(a.start, a.code) for a in actor}
     recipient = [r for r in recipient if (r.start, r.code) not in actor_spans]
