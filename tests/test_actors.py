@@ -47,3 +47,27 @@ def test_international_organizations_are_igo(analyze):
     found = dict(codes(result))
     assert found.get("NATO") == "IGOMIL"
     assert found.get("United Nations") == "IGOUNO"
+
+
+def test_a_demonym_the_gazetteer_lacks_comes_from_the_actor_table(analyze):
+    """'Gambian President Dawda Jawara' is Gambia's government."""
+    result = analyze("Gambian President Dawda Jawara spoke on Monday.")
+    assert codes(result) == [("Dawda Jawara", "GMBGOV")]
+
+
+def test_a_two_word_people_name_gives_the_country(analyze):
+    """'Sri Lankan soldiers' are Sri Lanka's military."""
+    result = analyze("Sri Lankan soldiers shelled the village.")
+    assert codes(result) == [("Sri Lankan soldiers", "LKAMIL")]
+
+
+def test_a_group_placed_in_a_country_takes_its_code(analyze):
+    """'Opposition groups in Zimbabwe' are Zimbabwe's opposition."""
+    result = analyze("Opposition groups in Zimbabwe demanded new elections.")
+    assert codes(result) == [("Opposition groups", "ZWEOPP")]
+
+
+def test_an_ngo_named_with_its_kind_is_coded_once(analyze):
+    """'rights group Amnesty International' is NGO, not NGONGO."""
+    result = analyze("Human rights group Amnesty International condemned the arrests.")
+    assert codes(result) == [("Human rights group Amnesty International", "NGO")]

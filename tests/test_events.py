@@ -54,3 +54,86 @@ def test_page_furniture_yields_no_events(analyze):
     """Share buttons and read times produce nothing."""
     result = analyze("Headline\n\n2 MIN READ\nShare\nTweet\n\nNothing happened today.")
     assert result.events == []
+
+
+def coded(events):
+    """Type, mode, CAMEO, ACLED sub-type, actor and recipient codes of each event: the coding an analyst reads."""
+    return [(e.plover.type, e.plover.mode, e.cameo, e.acled.sub_event_type if e.acled else None,
+             [a.code for a in e.actor], [r.code for r in e.recipient]) for e in events]
+
+
+def test_an_offer_to_withdraw_is_agree_by_the_one_who_offers(analyze):
+    """'Syria offered to withdraw its troops' is promised cooperation: one AGREE event by Syria, no RETREAT."""
+    result = analyze("Syria offered to withdraw its troops from the border.")
+    assert coded(result.events) == [("AGREE", None, "035", None, ["SYRGOV"], ["SYRMIL"])]
+
+
+def test_urging_a_release_is_a_request_to_yield_to_the_one_urged(analyze):
+    """'urged Iraq to release the prisoners' is REQUEST/yield from the speaker to Iraq, not a release."""
+    result = analyze("The French foreign minister urged Iraq to release the prisoners.")
+    assert coded(result.events) == [("REQUEST", "yield", "1053", None, ["FRAGOV"], ["IRQGOV"])]
+
+
+def test_refusing_to_lift_a_curfew_is_a_rejection(analyze):
+    """'refused to lift the curfew' is REJECT, not a concession."""
+    result = analyze("The Turkish government refused to lift the curfew.")
+    assert [(e.plover.type, e.cameo, e.actor[0].code) for e in result.events] == [("REJECT", "1241", "TURGOV")]
+
+
+def test_must_in_reported_speech_is_a_demand_from_the_speaker(analyze):
+    """'Germany said Iran must stop the tests': REQUEST by Germany to Iran, whatever the verb."""
+    result = analyze("Germany said Iran must stop the tests.")
+    assert coded(result.events) == [("REQUEST", None, "100", None, ["DEUGOV"], ["IRNGOV"])]
+
+
+def test_it_in_a_reported_clause_is_the_speaker(analyze):
+    """'Hungary said it will support the plan': Hungary promises support (AGREE), 'it' is Hungary."""
+    result = analyze("Hungary said it will support the plan.")
+    assert [(e.plover.type, e.cameo, e.actor[0].code, e.actor[0].text) for e in result.events] == [("AGREE", "032", "HUNGOV", "Hungary")]
+
+
+def test_an_event_named_only_as_the_topic_of_a_complaint_is_part_of_it(analyze):
+    """A complaint over air raids in which people were killed is one ACCUSE event, not three."""
+    result = analyze("Lebanon complained to the United Nations over two air raids in which it said 20 people were killed.")
+    assert coded(result.events) == [("ACCUSE", "disapprove", "114", None, ["LBNGOV"], ["IGOUNO"])]
+
+
+def test_a_hunger_strike_is_a_protest_not_an_air_strike(analyze):
+    """'began a hunger strike' is PROTEST/hunger."""
+    result = analyze("Dock workers began a hunger strike on Monday.")
+    assert coded(result.events) == [("PROTEST", "hunger", "142", "Peaceful protest", ["LAB"], [])]
+
+
+def test_defusing_a_bomb_is_disrupted_weapons_use(analyze):
+    """Police defusing a bomb is ACLED Disrupted weapons use."""
+    result = analyze("Police defused a bomb near the market.")
+    assert coded(result.events) == [("COERCE", "seize", "171", "Disrupted weapons use", ["COP"], [None])]
+
+
+def test_stones_thrown_at_a_rally_make_it_a_violent_demonstration(analyze):
+    """Protesters who throw stones are a violent demonstration, not a peaceful protest."""
+    result = analyze("Protesters threw stones at police during the rally.")
+    assert [(e.plover.type, e.acled.sub_event_type) for e in result.events] == [("PROTEST", "Violent demonstration")]
+
+
+def test_killing_villagers_is_an_attack_and_killing_soldiers_a_clash(analyze):
+    """ACLED's Attack is one-sided violence against civilians; armed victims make it an Armed clash."""
+    civilians = analyze("Gunmen killed five villagers in the north.")
+    soldiers = analyze("Gunmen killed five soldiers at a checkpoint.")
+    assert coded(civilians.events) == [("ASSAULT", None, "190", "Attack", ["UAF"], [None])]
+    assert coded(soldiers.events) == [("ASSAULT", None, "190", "Armed clash", ["UAF"], ["MIL"])]
+
+
+def test_who_takes_a_town_decides_regain_or_overtake(analyze):
+    """Government troops regain territory; rebels overtake it."""
+    army = analyze("Government troops recaptured the town of Kidal.")
+    rebels = analyze("Rebels captured the town of Kidal.")
+    assert [e.acled.sub_event_type for e in army.events] == ["Government regains territory"]
+    assert [e.acled.sub_event_type for e in rebels.events] == ["Non-state actor overtakes territory"]
+
+
+def test_a_headline_restated_in_the_lead_is_one_event(analyze):
+    """The title line's withdrawal and the lead's withdrawal are one RETREAT event, the lead's."""
+    text = "Russian troops withdraw from Izium\n\nRussian troops withdrew from Izium on Saturday, officials said."
+    result = analyze(text, published="2022-09-12", title="Russian troops withdraw from Izium")
+    assert [(e.plover.type, span(result, e.trigger), e.id) for e in result.events] == [("RETREAT", "withdrew", "e1")]

@@ -9,6 +9,7 @@ surname or "he"/"she" keeps that code.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ class ActorDictionary:
     people: frozenset[str]         # keys of `names` that are people
     sector_phrases: dict[str, str]
     sector_words: dict[str, str]
+    demonyms: dict[str, str] = dataclasses.field(default_factory=dict)   # normalized demonym → ISO3
 
 
 @functools.cache
@@ -46,8 +48,10 @@ def load_actor_dictionary(user_file: str | None = None) -> ActorDictionary:
     tables = [load_table("actors")]
     if user_file:
         tables.append(load_table_file(user_file))
-    names, people, phrases, words = {}, set(), {}, {}
+    names, people, phrases, words, demonyms = {}, set(), {}, {}, {}
     for t in tables:
+        for country, forms in t.get("demonyms", {}).items():
+            demonyms.update({normalize_name(f): country for f in forms})
         for section in ("metonyms", "organizations", "people"):
             for name, code in t.get(section, {}).items():
                 names[normalize_name(name)] = code
@@ -55,7 +59,7 @@ def load_actor_dictionary(user_file: str | None = None) -> ActorDictionary:
                     people.add(normalize_name(name))
         phrases.update({k.lower(): v for k, v in t.get("sector_phrases", {}).items()})
         words.update({k.lower(): v for k, v in t.get("sector_words", {}).items()})
-    return ActorDictionary(names, frozenset(people), phrases, words)
+    return ActorDictionary(names, frozenset(people), phrases, words, demonyms)
 
 
 @functools.cache
@@ -86,6 +90,8 @@ def split_code(code: str) -> tuple[str | None, str | None]:
 def make_code(country: str | None, sector: str | None) -> str | None:
     if not country and not sector:
         return None
+    if country in ("IGO", "NGO") and sector == country:
+        sector = None  # "rights group Amnesty International": NGO, not NGONGO
     return f"{country or ''}{sector or ''}"
 
 
@@ -120,6 +126,8 @@ class _Coder:
         iso2 = self.gazetteer.demonym_country(text)
         if iso2:
             return iso3(iso2), None
+        if key in self.dictionary.demonyms:
+            return self.dictionary.demonyms[key], None
         for entry, main in self.gazetteer.lookup(text):
             if entry.kind == "country":
                 return iso3(entry.country), "GOV"
@@ -233,6 +241,11 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
                 country = c
                 name = name or t.text
                 break
+    if country is None:
+        country, piece = _country_in_tokens(words, coder)
+        name = name or piece
+    if country is None and sector is not None:
+        country = _country_of_attachment(root, coder)
     if country is None and sector is None:
         return None
     if sector is None:
@@ -261,8 +274,56 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
     return actor
 
 
+def _country_in_tokens(tokens: list[Token], coder: _Coder) -> tuple[str | None, str | None]:
+    """(country, text) of the longest run of capitalized words that names a country, people or body ("Sri Lankan", "United Nations")."""
+    runs, run = [], []
+    for t in tokens:
+        if t.text[:1].isupper() and not t.is_punct:
+            run.append(t)
+        else:
+            if len(run) > 1:
+                runs.append(run)
+            run = []
+    if len(run) > 1:
+        runs.append(run)
+    for run in runs:
+        for size in range(len(run), 1, -1):
+            for i in range(len(run) - size + 1):
+                piece = run[0].doc[run[i].i: run[i + size - 1].i + 1].text
+                piece = re.sub(r"['’]s$", "", piece)
+                code = coder.dictionary.names.get(normalize_name(piece))
+                if code and normalize_name(piece) not in coder.dictionary.people:
+                    return split_code(code)[0], piece
+                country = coder.country_of_word(piece)[0]
+                if country:
+                    return country, piece
+    return None, None
+
+
+def _country_of_attachment(root: Token, coder: _Coder) -> str | None:
+    """The country a group phrase is placed in or belongs to ("opposition groups in Zimbabwe")."""
+    for child in root.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "of", "from"):
+            for g in child.children:
+                if g.dep_ == "pobj" and g.text[:1].isupper():
+                    span = g.doc[g.left_edge.i: g.i + 1] if g.left_edge.i >= root.sent.start else g.doc[g.i: g.i + 1]
+                    country = coder.country_of_word(re.sub(r"^the\s+", "", span.text, flags=re.I))[0] or coder.country_of_word(g.text)[0]
+                    if country and country not in ("IGO", "NGO"):
+                        return country
+    return None
+
+
 def _is_agentive(token: Token) -> bool:
-    return token.dep_ in ("nsubj", "nsubjpass", "agent") or (token.dep_ == "pobj" and token.head.lower_ == "by")
+    """Whether a noun acts or is acted on as a party: a subject, an object, or "by"/"against"/"with" someone."""
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in _partitives():
+        return _is_agentive(token.head.head)  # "thousands of Iraqi Kurds demonstrated"
+    return token.dep_ in ("nsubj", "nsubjpass", "agent", "dobj", "dative") or (
+        token.dep_ == "pobj" and token.head.lower_ in ("by", "against", "with"))
+
+
+@functools.cache
+def _partitives() -> frozenset[str]:
+    return frozenset(load_table("actors").get("partitives", []))
 
 
 def _trim(span: Span) -> tuple[int, int]:
@@ -284,6 +345,9 @@ def _code_named(ent: Span, coder: _Coder) -> Actor | None:
         country, sector = split_code(code)
     else:
         country, sector = coder.country_of_word(text)
+        if country is None and ent.label_ == "NORP":
+            # "Bosnian Serbs", "ethnic Albanian guerrillas": the people's adjective names the country
+            country = next((c for c in (coder.country_of_word(w)[0] for w in text.split()) if c), None)
         if country is None:
             return None
         if ent.label_ != "ORG" and not _is_agentive(ent.root):
@@ -313,6 +377,10 @@ def _code_person(ent: Span, sent: Span, coder: _Coder) -> Actor | None:
             if c:
                 country = c
                 break
+        if country is None:
+            country, piece = _country_in_tokens(title_tokens, coder)
+            if piece and sector is None:
+                sector = split_code(coder.dictionary.names.get(normalize_name(piece), ""))[1]
         if sector and country is None:
             country = _nearest_country_before(sent, ent.start, coder)
         if sector is None and country is None:

@@ -1,18 +1,25 @@
 """Events: who did what to whom, where and when, coded in PLOVER, CAMEO and ACLED.
 
 Triggers are verb and noun lemmas from data/events.json, narrowed by what the
-parse shows (a particle, an object, the actor's sector). The actor is the
-clause's subject (inherited through infinitives, gerunds and conjunctions),
-the recipient its object; the location is the place the clause puts the
-event at; the date comes from the clause's own time expression, else from
-the dateline. Status and factuality are the claims stage's business.
+parse shows (a particle, an object, a modifier, the actor's sector). Each
+clause is then read the way PETRARCH and PLOVER read it: a frame verb takes
+the event it governs as its complement ("offered to withdraw" is AGREE,
+"urged talks" REQUEST, "refused to lift the curfew" REJECT); modality turns
+cooperation that is promised into AGREE, that is demanded ("must") into
+REQUEST, that is negated into REJECT; an event named only as another event's
+argument ("complained over air raids") is part of that event, not a second
+one. The actor is the clause's subject (inherited through infinitives,
+gerunds, conjunctions, and from the speaker for "it"/"they"), the recipient
+its object; the location is the place the clause puts the event at; the date
+comes from the clause's own time expression, else from the dateline. Status
+and factuality are the claims stage's business.
 """
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
@@ -26,9 +33,13 @@ __all__ = ["find_events", "Trigger", "load_triggers", "acled_for_sentence"]
 LOCATIVE = {"in", "at", "near", "from", "outside", "around", "throughout", "across", "inside", "on", "into", "over", "toward", "towards", "off", "along", "within", "of"}
 NEAR = {"near", "outside", "around", "off"}
 RELATIVE_PRONOUNS = {"which", "that", "who", "whom"}
-SUBJECT_CLIMB_DEPS = {"xcomp", "conj", "advcl", "pcomp", "relcl", "acl", "ccomp", "appos", "attr", "dobj", "pobj", "npadvmod", "prep"}
+SUBJECT_CLIMB_DEPS = {"xcomp", "acomp", "conj", "advcl", "pcomp", "relcl", "acl", "ccomp", "appos", "attr", "dobj", "pobj", "npadvmod", "prep"}
 BACKGROUND_DAYS = 30
 ACLED_FAMILIES = {"ASSAULT", "COERCE", "PROTEST", "RETREAT", "MOBILIZE"}
+# Dependencies through which an event is only an argument or modifier of another event of its clause.
+NESTING_DEPS = {"dobj", "pobj", "prep", "acl", "relcl", "compound", "amod", "poss", "appos", "nsubj", "nsubjpass",
+                "agent", "attr", "npadvmod", "nmod", "oprd", "dative", "pcomp", "xcomp", "conj"}
+CONDITIONS = ("particle", "object_any", "modifier_any", "head_any", "subject_any", "object_place", "actor_sector")
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,27 @@ class Trigger:
     object_any: frozenset[str] = frozenset()
     object_place: bool = False
     actor_sector: frozenset[str] = frozenset()
+    modifier_any: frozenset[str] = frozenset()
+    head_any: frozenset[str] = frozenset()
+    subject_any: frozenset[str] = frozenset()
+    excludes: tuple[tuple[str, frozenset[str]], ...] = ()
+    frame: str | None = None
+
+
+@dataclass
+class _Candidate:
+    """A trigger in a clause, as the clause's frames and modality recode it."""
+
+    token: Token
+    trig: Trigger
+    type: str
+    mode: str | None
+    cameo: str | None
+    acled: tuple[str, str] | None
+    context: tuple[str, ...]
+    actor_tokens: list[Token] | None = None
+    recipient_tokens: list[Token] | None = None
+    inner: list["_Candidate"] = field(default_factory=list)
 
 
 @functools.cache
@@ -52,23 +84,43 @@ def load_triggers() -> dict[tuple[str, str], list[Trigger]]:
     table: dict[tuple[str, str], list[Trigger]] = {}
     for row in load_table("events")["triggers"]:
         req = row.get("requires", {})
+        words = lambda key, d=req: frozenset(w.lower() for w in d.get(key, []))
         trig = Trigger(row["lemma"], row["pos"], row["type"], row.get("mode"), row.get("cameo"),
                        tuple(row["acled"]) if row.get("acled") else None, tuple(row.get("context", [])),
-                       frozenset(req.get("particle", [])), frozenset(req.get("object_any", [])),
-                       bool(req.get("object_place")), frozenset(req.get("actor_sector", [])))
+                       words("particle"), words("object_any"), bool(req.get("object_place")), frozenset(req.get("actor_sector", [])),
+                       words("modifier_any"), words("head_any"), words("subject_any"),
+                       tuple((k, frozenset(w.lower() for w in v)) for k, v in row.get("excludes", {}).items()),
+                       row.get("frame"))
         table.setdefault((trig.lemma, trig.pos), []).append(trig)
     return table
 
 
 @functools.cache
+def _grammar() -> dict:
+    table = load_table("events")
+    return {"modality": {k: frozenset(v) for k, v in table["modality"].items()},
+            "frame_modes": table["frame_modes"], "acled_allowed": table["acled_allowed"]}
+
+
+@functools.cache
+def _partitives() -> frozenset[str]:
+    return frozenset(load_table("actors").get("partitives", []))
+
+
+@functools.cache
 def _acled_rules() -> list[tuple[re.Pattern, str, str]]:
-    return [(re.compile(p, re.I), et, sub) for p, et, sub in load_table("acled_keywords")["rules"]]
+    return [(re.compile(p, re.I | re.S), et, sub) for p, et, sub in load_table("acled_keywords")["rules"]]
 
 
-def acled_for_sentence(text: str) -> tuple[str, str] | None:
+@functools.cache
+def _non_political() -> re.Pattern:
+    return re.compile(load_table("acled_keywords")["non_political"], re.I)
+
+
+def acled_for_sentence(text: str, allowed: frozenset[str] | None = None) -> tuple[str, str] | None:
     """ACLED (event type, sub-event type) that the sentence's wording points to, if any."""
     for pattern, event_type, sub in _acled_rules():
-        if pattern.search(text):
+        if (allowed is None or event_type in allowed) and pattern.search(text):
             return event_type, sub
     return None
 
@@ -79,40 +131,63 @@ def find_events(doc: Doc, source: SourceDocument, places: list[Place], times: li
     triggers = load_triggers()
     anchor = dt.date.fromisoformat(source.published) if source.published else None
     main_place = _main_place(places)
-    events: list[Event] = []
+    built: list[tuple[Span, Event]] = []
     for sent in doc.sents:
         if inside_any(source.furniture, sent.start_char) or not sent.text.strip():
             continue
-        found: list[tuple[Token, Trigger]] = []
+        found: list[_Candidate] = []
         for token in sent:
             if any(t.start <= token.idx < t.end for t in times):
                 continue  # "March 3": a date, not a march
             trig = _match_trigger(token, triggers, places, actors)
             if trig:
-                found.append((token, trig))
-        verb_types = {(t.i, trig.type) for t, trig in found if trig.pos == "VERB"}
-        for token, trig in found:
-            if trig.pos == "NOUN" and (token.head.i, trig.type) in verb_types:
-                continue  # "launched an attack": one event, the verb's
-            events.append(_build_event(len(events) + 1, token, trig, sent, places, times, actors, anchor, main_place))
-    return events
+                found.append(_Candidate(token, trig, trig.type, trig.mode, trig.cameo, trig.acled, trig.context))
+        found.extend(_demands_without_trigger(sent, found))
+        found.sort(key=lambda c: c.token.i)
+        for cand in _clause_events(found):
+            built.append((sent, _build_event(0, cand, sent, places, times, actors, anchor, main_place)))
+    events = [e for _, e in _merge_headline(built, source, doc)]
+    return [e.model_copy(update={"id": f"e{i}"}) for i, e in enumerate(events, 1)]
+
+
+def _conditions(token: Token, cond: dict[str, frozenset[str] | bool], places: list[Place], actors: list[Actor], every: bool) -> bool:
+    """Whether every (or, with every=False, any) condition of a trigger row holds for a token."""
+    results = []
+    for key, want in cond:
+        if key == "particle":
+            ok = any(c.dep_ == "prt" and c.lower_ in want for c in token.children)
+        elif key == "object_any":
+            ok = bool(_object_words(token) & want)
+        elif key == "modifier_any":
+            ok = bool(_modifier_words(token) & want)
+        elif key == "head_any":
+            ok = bool(_head_words(token) & want)
+        elif key == "subject_any":
+            subj = _noun_actor_token(token) if token.pos_ != "VERB" else _subject_token(token)
+            ok = subj is not None and bool({t.lower_ for t in subj.subtree} & want)
+        elif key == "object_place":
+            ok = _object_is_place(token, places)
+        else:  # actor_sector
+            actor = _subject_actor(token, actors)
+            ok = actor is not None and (actor.sector in want or actor.country in want)
+        results.append(ok)
+    return all(results) if every else any(results)
 
 
 def _match_trigger(token: Token, triggers, places: list[Place], actors: list[Actor]) -> Trigger | None:
     pos = "VERB" if token.pos_ == "VERB" else "NOUN" if token.pos_ in ("NOUN", "PROPN") else None
     if pos is None:
         return None
-    for trig in triggers.get((token.lemma_.lower(), pos), []) + triggers.get((token.lower_, pos), []):
-        if trig.particle and not any(c.dep_ == "prt" and c.lower_ in trig.particle for c in token.children):
+    lemmas = dict.fromkeys([token.lemma_.lower(), token.lower_])
+    rows = [t for lemma in lemmas for t in triggers.get((lemma, pos), [])]
+    if pos == "VERB" and token.lemma_.lower() not in _grammar()["modality"]["speech"] and not any(c.dep_ == "ccomp" for c in token.children):
+        rows += triggers.get(("*", pos), [])  # "protesters gathered": any verb of a protesting crowd
+    for trig in rows:
+        required = [(k, getattr(trig, k)) for k in CONDITIONS if getattr(trig, k)]
+        if required and not _conditions(token, required, places, actors, every=True):
             continue
-        if trig.object_any and not (_object_words(token) & trig.object_any):
+        if trig.excludes and _conditions(token, trig.excludes, places, actors, every=False):
             continue
-        if trig.object_place and not _object_is_place(token, places):
-            continue
-        if trig.actor_sector:
-            actor = _subject_actor(token, actors)
-            if actor is None or actor.sector not in trig.actor_sector:
-                continue
         if pos == "VERB" and trig.type in ("THREATEN", "REJECT") and any(c.dep_ == "ccomp" for c in token.children):
             continue  # "warned that ...", "denied that ...": a claim, not a threat or rejection
         return trig
@@ -122,12 +197,34 @@ def _match_trigger(token: Token, triggers, places: list[Place], actors: list[Act
 def _object_words(token: Token) -> set[str]:
     words = set()
     for child in token.children:
-        if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd"):
+        if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "acomp"):
             words.update({child.lower_, child.lemma_.lower()})
-            words.update(c.lower_ for c in child.children if c.dep_ in ("compound", "amod"))
-        elif child.dep_ in ("prep", "prt", "dative"):
+            words.update(c.lower_ for c in child.children if c.dep_ in ("compound", "amod", "prep"))
+            words.update(g.lower_ for c in child.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj")
+        elif child.dep_ in ("prep", "prt", "dative", "advmod"):
             words.add(child.lower_)
-            words.update(g.lower_ for g in child.children if g.dep_ == "pobj")
+            for g in child.children:
+                if g.dep_ in ("pobj", "pcomp"):
+                    words.update({g.lower_, g.lemma_.lower(), f"{child.lower_} {g.lower_}"})
+                    words.update(c.lower_ for c in g.children if c.dep_ in ("compound", "amod"))
+    return words
+
+
+def _modifier_words(token: Token) -> set[str]:
+    words = set()
+    for child in token.children:
+        if child.dep_ in ("compound", "amod", "nmod", "advmod", "npadvmod", "poss", "nummod"):
+            words.update({child.lower_, child.lemma_.lower()})
+            words.update(c.lower_ for c in child.children if c.dep_ in ("compound", "amod", "advmod", "punct"))
+    return words
+
+
+def _head_words(token: Token) -> set[str]:
+    head = token.head
+    words = {head.lower_, head.lemma_.lower()}
+    if head.dep_ in ("prep", "amod") or head.pos_ == "ADP":
+        words.update({head.head.lower_, head.head.lemma_.lower()})
+    words.update(c.lower_ for c in token.children if c.dep_ == "amod")
     return words
 
 
@@ -196,6 +293,9 @@ def _noun_actor_token(token: Token) -> Token | None:
                     return g
     if token.dep_ in ("dobj", "pobj") and token.head.pos_ == "VERB":
         return _subject_token(token.head)
+    if token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.pos_ in ("VERB", "AUX") and (
+            token.head.head.dep_ != "ROOT" or token.head.head.lemma_.lower() in _grammar()["modality"]["light_verbs"]):
+        return _subject_token(token.head.head)  # "troops remained on alert"
     return None
 
 
@@ -203,27 +303,79 @@ def _subject_actor(token: Token, actors: list[Actor]) -> Actor | None:
     subj = _noun_actor_token(token) if token.pos_ != "VERB" else _subject_token(token)
     if subj is None:
         return None
-    return actor_at(actors, subj.idx, subj.idx + len(subj))
+    return _resolve_actor(subj, actors)
 
 
-def _event_actor(tok: Token | None, actors: list[Actor], context: tuple[str, ...]) -> list[EventActor]:
-    if tok is None:
-        return []
+def _resolve_actor(tok: Token, actors: list[Actor]) -> Actor | None:
+    """The coded actor a token names: itself, a name inside its phrase, or the speaker "it"/"they" stands for."""
     actor = actor_at(actors, tok.idx, tok.idx + len(tok))
     if actor is not None:
-        return [EventActor(text=actor.text, code=actor.code, country=actor.country, sector=actor.sector,
-                           start=actor.start, end=actor.end)]
-    if tok.pos_ in ("PRON", "DET") or tok.is_stop:
+        return actor
+    if tok.lower_ in _partitives():
+        # "a group of Moroccan diplomats", "thousands of Kurds": the party is the of-phrase
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        return _resolve_actor(g, actors)
+    left = tok.left_edge.idx if tok.left_edge.i >= tok.sent.start else tok.idx
+    inside = [a for a in actors if left <= a.start and a.end <= tok.idx + len(tok) and a.country]
+    if inside:
+        return inside[-1]
+    if tok.lower_ in _grammar()["modality"]["group_pronouns"]:
+        speaker = _speaker(tok.head)
+        if speaker is not None and speaker is not tok:
+            return _resolve_actor(speaker, actors)
+        earlier = [a for a in actors if a.end <= tok.idx and tok.idx - a.end < 300 and a.country
+                   and a.text.lower() not in _grammar()["modality"]["group_pronouns"]]
+        if earlier:
+            return earlier[-1]
+    return None
+
+
+def _speaker(verb: Token) -> Token | None:
+    """The subject of the reporting verb whose complement a clause is ("Hungary said it will ...")."""
+    current = verb
+    for _ in range(4):
+        if current.dep_ in ("ccomp", "xcomp", "conj", "advcl") and current.head is not current:
+            current = current.head
+            if current.lemma_.lower() in _grammar()["modality"]["speech"]:
+                return _subject_token(current)
+            continue
+        break
+    return None
+
+
+def _with_conjuncts(tok: Token | None) -> list[Token]:
+    if tok is None:
         return []
-    start = tok.left_edge.idx if tok.left_edge.i >= tok.sent.start else tok.idx
-    end = tok.idx + len(tok)
-    return [EventActor(text=tok.doc.text[start:end], start=start, end=end)]
+    return [tok] + [c for c in tok.conjuncts if c.pos_ in ("NOUN", "PROPN", "PRON")]
+
+
+def _event_actors(tokens: list[Token], actors: list[Actor]) -> list[EventActor]:
+    out: list[EventActor] = []
+    for n, tok in enumerate(tokens):
+        actor = _resolve_actor(tok, actors)
+        if actor is None and n and out and out[0].code:
+            continue  # "Israeli helicopters and tanks": the bare conjunct shares the first one's party
+        if actor is not None:
+            item = EventActor(text=actor.text, code=actor.code, country=actor.country, sector=actor.sector,
+                              start=actor.start, end=actor.end)
+        elif tok.pos_ in ("PRON", "DET") or tok.is_stop:
+            continue
+        else:
+            start = tok.left_edge.idx if tok.left_edge.i >= tok.sent.start else tok.idx
+            end = tok.idx + len(tok)
+            item = EventActor(text=tok.doc.text[start:end], start=start, end=end)
+        if not any(o.code == item.code and (o.code or o.start == item.start) for o in out):
+            out.append(item)
+    return out
 
 
 def _recipient_token(token: Token) -> Token | None:
     if token.pos_ != "VERB":
         for child in token.children:
-            if child.dep_ == "prep" and child.lower_ in ("on", "against", "of"):
+            if child.dep_ == "prep" and child.lower_ in ("on", "against", "of", "with", "to"):
                 for g in child.children:
                     if g.dep_ == "pobj":
                         return g
@@ -232,35 +384,270 @@ def _recipient_token(token: Token) -> Token | None:
     if obj is not None:
         return obj
     for child in token.children:
-        if child.dep_ == "prep" and child.lower_ in ("on", "against", "with", "to"):
+        if child.dep_ in ("prep", "dative") and child.lower_ in ("on", "against", "with", "to", "upon"):
             for g in child.children:
                 if g.dep_ == "pobj":
                     return g
     return None
 
 
-def _build_event(number: int, token: Token, trig: Trigger, sent: Span, places: list[Place], times: list[Time],
+def _predicate(tok: Token) -> Token:
+    """The verb whose auxiliaries and negation speak for an event: itself, or the verb it is the object of."""
+    if tok.pos_ != "VERB" and tok.dep_ in ("dobj", "attr", "nsubjpass") and tok.head.pos_ in ("VERB", "AUX"):
+        return tok.head
+    return tok
+
+
+def _governors(pred: Token, depth: int = 3) -> list[Token]:
+    """The predicate and the verbs or adjectives it is a complement of ("is willing to withdraw")."""
+    chain = [pred]
+    current = pred
+    for _ in range(depth):
+        if current.dep_ in ("xcomp", "acomp") and current.head is not current:
+            current = current.head
+            chain.append(current)
+            continue
+        break
+    return chain
+
+
+def _frame_code(frame: str, inner: _Candidate) -> tuple[str, str | None, str | None]:
+    """(type, mode, cameo) of a frame event that takes an inner event as its complement."""
+    table = _grammar()["frame_modes"][frame]
+    row = table.get(f"{inner.type}/{inner.mode}") or table.get(inner.type) or table["*"]
+    return row[0], row[1], row[2]
+
+
+def _clause_events(found: list[_Candidate]) -> list[_Candidate]:
+    """Recode a sentence's triggers by their frames, modality and nesting; return the events it reports."""
+    modality = _grammar()["modality"]
+    by_token = {c.token.i: c for c in found}
+    absorbed: set[int] = set()
+    # 1. Frames take the event they govern as complement.
+    for cand in found:
+        if not cand.trig.frame:
+            continue
+        for inner in _complements(cand.token, by_token):
+            if inner.token.i in absorbed or inner is cand:
+                continue
+            cand.type, cand.mode, cand.cameo = _frame_code(cand.trig.frame, inner)
+            if inner.acled and inner.acled[1] == "Agreement" and cand.type in ("AGREE", "SUPPORT"):
+                cand.acled = inner.acled
+            if _recipient_token(cand.token) in (None, inner.token):
+                cand.recipient_tokens = _with_conjuncts(_recipient_token(inner.token))
+            absorbed.add(inner.token.i)
+            break
+    # 2. Modality: promised cooperation is AGREE, demanded REQUEST, refused REJECT, conditional force THREATEN.
+    for cand in found:
+        if cand.token.i in absorbed or cand.trig.frame:
+            continue
+        chain = _governors(_predicate(cand.token))
+        pred = chain[0]
+        words = {c.lower_ for g in chain for c in g.children if c.dep_ in ("aux", "neg", "auxpass")} | {g.lemma_.lower() for g in chain[1:]}
+        cooperative = cand.type in modality["cooperative_types"]
+        if words & modality["negation"] and cooperative:
+            cand.type, cand.mode, cand.cameo = _frame_code("REJECT", cand)
+            cand.acled = None
+        elif words & modality["obligation"] and pred.dep_ == "ccomp":
+            _make_demand(cand, pred)
+        elif words & modality["preparation"] and cand.type in ("ASSAULT",):
+            cand.type, cand.mode, cand.cameo = "MOBILIZE", "weapons" if cand.mode == "heavy-weapons" else "troops", "150"
+            cand.acled = None
+        elif words & (modality["future"] | modality["intent"]) and cooperative:
+            cand.type, cand.mode, cand.cameo = _frame_code("AGREE", cand)
+            if not (cand.acled and cand.acled[1] == "Agreement"):
+                cand.acled = None
+        elif words & modality["future"] and any(c.lower_ in modality["conditional"] for g in chain for a in g.children
+                                                 if a.dep_ == "advcl" for c in a.children if c.dep_ == "mark"):
+            cand.type, cand.mode, cand.cameo = _frame_code("THREATEN", cand)
+            cand.acled = None
+    # 3. An event that is only an argument of another event belongs to it.
+    kept = [c for c in found if c.token.i not in absorbed]
+    kept_ids = {c.token.i for c in kept}
+    out = []
+    for cand in kept:
+        host = _host(cand.token, kept_ids, modality)
+        if host is None:
+            out.append(cand)
+            continue
+        outer = by_token[host]
+        if outer.type == cand.type and outer.mode is None and cand.mode is not None:
+            outer.mode, outer.cameo = cand.mode, cand.cameo
+        if outer.type == cand.type and cand.acled and (outer.acled is None or outer.acled[0] == "Battles"):
+            outer.acled = cand.acled
+    return out
+
+
+def _complements(token: Token, by_token: dict[int, _Candidate]) -> list[_Candidate]:
+    """Events a frame trigger governs: its infinitive, clause, object or prepositional object."""
+    out = []
+    for child in token.children:
+        targets = []
+        if child.dep_ in ("xcomp", "ccomp", "dobj", "acl", "attr", "nsubjpass"):
+            targets = [child]
+        elif child.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            targets = [child]
+        elif child.dep_ == "prep" and child.lower_ in ("for", "on", "to", "of", "with", "upon"):
+            targets = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+            # "called on Arabs to mobilize": the infinitive hangs on the addressee
+            targets += [x for g in targets for x in g.children if x.dep_ in ("acl", "relcl", "xcomp")]
+        for t in targets:
+            if t.i in by_token:
+                out.append(by_token[t.i])
+                continue
+            # "agreed to a ceasefire", "demanded the release": the event noun heads a light verb's object
+            for g in t.children:
+                if g.dep_ in ("dobj", "xcomp") and g.i in by_token:
+                    out.append(by_token[g.i])
+    return out
+
+
+def _make_demand(cand: _Candidate, pred: Token) -> None:
+    speaker = _speaker(pred)
+    cand.type, cand.mode, cand.cameo = _frame_code("REQUEST", cand)
+    cand.acled = None
+    if speaker is not None:
+        cand.actor_tokens = _with_conjuncts(speaker)
+        cand.recipient_tokens = _with_conjuncts(_subject_token(pred))
+
+
+def _demands_without_trigger(sent: Span, found: list[_Candidate]) -> list[_Candidate]:
+    """"X said Y must drop barriers": a demand from the speaker to Y, whatever Y must do."""
+    modality = _grammar()["modality"]
+    taken = {_predicate(c.token).i for c in found}
+    out = []
+    for tok in sent:
+        if tok.pos_ != "VERB" or tok.i in taken or tok.dep_ != "ccomp":
+            continue
+        if not any(c.dep_ == "aux" and c.lower_ in modality["obligation"] for c in tok.children):
+            continue
+        if tok.head.lemma_.lower() not in modality["speech"]:
+            continue
+        trig = Trigger(tok.lemma_.lower(), "VERB", "REQUEST", None, "100", None, ("diplomatic",))
+        cand = _Candidate(tok, trig, "REQUEST", None, "100", None, ("diplomatic",))
+        _make_demand(cand, tok)
+        out.append(cand)
+    return out
+
+
+def _host(token: Token, kept: set[int], modality) -> int | None:
+    """The other event of the clause that a trigger is an argument or modifier of, if any.
+
+    A reported or adverbial clause ("said that ...", "after ...") is an event of its own, unless that clause
+    itself hangs on a noun ("raids in which it said 20 were killed").
+    """
+    current = token
+    blocked = False
+    for _ in range(10):
+        dep = current.dep_
+        if current.head is current:
+            return None
+        purpose = dep == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in current.children)
+        if dep == "conj" and current.pos_ == "VERB":
+            blocked = True  # "shelled the town and attacked the port": two events
+        elif dep in NESTING_DEPS or purpose:
+            if dep in ("relcl", "acl", "pobj", "dobj", "appos", "nsubj", "nsubjpass"):
+                blocked = False
+        else:
+            blocked = True
+        current = current.head
+        if current.i in kept:
+            return None if blocked else current.i
+    return None
+
+
+def _merge_headline(built: list[tuple[Span, Event]], source: SourceDocument, doc: Doc) -> list[tuple[Span, Event]]:
+    """A headline restated in the lead is one event: drop the title line's event that the first body sentence repeats."""
+    text = doc.text
+    first_line_end = text.find("\n")
+    if first_line_end <= 0 or not source.title or text[:first_line_end].strip() != source.title.strip():
+        return built
+    title = [(s, e) for s, e in built if s.start_char < first_line_end]
+    body = [(s, e) for s, e in built if s.start_char > first_line_end]
+    if not title or not body:
+        return built
+    lead = body[0][0]
+    lead_types = {e.plover.type for s, e in body if s.start == lead.start}
+    return [(s, e) for s, e in built if not (s.start_char < first_line_end and e.plover.type in lead_types)]
+
+
+def _acled(cand: _Candidate, sent: Span) -> tuple[str, str] | None:
+    """ACLED type of an event: the wording of its clause where its PLOVER type allows, else the trigger's."""
+    allowed = _grammar()["acled_allowed"]
+    if cand.type not in allowed:
+        return cand.acled
+    if cand.acled is None and cand.type not in ("ASSAULT", "PROTEST"):
+        return None
+    if cand.type == "ASSAULT" and _non_political().search(sent.text) and not cand.actor_tokens:
+        subj = _subject_token(cand.token) if cand.token.pos_ == "VERB" else _noun_actor_token(cand.token)
+        if subj is None or subj.ent_type_ == "" and subj.lower_ not in _grammar()["modality"]["armed_words"]:
+            return None
+    clause = cand.token.sent if cand.token.pos_ != "VERB" else cand.token.doc[cand.token.left_edge.i: cand.token.right_edge.i + 1]
+    if cand.type == "PROTEST":
+        # How a protest went (violence, tear gas, deaths) is told around the clause, often in the next sentence.
+        clause = sent.doc[sent.start: sent.doc[sent.end].sent.end] if sent.end < len(sent.doc) else sent
+    found = acled_for_sentence(clause.text, frozenset(allowed[cand.type]))
+    if found is None:
+        found = acled_for_sentence(sent.text, frozenset(allowed[cand.type]))
+    found = found or cand.acled
+    if cand.type == "ASSAULT" and found and found[1] in ("Attack", "Armed clash"):
+        found = _attack_or_clash(cand, found)
+    if found and found[1] in ("Government regains territory", "Non-state actor overtakes territory"):
+        found = _who_took_ground(cand, found)
+    return found
+
+
+def _who_took_ground(cand: _Candidate, found: tuple[str, str]) -> tuple[str, str]:
+    """ACLED splits territory changing hands by force by who takes it: the state regains, others overtake."""
+    subj = _subject_token(cand.token) if cand.token.pos_ == "VERB" else _noun_actor_token(cand.token)
+    if subj is None:
+        return found
+    words = {t.lower_ for t in subj.subtree}
+    if words & _grammar()["modality"]["non_state_forces"]:
+        return "Battles", "Non-state actor overtakes territory"
+    if words & _grammar()["modality"]["state_forces"]:
+        return "Battles", "Government regains territory"
+    return found
+
+
+def _attack_or_clash(cand: _Candidate, found: tuple[str, str]) -> tuple[str, str]:
+    """ACLED's line between one-sided violence and battle: who was hit, armed men or civilians."""
+    modality = _grammar()["modality"]
+    victim = cand.recipient_tokens if cand.recipient_tokens is not None else _with_conjuncts(_recipient_token(cand.token))
+    words = {t.lower_ for v in victim for t in v.subtree}
+    if words & modality["victims_armed"]:
+        return "Battles", "Armed clash"
+    if words & modality["victims_civilian"]:
+        return "Violence against civilians", "Attack"
+    return found
+
+
+def _build_event(number: int, cand: _Candidate, sent: Span, places: list[Place], times: list[Time],
                  actors: list[Actor], anchor: dt.date | None, main_place: int | None) -> Event:
+    token = cand.token
     end_token = token
     for child in token.children:
         if child.dep_ == "prt" and child.i > end_token.i:
             end_token = child
     trigger = TextSpan(start=token.idx, end=end_token.idx + len(end_token), text=sent.doc.text[token.idx: end_token.idx + len(end_token)])
-    subj = _subject_token(token) if token.pos_ == "VERB" else _noun_actor_token(token)
-    actor = _event_actor(subj, actors, trig.context)
-    recipient = _event_actor(_recipient_token(token), actors, trig.context)
-    if recipient and actor and recipient[0].start == actor[0].start:
-        recipient = []
+    if cand.actor_tokens is not None:
+        actor_tokens = cand.actor_tokens
+    else:
+        actor_tokens = _with_conjuncts(_subject_token(token) if token.pos_ == "VERB" else _noun_actor_token(token))
+    actor = _event_actors(actor_tokens, actors)
+    recipient_tokens = cand.recipient_tokens if cand.recipient_tokens is not None else _with_conjuncts(_recipient_token(token))
+    recipient_tokens = [t for t in recipient_tokens if not any(x.start <= t.idx < x.end for x in times)]  # "on Sunday"
+    recipient = _event_actors(recipient_tokens, actors)
+    actor_spans = {(a.start, a.code) for a in actor}
+    recipient = [r for r in recipient if (r.start, r.code) not in actor_spans]
     date, background = _event_date(token, sent, times, anchor)
-    acled = trig.acled
-    if trig.type in ACLED_FAMILIES:
-        acled = acled_for_sentence(sent.text) or acled
+    acled = _acled(cand, sent)
     return Event(
         id=f"e{number}",
         trigger=trigger,
         sentence={"start": sent.start_char, "end": sent.end_char},
-        plover=Plover(type=trig.type, mode=trig.mode, context=list(trig.context)),
-        cameo=trig.cameo,
+        plover=Plover(type=cand.type, mode=cand.mode, context=list(cand.context)),
+        cameo=cand.cameo,
         acled=Acled(event_type=acled[0], sub_event_type=acled[1]) if acled else None,
         actor=actor,
         recipient=recipient,
