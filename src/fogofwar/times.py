@@ -58,28 +58,40 @@ def normalize_times(text: str, anchor: dt.date | None, tense_at: Callable[[int],
                 continue
             taken.append((start, end))
             found.append(Timex(start, end, *result))
-    return sorted(found, key=lambda t: t.start)
+    return _resolve_references(found)
 
 
 def clause_tense(doc: Doc, char_index: int) -> Tense:
     """Past, present or future, from the verb that governs the token at a character offset."""
     span = doc.char_span(char_index, char_index + 1, alignment_mode="expand")
     if span is None or not len(span):
-        return "past"
+        return "present"
+    t = _table()
+    cues, modals = set(t["future_cues"]), set(t["future_modals"])
     token = span[0]
-    for _ in range(6):
+    for _ in range(8):
         if token.pos_ in ("VERB", "AUX") or token.head is token:
             break
+        if token.lemma_.lower() in cues and token.i != span[0].i:
+            return "future"  # "payable Dec. 7", "effective Feb. 1"
         token = token.head
-    verbs = [token] + [c for c in token.children if c.dep_ in ("aux", "auxpass")]
-    lowers = {v.lower_ for v in verbs}
-    if lowers & {"will", "'ll", "shall", "wo"} or any(v.lower_ == "going" for v in verbs):
-        return "future"
-    if any(v.tag_ in ("VBD", "VBN") for v in verbs):
-        return "past"
-    if any(v.tag_ in ("VBZ", "VBP", "VBG") for v in verbs):
+    if token.pos_ not in ("VERB", "AUX"):
         return "present"
-    return "past"
+    auxes = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.lower_ in modals for a in auxes) or any(a.lower_ == "going" for a in auxes):
+        return "future"
+    if token.tag_ == "VB" and (any(a.tag_ == "TO" for a in auxes) or token.dep_ in ("xcomp", "ccomp")):
+        head = token.head
+        if head.lemma_.lower() in cues or head.tag_ in ("VBZ", "VBP", "VB", "MD") or token.dep_ == "xcomp" and head.tag_ != "VBD":
+            return "future"
+        return "past" if head.tag_ in ("VBD", "VBN") else "future"
+    if token.lemma_.lower() in cues and token.tag_ in ("VBN", "VBZ", "VBP") and not any(a.lower_ in ("was", "were", "had") for a in auxes):
+        return "future"  # "is scheduled", "are expected"
+    if token.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
+        return "past"
+    if token.tag_ == "VBN":
+        return "past" if any(a.lemma_ == "have" for a in auxes) or not auxes else "present"
+    return "present"
 
 
 # --- helpers ----------------------------------------------------------------
@@ -112,7 +124,11 @@ def _week(d: dt.date) -> str:
 def _year_for_month(month: int, anchor: dt.date, tense: Tense) -> int:
     if tense == "future":
         return anchor.year if month >= anchor.month else anchor.year + 1
-    return anchor.year if month <= anchor.month else anchor.year - 1
+    if tense == "past":
+        return anchor.year if month <= anchor.month else anchor.year - 1
+    # No tense to go by: the nearest such month.
+    diff = month - anchor.month
+    return anchor.year + (1 if diff < -6 else -1 if diff > 6 else 0)
 
 
 def _year_for_month_day(month: int, day: int, anchor: dt.date, tense: Tense) -> int:
@@ -120,10 +136,12 @@ def _year_for_month_day(month: int, day: int, anchor: dt.date, tense: Tense) -> 
         candidate = dt.date(anchor.year, month, day)
     except ValueError:
         return anchor.year
+    days = (candidate - anchor).days
     if tense == "future":
-        return anchor.year if candidate >= anchor - dt.timedelta(days=7) else anchor.year + 1
-    # News reports on the recent past; a date far ahead of the dateline is last year's.
-    return anchor.year if candidate <= anchor + dt.timedelta(days=31) else anchor.year - 1
+        return anchor.year if days >= -7 else anchor.year + 1
+    if tense == "past":
+        return anchor.year if days <= 7 else anchor.year - 1
+    return anchor.year + (1 if days < -183 else -1 if days > 183 else 0)
 
 
 def _date(year: int, month: int, day: int) -> str | None:
@@ -205,20 +223,17 @@ def _weekday(m, anchor, tense):
     if anchor is None:
         return ("TIME", f"XXXX-WXX-{wd + 1}T{part}") if part else ("DATE", f"XXXX-WXX-{wd + 1}")
     rel = (m["rel"] or "").lower()
+    if m.string.startswith("'s", m.end()):
+        tense = "past"  # "Friday's vote" names a day already reported
     delta = wd - anchor.weekday()
-    if rel == "last" or (rel == "" and tense == "past"):
-        if delta > 0:
-            delta -= 7
-    elif rel == "next" or tense == "future":
-        if delta < 0:
+    if rel == "next" or (rel in ("", "this") and tense == "future"):
+        if delta < 0 or (rel == "next" and delta == 0):
             delta += 7
-        if rel == "next" and delta == 0:
-            delta = 7
-    else:
-        if delta > 3:
+    elif rel == "last":
+        if delta >= 0:
             delta -= 7
-        elif delta < -3:
-            delta += 7
+    elif delta > 0:
+        delta -= 7  # news reports on days gone by: present and past alike
     day = anchor + dt.timedelta(days=delta)
     return ("TIME", f"{day.isoformat()}T{part}") if part else ("DATE", day.isoformat())
 
@@ -359,12 +374,78 @@ def _quarter(m, anchor, tense):
     q = _table()["ordinals"].get(m["ord"].lower())
     if not q or not 1 <= q <= 4:
         return None
+    if m["year"] or m["yr"]:
+        return "DATE", f"{m['year'] or m['yr']}-Q{q}"
+    if anchor is None:
+        return "DATE", f"XXXX-Q{q}"
+    year = anchor.year + {"last": -1, "next": 1}.get((m["rel"] or "").lower(), 0)
+    if m["ago"]:
+        return "DATE", f"{year - 1}-Q{q}"
+    current = (anchor.month - 1) // 3 + 1
+    if not m["rel"] and tense != "future" and q > current:
+        year -= 1  # a quarter not yet begun, told as done: last year's
+    return "DATE", f"{year:04d}-Q{q}"
+
+
+def _half(m, anchor, tense):
+    h = 1 if m["ord"].lower() == "first" else 2
     year = m["year"] or (str(anchor.year) if anchor else "XXXX")
-    return "DATE", f"{year}-Q{q}"
+    return "DATE", f"{year}-H{h}"
+
+
+def _reporting_period(m, anchor, tense):
+    """'the quarter', 'the year-ago period': the quarter the report is about, resolved after all are found."""
+    mod = (m["mod"] or "").lower()
+    if mod == "current" and anchor:
+        return "DATE", f"{anchor.year:04d}-Q{(anchor.month - 1) // 3 + 1}"
+    if m["unit"].lower() == "period" and not mod:
+        return None
+    if m["y"]:
+        return "DATE", f"{REF}Q={m['y']}|{m['y']}"
+    fallback = f"{anchor.year:04d}-QX" if anchor else "XXXX-QX"
+    if "year-" in mod:
+        return "DATE", f"{REF}Q-1|{anchor.year - 1:04d}-QX" if anchor else "XXXX-QX"
+    return "DATE", f"{REF}Q|{fallback}"
+
+
+def _year_earlier(m, anchor, tense):
+    """'a year ago' beside quarterly figures means that quarter a year before."""
+    if anchor is None:
+        return "DATE", "PAST_REF"
+    return "DATE", f"{REF}Q-1|{anchor.year - 1:04d}"
 
 
 def _fiscal(m, anchor, tense):
-    return "DATE", f"FY{m['year']}"
+    return "DATE", m["year"]
+
+
+REF = "REF:"
+
+
+def _resolve_references(found: list[Timex]) -> list[Timex]:
+    """Fill in values that point back to the last quarter the text named."""
+    last_quarter = None
+    out = []
+    for t in sorted(found, key=lambda t: t.start):
+        value = t.value
+        named = not value.startswith(REF)
+        if not named:
+            kind, fallback = value[len(REF):].split("|")
+            value = fallback
+            if last_quarter:
+                year, q = last_quarter
+                if kind == "Q":
+                    value = f"{year}-Q{q}"
+                elif kind == "Q-1":
+                    value = f"{int(year) - 1:04d}-Q{q}"
+                elif kind.startswith("Q="):
+                    value = f"{kind[2:]}-Q{q}"
+            t = Timex(t.start, t.end, t.type, value)
+        m = re.fullmatch(r"(\d{4})-Q(\d)", value)
+        if m and named:
+            last_quarter = (m[1], m[2])
+        out.append(t)
+    return out
 
 
 @functools.cache
@@ -389,16 +470,20 @@ def _rules() -> list[tuple[re.Pattern, Normalizer]]:
         (rf"{b}(?:(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of)[\s-]+)?(?P<month>{months})\.?,?\s+(?P<year>(?:19|20)\d\d){e}", _month_year, re.I),
         (rf"{b}(?:(?P<rel>last|next|this)\s+|(?P<lead>in|since|until|by|early|mid|late|during|before|after|from|through|of)[\s-]+)?(?P<x>(?:(?:early|mid|late)[\s-]+)?(?P<month>{months})){e}", _month_alone, re.I),
         (rf"{b}(?:the\s+)?(?P<rel>last|next|this)?\s*(?P<x>(?:(?:early|late)\s+)?(?:(?:last|next|this)\s+)?(?P<season>{seasons})(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?){e}", _season, re.I),
-        (rf"{b}(?:the\s+)?(?P<ord>{ordinals})\s+quarter(?:\s+of\s+(?P<year>(?:19|20)\d\d))?{e}", _quarter, re.I),
+        (rf"{b}(?:(?:the|this|that)\s+(?!(?:fiscal[\s-]+)?(?:first|second|third|fourth)-))?(?:(?P<yr>(?:19|20)\d\d)\s+|(?P<rel>this|last|next)\s+year's\s+|(?P<ago>(?:comparable\s+)?year-(?:ago|earlier))\s+)?(?:fiscal[\s-]+)?(?P<ord>first|second|third|fourth)(?:\s+(?:fiscal\s+)?|(?P<adj>-))quarter(?:\s+of\s+(?:fiscal\s+)?(?P<year>(?:19|20)\d\d))?{e}", _quarter, re.I),
+        (rf"{b}(?:the\s+)?(?P<ord>first|second|last)\s+half(?:\s+of\s+(?P<year>(?:19|20)\d\d))?{e}", _half, re.I),
+        (rf"{b}(?:the|this|that)\s+(?:(?P<mod>latest|recent|same|current|(?:comparable\s+)?year-ago|(?:comparable\s+)?year-earlier|(?P<y>(?:19|20)\d\d))\s+)?(?:fiscal\s+)?(?P<unit>quarter|period){e}", _reporting_period, re.I),
+        (rf"{b}(?:comparable\s+)?year-(?:ago|earlier)\s+(?P<mod>)(?P<y>)(?P<unit>quarter|period){e}", lambda m, a, t: ("DATE", f"{REF}Q-1|{a.year - 1:04d}") if a else None, re.I),
         (rf"{b}fiscal(?:\s+year)?\s+(?P<year>(?:19|20)\d\d){e}", _fiscal, re.I),
         (rf"{b}(?:the\s+)?(?:(?P<dec>(?:19|20)\d0)s|['’](?P<dec2>\d0)s){e}", _decade, 0),
         (rf"{b}(?P<x>(?:(?P<rel>last|next|this|past)\s+)?(?P<wd>{weekdays})\.?(?:\s+(?P<part>{parts}))?){e}", _weekday, re.I),
         (rf"{b}(?P<word>today|yesterday|tomorrow|tonight)(?:\s+(?P<part>morning|afternoon|evening|night))?{e}", _deictic_day, re.I),
         (rf"{b}(?:this|last)\s+(?P<part>morning|afternoon|evening|night){e}", _this_part_of_day, re.I),
-        (rf"{b}(?:the\s+)?(?P<n>\d+|{numbers}|a|an)\s+(?P<unit>{units})\s+(?:ago|earlier|before){e}", _ago, re.I),
+        (rf"{b}a\s+year\s+(?:ago|earlier){e}", _year_earlier, re.I),
+        (rf"{b}(?:the\s+)?(?P<n>\d+|{numbers}|a|an)\s+(?P<unit>{units})\s+(?:ago|earlier|before(?=\s*[,.;:)]|\s*$)){e}", _ago, re.I),
         (rf"{b}(?P<rel>last|next|this|past|previous|current|coming)\s+(?P<unit>week|month|year|weekend|quarter|decade|century){e}(?!\s+(?:of|or))", _relative_period, re.I),
         (rf"{b}(?P<word>every|each|per|daily|weekly|monthly|annually|yearly|nightly)(?:\s+(?P<unit>{units}))?{e}", _set, re.I),
-        (rf"{b}(?:the\s+(?:past|last|next|first|coming)\s+)?(?P<n>\d+|{numbers}|a|an)[\s-]+(?P<unit>{units}){e}(?:[\s-]+(?:long|old))?", _duration, re.I),
+        (rf"{b}(?:the\s+(?:past|last|next|first|coming)\s+)?(?P<n>(?!(?:1[89]|20)\d\d\b)\d+|{numbers}|a|an)[\s-]+(?P<unit>{units}){e}(?:[\s-]+(?:long|old))?", _duration, re.I),
         (rf"{b}(?:the\s+(?:past|last|next|coming)\s+|recent\s+|several\s+|many\s+|few\s+)?(?P<x>(?:the\s+)?(?:past|last|next|coming|recent)\s+(?P<unit>days|weeks|months|years|decades)){e}", _vague_duration, re.I),
         (rf"(?<=\bfor\s)(?P<unit>days|weeks|months|years|decades){e}", _vague_duration, re.I),
         (rf"{b}(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s*(?P<ap>[ap]\.m\.|[ap]m){e}", _clock, re.I),
