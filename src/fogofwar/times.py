@@ -111,6 +111,21 @@ def _number(word: str) -> int | str | None:
     return _table()["numbers"].get(word)
 
 
+def _rel(m) -> str:
+    """The relative word of a match ('last', 'next', 'this' or ''), whatever its wording."""
+    word = re.sub(r"\s+", " ", (m["rel"] or "").lower())
+    return _table()["relatives"].get(word, word)
+
+
+def _hinted_tense(m, tense: Tense) -> Tense:
+    """The clause tense, overridden by the preposition before the expression ('since', 'until')."""
+    before = re.search(r"(\w+)\s+$", m.string[max(0, m.start() - 12):m.start()])
+    hint = _table()["preposition_tense"].get(before[1].lower()) if before else None
+    if hint == "past" or (hint == "present" and tense != "future"):
+        return hint
+    return tense
+
+
 def _shift_months(d: dt.date, months: int) -> dt.date:
     y, m = divmod(d.month - 1 + months, 12)
     return dt.date(d.year + y, m + 1, 1)
@@ -171,7 +186,7 @@ def _month_day(m, anchor, tense):
         return None
     if anchor is None:
         return "DATE", f"XXXX-{month:02d}-{day:02d}"
-    value = _date(_year_for_month_day(month, day, anchor, tense), month, day)
+    value = _date(_year_for_month_day(month, day, anchor, _hinted_tense(m, tense)), month, day)
     return ("DATE", value) if value else None
 
 
@@ -184,10 +199,10 @@ def _month_alone(m, anchor, tense):
     word = m["month"]
     if not word[0].isupper() or (len(word) <= 3 and word.lower() != "may"):
         return None  # lower case or an undotted abbreviation: not a month name here
-    if word.lower() == "may" and not m["lead"] and not m["rel"]:
+    if word.lower() == "may" and not m["lead"] and not m["rel"] and not m["mod"]:
         return None  # the modal verb
     month = _table()["months"][word.lower()]
-    rel = (m["rel"] or "").lower()
+    rel = _rel(m)
     if anchor is None:
         return "DATE", f"XXXX-{month:02d}"
     if rel == "last":
@@ -197,7 +212,7 @@ def _month_alone(m, anchor, tense):
     elif rel == "this":
         year = anchor.year
     else:
-        year = _year_for_month(month, anchor, tense)
+        year = _year_for_month(month, anchor, _hinted_tense(m, tense))
     return "DATE", f"{year:04d}-{month:02d}"
 
 
@@ -222,7 +237,7 @@ def _weekday(m, anchor, tense):
     part = _table()["parts_of_day"].get((m["part"] or "").lower())
     if anchor is None:
         return ("TIME", f"XXXX-WXX-{wd + 1}T{part}") if part else ("DATE", f"XXXX-WXX-{wd + 1}")
-    rel = (m["rel"] or "").lower()
+    rel = _rel(m)
     if m.string.startswith("'s", m.end()):
         tense = "past"  # "Friday's vote" names a day already reported
     delta = wd - anchor.weekday()
@@ -283,13 +298,24 @@ def _relative_period(m, anchor, tense):
 
 
 def _season(m, anchor, tense):
-    code = _table()["seasons"][m["season"].lower()]
-    rel = (m["rel"] or "").lower()
+    word = m["season"].lower()
+    code = _table()["seasons"][word]
+    rel = _rel(m)
     if m["year"]:
         return "DATE", f"{m['year']}-{code}"
+    if word in ("fall", "spring") and not rel:
+        before = re.search(r"(\w+)\s+$", m.string[max(0, m.start() - 12):m.start()])
+        if m.string.startswith(" of", m.end()) or not (m[0].lower().startswith("the") or (before and before[1].lower() in ("in", "during", "since", "until", "by"))):
+            return None  # the verb or noun 'fall', 'spring' ('the fall of the city')
     if anchor is None:
         return "DATE", f"XXXX-{code}"
-    year = anchor.year + {"last": -1, "next": 1}.get(rel, 0)
+    start = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
+    if rel == "last":
+        year = anchor.year if start + 3 <= anchor.month else anchor.year - 1
+    elif rel == "next":
+        year = anchor.year if start > anchor.month else anchor.year + 1
+    else:
+        year = anchor.year
     return "DATE", f"{year:04d}-{code}"
 
 
@@ -326,6 +352,12 @@ def _duration(m, anchor, tense):
     unit = _table()["units"].get(m["unit"].lower())
     if unit is None or unit == "WE":
         return None
+    if re.match(r"[\s-]+old\b", m.string[m.end():]) or m[0].lower().endswith("old"):
+        return None  # an age, which TimeML leaves out
+    if unit == "Q":
+        if "-" in m[0] or re.match(r"\s+of\b", m.string[m.end():]):
+            return None  # "three-quarters", "a quarter of": fractions
+        return "DURATION", _duration_value(3 * n if isinstance(n, int) else n, "M")
     return "DURATION", _duration_value(n, unit)
 
 
@@ -459,6 +491,7 @@ def _rules() -> list[tuple[re.Pattern, Normalizer]]:
     parts = _alternation(t["parts_of_day"])
     refs = _alternation(t["refs"])
     ordinals = _alternation(t["ordinals"])
+    rels = _alternation(k.replace(" ", "\u0001") for k in t["relatives"]).replace("\u0001", r"\s+")
     b = r"(?<![\w-])"
     e = r"(?![\w])"
     rules: list[tuple[str, Normalizer, int]] = [
@@ -468,22 +501,22 @@ def _rules() -> list[tuple[re.Pattern, Normalizer]]:
         (rf"{b}(?P<month>{months})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?{e}(?!\s*(?:,\s*)?\d)", _month_day, re.I),
         (rf"{b}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{months}){e}\.?(?!,?\s*\d)", _month_day, re.I),
         (rf"{b}(?:(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of)[\s-]+)?(?P<month>{months})\.?,?\s+(?P<year>(?:19|20)\d\d){e}", _month_year, re.I),
-        (rf"{b}(?:(?P<rel>last|next|this)\s+|(?P<lead>in|since|until|by|early|mid|late|during|before|after|from|through|of)[\s-]+)?(?P<x>(?:(?:early|mid|late)[\s-]+)?(?P<month>{months})){e}", _month_alone, re.I),
-        (rf"{b}(?:the\s+)?(?P<rel>last|next|this)?\s*(?P<x>(?:(?:early|late)\s+)?(?:(?:last|next|this)\s+)?(?P<season>{seasons})(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?){e}", _season, re.I),
+        (rf"{b}(?:(?P<lead>in|since|until|by|during|before|after|from|through|of|to)\s+)?(?P<x>(?:(?P<rel>{rels})\s+)?(?P<mod>(?:early|mid|late)[\s-]+)?(?P<month>{months})){e}", _month_alone, re.I),
+        (rf"{b}(?:the\s+)?(?:(?P<rel>{rels})\s+)?(?:(?:early|late|mid)[\s-]+)?(?P<season>{seasons})(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?{e}", _season, re.I),
         (rf"{b}(?:(?:the|this|that)\s+(?!(?:fiscal[\s-]+)?(?:first|second|third|fourth)-))?(?:(?P<yr>(?:19|20)\d\d)\s+|(?P<rel>this|last|next)\s+year's\s+|(?P<ago>(?:comparable\s+)?year-(?:ago|earlier))\s+)?(?:fiscal[\s-]+)?(?P<ord>first|second|third|fourth)(?:\s+(?:fiscal\s+)?|(?P<adj>-))quarter(?:\s+of\s+(?:fiscal\s+)?(?P<year>(?:19|20)\d\d))?{e}", _quarter, re.I),
         (rf"{b}(?:the\s+)?(?P<ord>first|second|last)\s+half(?:\s+of\s+(?P<year>(?:19|20)\d\d))?{e}", _half, re.I),
         (rf"{b}(?:the|this|that)\s+(?:(?P<mod>latest|recent|same|current|(?:comparable\s+)?year-ago|(?:comparable\s+)?year-earlier|(?P<y>(?:19|20)\d\d))\s+)?(?:fiscal\s+)?(?P<unit>quarter|period){e}", _reporting_period, re.I),
         (rf"{b}(?:comparable\s+)?year-(?:ago|earlier)\s+(?P<mod>)(?P<y>)(?P<unit>quarter|period){e}", lambda m, a, t: ("DATE", f"{REF}Q-1|{a.year - 1:04d}") if a else None, re.I),
         (rf"{b}fiscal(?:\s+year)?\s+(?P<year>(?:19|20)\d\d){e}", _fiscal, re.I),
         (rf"{b}(?:the\s+)?(?:(?P<dec>(?:19|20)\d0)s|['’](?P<dec2>\d0)s){e}", _decade, 0),
-        (rf"{b}(?P<x>(?:(?P<rel>last|next|this|past)\s+)?(?P<wd>{weekdays})\.?(?:\s+(?P<part>{parts}))?){e}", _weekday, re.I),
+        (rf"{b}(?P<x>(?:(?P<rel>{rels})\s+)?(?P<wd>{weekdays})\.?(?:\s+(?P<part>{parts}))?){e}", _weekday, re.I),
         (rf"{b}(?P<word>today|yesterday|tomorrow|tonight)(?:\s+(?P<part>morning|afternoon|evening|night))?{e}", _deictic_day, re.I),
         (rf"{b}(?:this|last)\s+(?P<part>morning|afternoon|evening|night){e}", _this_part_of_day, re.I),
         (rf"{b}a\s+year\s+(?:ago|earlier){e}", _year_earlier, re.I),
         (rf"{b}(?:the\s+)?(?P<n>\d+|{numbers}|a|an)\s+(?P<unit>{units})\s+(?:ago|earlier|before(?=\s*[,.;:)]|\s*$)){e}", _ago, re.I),
         (rf"{b}(?P<rel>last|next|this|past|previous|current|coming)\s+(?P<unit>week|month|year|weekend|quarter|decade|century){e}(?!\s+(?:of|or))", _relative_period, re.I),
         (rf"{b}(?P<word>every|each|per|daily|weekly|monthly|annually|yearly|nightly)(?:\s+(?P<unit>{units}))?{e}", _set, re.I),
-        (rf"{b}(?:the\s+(?:past|last|next|first|coming)\s+)?(?P<n>(?!(?:1[89]|20)\d\d\b)\d+|{numbers}|a|an)[\s-]+(?P<unit>{units}){e}(?:[\s-]+(?:long|old))?", _duration, re.I),
+        (rf"{b}(?:the\s+(?:past|last|next|first|coming)\s+)?(?P<n>(?!(?:1[89]|20)\d\d\b)\d+|{numbers}|a|an)[\s-]+(?P<unit>{units}){e}(?:[\s-]+long)?", _duration, re.I),
         (rf"{b}(?:the\s+(?:past|last|next|coming)\s+|recent\s+|several\s+|many\s+|few\s+)?(?P<x>(?:the\s+)?(?:past|last|next|coming|recent)\s+(?P<unit>days|weeks|months|years|decades)){e}", _vague_duration, re.I),
         (rf"(?<=\bfor\s)(?P<unit>days|weeks|months|years|decades){e}", _vague_duration, re.I),
         (rf"{b}(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s*(?P<ap>[ap]\.m\.|[ap]m){e}", _clock, re.I),
