@@ -58,7 +58,55 @@ def normalize_times(text: str, anchor: dt.date | None, tense_at: Callable[[int],
                 continue
             taken.append((start, end))
             found.append(Timex(start, end, *result))
-    return _resolve_references(found)
+    return _resolve_references([_with_modifier(text, t) for t in _compose(text, found)])
+
+
+def _compose(text: str, found: list[Timex]) -> list[Timex]:
+    """Join neighbours that name one time: '10 p.m. Wednesday', 'Saturday, April 25', 'June last year'."""
+    out: list[Timex] = []
+    for t in sorted(found, key=lambda t: t.start):
+        joined = _join(text, out[-1], t) if out else None
+        if joined:
+            out[-1] = joined
+        else:
+            out.append(t)
+    return out
+
+
+def _join(text: str, a: Timex, b: Timex) -> Timex | None:
+    gap = text[a.end:b.start]
+    day = re.fullmatch(r"\d{4}-\d\d-\d\d", b.value)
+    clock = re.fullmatch(r"[\dX-]+T(\d\d(?::\d\d)?)", a.value)
+    if a.type == "TIME" and clock and day and re.fullmatch(r"\s*(?:[A-Z]{2,4}\s*)?,?\s*", gap):
+        return Timex(a.start, b.end, "TIME", f"{b.value}T{clock[1]}")
+    if day and re.fullmatch(r",?\s+", gap) and re.fullmatch(rf"{_alternation(_table()['weekdays'])}\.?", text[a.start:a.end], re.I):
+        return Timex(a.start, b.end, "DATE", b.value)
+    month = re.fullmatch(r"[\dX]{4}-(\d\d)", a.value)
+    if month and re.fullmatch(r"\d{4}", b.value) and gap == " " and re.fullmatch(r"(?:last|this|next)\s+year", text[b.start:b.end], re.I):
+        return Timex(a.start, b.end, "DATE", f"{b.value}-{month[1]}")
+    return None
+
+
+def _with_modifier(text: str, t: Timex) -> Timex:
+    """Take in the modifier TimeML counts as part of the expression: 'early', 'nearly', 'the end of'."""
+    span = text[t.start:t.end]
+    counted = re.match(r"(?:\d|(?:%s)\b)" % _alternation(_table()["numbers"]), span, re.I)
+    if counted and (t.type in ("DURATION", "SET") or re.search(r"\b(?:ago|earlier|later|before)$", span)):
+        words = _table()["amount_modifiers"]
+    else:
+        words = _table()["point_modifiers"]
+    m = _modifier_pattern(tuple(words)).search(text, max(0, t.start - 30), t.start)
+    if not m:
+        return t
+    if m[0].strip().lower() == "the" and (re.match(r"(?:a|an)\b", span, re.I) or re.search(r"\w-\w", span)):
+        return t  # 'the' joins a counted span ('the nine months'), not 'the two-week'
+    return Timex(m.start(), t.end, t.type, t.value)
+
+
+@functools.cache
+def _modifier_pattern(words: tuple[str, ...]) -> re.Pattern:
+    alternation = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})[\s-]+$", re.I)
 
 
 def clause_tense(doc: Doc, char_index: int) -> Tense:
@@ -491,6 +539,7 @@ def _rules() -> list[tuple[re.Pattern, Normalizer]]:
     parts = _alternation(t["parts_of_day"])
     refs = _alternation(t["refs"])
     ordinals = _alternation(t["ordinals"])
+    clock_words = _alternation(t["clock_words"])
     rels = _alternation(k.replace(" ", "\u0001") for k in t["relatives"]).replace("\u0001", r"\s+")
     b = r"(?<![\w-])"
     e = r"(?![\w])"
@@ -508,24 +557,30 @@ def _rules() -> list[tuple[re.Pattern, Normalizer]]:
         (rf"{b}(?:the|this|that)\s+(?:(?P<mod>latest|recent|same|current|(?:comparable\s+)?year-ago|(?:comparable\s+)?year-earlier|(?P<y>(?:19|20)\d\d))\s+)?(?:fiscal\s+)?(?P<unit>quarter|period){e}", _reporting_period, re.I),
         (rf"{b}(?:comparable\s+)?year-(?:ago|earlier)\s+(?P<mod>)(?P<y>)(?P<unit>quarter|period){e}", lambda m, a, t: ("DATE", f"{REF}Q-1|{a.year - 1:04d}") if a else None, re.I),
         (rf"{b}fiscal(?:\s+year)?\s+(?P<year>(?:19|20)\d\d){e}", _fiscal, re.I),
-        (rf"{b}(?:the\s+)?(?:(?P<dec>(?:19|20)\d0)s|['’](?P<dec2>\d0)s){e}", _decade, 0),
+        (rf"{b}(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?(?:(?P<dec>(?:19|20)\d0)s|['’](?P<dec2>\d0)s){e}", _decade, 0),
         (rf"{b}(?P<x>(?:(?P<rel>{rels})\s+)?(?P<wd>{weekdays})\.?(?:\s+(?P<part>{parts}))?){e}", _weekday, re.I),
         (rf"{b}(?P<word>today|yesterday|tomorrow|tonight)(?:\s+(?P<part>morning|afternoon|evening|night))?{e}", _deictic_day, re.I),
         (rf"{b}(?:this|last)\s+(?P<part>morning|afternoon|evening|night){e}", _this_part_of_day, re.I),
         (rf"{b}a\s+year\s+(?:ago|earlier){e}", _year_earlier, re.I),
         (rf"{b}(?:the\s+)?(?P<n>\d+|{numbers}|a|an)\s+(?P<unit>{units})\s+(?:ago|earlier|before(?=\s*[,.;:)]|\s*$)){e}", _ago, re.I),
-        (rf"{b}(?P<rel>last|next|this|past|previous|current|coming)\s+(?P<unit>week|month|year|weekend|quarter|decade|century){e}(?!\s+(?:of|or))", _relative_period, re.I),
+        (rf"{b}(?:the\s+)?(?P<rel>last|next|this|past|previous|current|coming)\s+(?P<unit>week|month|year|weekend|quarter|decade|century){e}(?!\s+(?:of|or))", _relative_period, re.I),
         (rf"{b}(?P<word>every|each|per|daily|weekly|monthly|annually|yearly|nightly)(?:\s+(?P<unit>{units}))?{e}", _set, re.I),
-        (rf"{b}(?:the\s+(?:past|last|next|first|coming)\s+)?(?P<n>(?!(?:1[89]|20)\d\d\b)\d+|{numbers}|a|an)[\s-]+(?P<unit>{units}){e}(?:[\s-]+long)?", _duration, re.I),
+        (rf"{b}(?:the\s+(?:past|last|next|first|coming|latest|year-earlier|year-ago)\s+)?(?P<n>(?!(?:1[89]|20)\d\d\b)\d+|{numbers}|a|an)[\s-]+(?P<unit>{units}){e}(?:[\s-]+long)?", _duration, re.I),
         (rf"{b}(?:the\s+(?:past|last|next|coming)\s+|recent\s+|several\s+|many\s+|few\s+)?(?P<x>(?:the\s+)?(?:past|last|next|coming|recent)\s+(?P<unit>days|weeks|months|years|decades)){e}", _vague_duration, re.I),
         (rf"(?<=\bfor\s)(?P<unit>days|weeks|months|years|decades){e}", _vague_duration, re.I),
         (rf"{b}(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s*(?P<ap>[ap]\.m\.|[ap]m){e}", _clock, re.I),
         (rf"{b}(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\s*(?:GMT|UTC|ET|EST|EDT|BST|CET){e}", lambda m, a, t: _clock_24(m, a, t), 0),
+        (rf"{b}(?P<word>{clock_words}){e}", _clock_word, re.I),
         (rf"{b}(?P<word>{refs}){e}", _ref, re.I),
         (rf"\b(?:in|since|until|by|of|from|before|after|during|around|early|late|mid)\s+(?P<x>(?:(?:early|late|mid)[\s-]+)?(?P<year>(?:19|20)\d\d)){e}(?![,.]\d)", _year, re.I),
         (rf"{b}(?P<year>(?:19|20)\d\d){e}(?=\s*[,.;:)!?]|\s*$)", _year, 0),
     ]
     return [(re.compile(p, flags), f) for p, f, flags in rules]
+
+
+def _clock_word(m, anchor, tense):
+    day = anchor.isoformat() if anchor else "XXXX-XX-XX"
+    return "TIME", f"{day}T{_table()['clock_words'][m['word'].lower()]}"
 
 
 def _clock_24(m, anchor, tense):
