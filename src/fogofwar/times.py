@@ -130,6 +130,8 @@ def clause_tense(doc: Doc, char_index: int) -> Tense:
         return "future"
     if token.tag_ == "VB" and (any(a.tag_ == "TO" for a in auxes) or token.dep_ in ("xcomp", "ccomp")):
         head = token.head
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ == "had" for c in head.children):
+            return "past"  # "had been scheduled to expire Friday"
         if head.lemma_.lower() in cues or head.tag_ in ("VBZ", "VBP", "VB", "MD") or token.dep_ == "xcomp" and head.tag_ != "VBD":
             return "future"
         return "past" if head.tag_ in ("VBD", "VBN") else "future"
@@ -167,8 +169,10 @@ def _rel(m) -> str:
 
 def _hinted_tense(m, tense: Tense) -> Tense:
     """The clause tense, overridden by the preposition before the expression ('since', 'until')."""
+    lead = m["lead"] if "lead" in m.re.groupindex else None
     before = re.search(r"(\w+)\s+$", m.string[max(0, m.start() - 12):m.start()])
-    hint = _table()["preposition_tense"].get(before[1].lower()) if before else None
+    word = lead or (before[1] if before else "")
+    hint = _table()["preposition_tense"].get(word.lower())
     if hint == "past" or (hint == "present" and tense != "future"):
         return hint
     return tense
@@ -268,10 +272,19 @@ def _year(m, anchor, tense):
     return "DATE", m["year"]
 
 
+def _bare_year(m, anchor, tense):
+    # A four-digit number before a plural noun is a count ('2000 troops'); one far ahead of the dateline is not a year.
+    if anchor and int(m["year"]) > anchor.year + 30:
+        return None
+    return "DATE", m["year"]
+
+
 def _decade(m, anchor, tense):
     digits = m["dec"] or m["dec2"]
     if len(digits) == 2:
-        century = "19" if int(digits) > (anchor.year % 100 if anchor else 30) else "20"
+        # The latest such decade that has begun by the dateline.
+        year = anchor.year if anchor else 2000
+        century = str(year // 100) if int(digits) <= year % 100 else str(year // 100 - 1)
         digits = century + digits
     return "DATE", digits[:3]
 
@@ -358,8 +371,10 @@ def _season(m, anchor, tense):
     if anchor is None:
         return "DATE", f"XXXX-{code}"
     start = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
-    if rel == "last":
-        year = anchor.year if start + 3 <= anchor.month else anchor.year - 1
+    if rel == "last" and (m["rel"] or "").lower().startswith("this"):
+        year = anchor.year if start + 3 <= anchor.month else anchor.year - 1  # "this past spring": the latest one over
+    elif rel == "last":
+        year = anchor.year - 1
     elif rel == "next":
         year = anchor.year if start > anchor.month else anchor.year + 1
     else:
@@ -392,6 +407,8 @@ def _duration_value(n, unit_code: str) -> str:
         return f"PT{n}{unit_code[1]}"
     if unit_code == "2W":
         return f"P{2 * n if isinstance(n, int) else 'X'}W"
+    if unit_code in ("DE", "CE") and isinstance(n, int):
+        return f"P{n * (10 if unit_code == 'DE' else 100)}Y"  # TimeML counts decades and centuries in years
     return f"P{n}{unit_code}"
 
 
@@ -413,7 +430,7 @@ def _vague_duration(m, anchor, tense):
     unit = _table()["units"].get(m["unit"].lower())
     if unit is None or unit == "WE":
         return None
-    return "DURATION", _duration_value("X", unit)
+    return "DURATION", _duration_value(2 if "couple" in m[0].lower() else "X", unit)
 
 
 def _set(m, anchor, tense):
@@ -566,14 +583,18 @@ def _rules() -> list[tuple[re.Pattern, Normalizer]]:
         (rf"{b}(?:the\s+)?(?P<rel>last|next|this|past|previous|current|coming)\s+(?P<unit>week|month|year|weekend|quarter|decade|century){e}(?!\s+(?:of|or))", _relative_period, re.I),
         (rf"{b}(?P<word>every|each|per|daily|weekly|monthly|annually|yearly|nightly)(?:\s+(?P<unit>{units}))?{e}", _set, re.I),
         (rf"{b}(?:the\s+(?:past|last|next|first|coming|latest|year-earlier|year-ago)\s+)?(?P<n>(?!(?:1[89]|20)\d\d\b)\d+|{numbers}|a|an)[\s-]+(?P<unit>{units}){e}(?:[\s-]+long)?", _duration, re.I),
-        (rf"{b}(?:the\s+(?:past|last|next|coming)\s+|recent\s+|several\s+|many\s+|few\s+)?(?P<x>(?:the\s+)?(?:past|last|next|coming|recent)\s+(?P<unit>days|weeks|months|years|decades)){e}", _vague_duration, re.I),
-        (rf"(?<=\bfor\s)(?P<unit>days|weeks|months|years|decades){e}", _vague_duration, re.I),
+        (rf"{b}(?:the\s+)?(?:past|last|next|coming|recent|first|following)\s+(?:few|several|many|couple\s+of)\s+(?P<unit>days|weeks|months|years|decades|hours|minutes){e}", _vague_duration, re.I),
+        (rf"{b}(?:the\s+)?(?:past|last|next|coming|recent)\s+(?P<unit>days|weeks|months|years|decades){e}", _vague_duration, re.I),
+        (rf"{b}(?:several|many|a\s+few|a\s+couple\s+of)\s+(?P<unit>days|weeks|months|years|decades|hours|minutes){e}", _vague_duration, re.I),
+        (rf"(?:(?<=\bfor\s)|(?<=\bover\s)|(?<=\bafter\s)|(?<=\bwithin\s))(?P<unit>days|weeks|months|years|decades|centuries|hours){e}", _vague_duration, re.I),
+        (rf"(?<=\bin\s)(?P<unit>years|decades|months|weeks){e}(?=\s*[,.;)])", _vague_duration, re.I),
         (rf"{b}(?P<h>[01]?\d|2[0-3])(?::(?P<min>[0-5]\d))?\s*(?P<ap>[ap]\.m\.|[ap]m){e}", _clock, re.I),
         (rf"{b}(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\s*(?:GMT|UTC|ET|EST|EDT|BST|CET){e}", lambda m, a, t: _clock_24(m, a, t), 0),
         (rf"{b}(?P<word>{clock_words}){e}", _clock_word, re.I),
         (rf"{b}(?P<word>{refs}){e}", _ref, re.I),
         (rf"\b(?:in|since|until|by|of|from|before|after|during|around|early|late|mid)\s+(?P<x>(?:(?:early|late|mid)[\s-]+)?(?P<year>(?:19|20)\d\d)){e}(?![,.]\d)", _year, re.I),
-        (rf"{b}(?P<year>(?:19|20)\d\d){e}(?=\s*[,.;:)!?]|\s*$)", _year, 0),
+        (rf"{b}(?P<year>(?:19|20)\d\d){e}(?![.,]\d)(?=\s*[,.;:)!?]|\s*$)", _bare_year, 0),
+        (rf"(?<![$£€\d.,])\b(?P<year>(?:19|20)\d\d)\b(?![.,:/]\d|%|\s*(?:percent|per\s+cent)\b|\s+[a-z]+s\b(?!'))", _bare_year, 0),
     ]
     return [(re.compile(p, flags), f) for p, f, flags in rules]
 
