@@ -81,6 +81,9 @@ def _join(text: str, a: Timex, b: Timex) -> Timex | None:
         return Timex(a.start, b.end, "TIME", f"{b.value}T{clock[1]}")
     if day and re.fullmatch(r",?\s+", gap) and re.fullmatch(rf"{_alternation(_table()['weekdays'])}\.?", text[a.start:a.end], re.I):
         return Timex(a.start, b.end, "DATE", b.value)
+    part = re.fullmatch(r"[\dX]{4}-(\d\d|SP|SU|FA|WI)", a.value)
+    if part and re.fullmatch(r"\d{4}", b.value) and re.fullmatch(r"\s+(?:of\s+)?|,\s+", gap):
+        return Timex(a.start, b.end, "DATE", f"{b.value}-{part[1]}")
     month = re.fullmatch(r"[\dX]{4}-(\d\d)", a.value)
     if month and re.fullmatch(r"\d{4}", b.value) and gap == " " and re.fullmatch(r"(?:last|this|next)\s+year", text[b.start:b.end], re.I):
         return Timex(a.start, b.end, "DATE", f"{b.value}-{month[1]}")
@@ -173,6 +176,10 @@ def _hinted_tense(m, tense: Tense) -> Tense:
     before = re.search(r"(\w+)\s+$", m.string[max(0, m.start() - 12):m.start()])
     word = lead or (before[1] if before else "")
     hint = _table()["preposition_tense"].get(word.lower())
+    if re.search(rf"\b(?:{_alternation(_table()['future_leads'])})\s+$", m.string[max(0, m.start() - 20):m.start()], re.I):
+        hint = "future"
+    if hint == "future":
+        return hint
     if hint == "past" or (hint == "present" and tense != "future"):
         return hint
     return tense
@@ -299,6 +306,7 @@ def _weekday(m, anchor, tense):
     if anchor is None:
         return ("TIME", f"XXXX-WXX-{wd + 1}T{part}") if part else ("DATE", f"XXXX-WXX-{wd + 1}")
     rel = _rel(m)
+    tense = _hinted_tense(m, tense) if _hinted_tense(m, tense) == "future" else tense
     if m.string.startswith("'s", m.end()):
         tense = "past"  # "Friday's vote" names a day already reported
     delta = wd - anchor.weekday()
@@ -330,7 +338,8 @@ def _this_part_of_day(m, anchor, tense):
     part = _table()["parts_of_day"][m["part"].lower()]
     if anchor is None:
         return None
-    return "TIME", f"{anchor.isoformat()}T{part}"
+    day = anchor - dt.timedelta(days=1) if m[0].lower().startswith("last") and part in ("NI", "EV") else anchor
+    return "TIME", f"{day.isoformat()}T{part}"
 
 
 def _relative_period(m, anchor, tense):
@@ -419,6 +428,8 @@ def _duration(m, anchor, tense):
         return None
     if re.match(r"[\s-]+old\b", m.string[m.end():]) or m[0].lower().endswith("old"):
         return None  # an age, which TimeML leaves out
+    if re.fullmatch(r"an?", m["n"] or "", re.I) and re.search(r"(?:\d|\b(?:%s))\s+(?:[a-z]+s\s+)?$" % _alternation(k for k in _table()["numbers"] if k not in ("a", "an")), m.string[max(0, m.start() - 30):m.start()], re.I):
+        return None  # a rate ("$2 a year", "four flights a week"), not a stretch of time
     if unit == "Q":
         if "-" in m[0] or re.match(r"\s+of\b", m.string[m.end():]):
             return None  # "three-quarters", "a quarter of": fractions
@@ -512,6 +523,106 @@ def _year_earlier(m, anchor, tense):
     return "DATE", f"{REF}Q-1|{anchor.year - 1:04d}"
 
 
+def _the_period(m, anchor, tense):
+    """'the year', 'the week', 'the weekend': the one the report stands in, by the dateline."""
+    unit = m["unit"].lower()
+    if anchor is None:
+        return None
+    if unit == "year":
+        if re.match(r"\s+(?:ended|ending|to\s+(?:date|\w+\.?\s+\d))", m.string[m.end():]):
+            return "DURATION", "P1Y"
+        return "DATE", f"{anchor.year - (1 if (m['mod'] or '').lower() == 'latest' else 0):04d}"
+    if unit == "month":
+        return "DATE", f"{anchor.year:04d}-{anchor.month:02d}"
+    if unit == "week":
+        return "DATE", _week(anchor)
+    if tense == "future":
+        return "DATE", _week(anchor) + "-WE"
+    return "DATE", _week(anchor - dt.timedelta(days=anchor.weekday() + 1)) + "-WE"
+
+
+def _that_period(m, anchor, tense):
+    """'that year', 'later that day': the last year or day the text named."""
+    kind = {"year": "Y", "month": "M", "day": "D"}[m["unit"].lower()]
+    fallback = {"Y": "XXXX", "M": "XXXX-XX", "D": "XXXX-XX-XX"}[kind]
+    return "DATE", f"{REF}{kind}|{fallback}"
+
+
+def _year_end(m, anchor, tense):
+    return ("DATE", f"{anchor.year:04d}") if anchor else ("DATE", "XXXX")
+
+
+def _spelled_year(m, anchor, tense):
+    century = _table()["spelled_years"][m["c"].lower()]
+    rest = _number(m["rest"])
+    if not isinstance(rest, int):
+        parts = re.split(r"[\s-]+", m["rest"].lower())
+        values = [_number(p) for p in parts]
+        if not all(isinstance(v, int) for v in values):
+            return None
+        rest = sum(values)
+    if not 0 <= rest < 100:
+        return None
+    return "DATE", f"{century}{rest:02d}"
+
+
+def _year_2000(m, anchor, tense):
+    return "DATE", "2000"
+
+
+def _ordinal_century(m, anchor, tense):
+    n = int(m["n"])
+    return "DATE", f"{n - 1:02d}"
+
+
+def _holiday(m, anchor, tense):
+    rule = _table()["holidays"][re.sub(r"\s+", " ", m["name"].lower())]
+    rel = _rel(m)
+
+    def on(year: int) -> dt.date:
+        if "fixed" in rule:
+            mo, d = map(int, rule["fixed"].split("-"))
+            return dt.date(year, mo, d)
+        if "nth" in rule:
+            mo, wd, n = rule["nth"]
+            return _nth_weekday(year, mo, wd, n)
+        if "election" in rule:
+            return _nth_weekday(year, 11, 0, 1) + dt.timedelta(days=1)
+        return _easter(year) + dt.timedelta(days=rule["easter"])
+    if anchor is None:
+        return None
+    tense = _hinted_tense(m, tense)
+    day = on(anchor.year)
+    if rel == "last" or (rel == "" and tense == "past" and day > anchor + dt.timedelta(days=7)):
+        day = on(anchor.year - 1) if day >= anchor else day
+    elif rel == "next" or (rel == "" and tense == "future" and day < anchor - dt.timedelta(days=7)):
+        day = on(anchor.year + 1) if day <= anchor else day
+    elif rel == "" and abs((day - anchor).days) > 183:
+        day = on(anchor.year + (1 if day < anchor else -1))  # no tense to go by: the nearest one
+    return "DATE", day.isoformat()
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    if n > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = _shift_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _easter(year: int) -> dt.date:
+    # Anonymous Gregorian computus (Meeus/Jones/Butcher).
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l = (32 + 2 * e + 2 * i - h - k) % 7
+    mth = (a + 11 * h + 22 * l) // 451
+    month, day = divmod(h + l - 7 * mth + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
 def _fiscal(m, anchor, tense):
     return "DATE", m["year"]
 
@@ -520,8 +631,9 @@ REF = "REF:"
 
 
 def _resolve_references(found: list[Timex]) -> list[Timex]:
-    """Fill in values that point back to the last quarter the text named."""
+    """Fill in values that point back to the last quarter, year or day the text named."""
     last_quarter = None
+    last_date = None
     out = []
     for t in sorted(found, key=lambda t: t.start):
         value = t.value
@@ -537,7 +649,13 @@ def _resolve_references(found: list[Timex]) -> list[Timex]:
                     value = f"{int(year) - 1:04d}-Q{q}"
                 elif kind.startswith("Q="):
                     value = f"{kind[2:]}-Q{q}"
+            if last_date and kind in ("Y", "M", "D"):
+                width = {"Y": 4, "M": 7, "D": 10}[kind]
+                if len(last_date) >= width:
+                    value = last_date[:width]
             t = Timex(t.start, t.end, t.type, value)
+        if named and re.match(r"\d{4}(?:-\d\d(?:-\d\d)?)?(?:T|$)", value):
+            last_date = value
         m = re.fullmatch(r"(\d{4})-Q(\d)", value)
         if m and named:
             last_quarter = (m[1], m[2])
@@ -557,6 +675,8 @@ def _rules() -> list[tuple[re.Pattern, Normalizer]]:
     refs = _alternation(t["refs"])
     ordinals = _alternation(t["ordinals"])
     clock_words = _alternation(t["clock_words"])
+    holidays = _alternation(k.replace(" ", "\u0001") for k in t["holidays"] if not k.startswith("_")).replace("\u0001", r"\s+")
+    centuries = _alternation(t["spelled_years"])
     rels = _alternation(k.replace(" ", "\u0001") for k in t["relatives"]).replace("\u0001", r"\s+")
     b = r"(?<![\w-])"
     e = r"(?![\w])"
@@ -580,6 +700,13 @@ def _rules() -> list[tuple[re.Pattern, Normalizer]]:
         (rf"{b}(?:this|last)\s+(?P<part>morning|afternoon|evening|night){e}", _this_part_of_day, re.I),
         (rf"{b}a\s+year\s+(?:ago|earlier){e}", _year_earlier, re.I),
         (rf"{b}(?:the\s+)?(?P<n>\d+|{numbers}|a|an)\s+(?P<unit>{units})\s+(?:ago|earlier|before(?=\s*[,.;:)]|\s*$)){e}", _ago, re.I),
+        (rf"{b}(?:the\s+)?(?:(?P<rel>{rels})\s+)?(?P<name>{holidays}){e}", _holiday, re.I),
+        (rf"{b}(?P<c>{centuries})\s+(?P<rest>(?:{numbers})(?:[\s-]+(?:{numbers}))?){e}", _spelled_year, re.I),
+        (rf"{b}the\s+year\s+two\s+thousand{e}", _year_2000, re.I),
+        (rf"{b}(?:the\s+)?(?P<n>1\d|2[01])(?:st|nd|rd|th)\s+century{e}", _ordinal_century, re.I),
+        (rf"{b}(?:the|its)\s+(?:(?P<mod>fiscal|full|current|latest)\s+)?(?:fiscal\s+)?(?P<unit>year|month|week|weekend){e}(?![\s-]+(?:ago|earlier|before|after|later|or|and|of\b|old|long))", _the_period, re.I),
+        (rf"{b}(?:(?:later|earlier)\s+)?(?:that|the\s+same|that\s+same)\s+(?P<unit>year|month|day){e}", _that_period, re.I),
+        (rf"{b}(?:by\s+|around\s+|at\s+)?(?P<x>year(?:'s)?[\s-]end){e}", _year_end, re.I),
         (rf"{b}(?:the\s+)?(?P<rel>last|next|this|past|previous|current|coming)\s+(?P<unit>week|month|year|weekend|quarter|decade|century){e}(?!\s+(?:of|or))", _relative_period, re.I),
         (rf"{b}(?P<word>every|each|per|daily|weekly|monthly|annually|yearly|nightly)(?:\s+(?P<unit>{units}))?{e}", _set, re.I),
         (rf"{b}(?:the\s+(?:past|last|next|first|coming|latest|year-earlier|year-ago)\s+)?(?P<n>(?!(?:1[89]|20)\d\d\b)\d+|{numbers}|a|an)[\s-]+(?P<unit>{units}){e}(?:[\s-]+long)?", _duration, re.I),
