@@ -460,6 +460,18 @@ def _set(m, anchor, tense):
     return None
 
 
+def _recurring_name(m, anchor, tense):
+    """'each Thursday', 'Tuesday nights', 'every July', 'each summer': a set of named times."""
+    t = _table()
+    part = t["parts_of_day"].get((m["part"] or "").lower().rstrip("s"))
+    suffix = f"T{part}" if part else ""
+    if m["wd"]:
+        return "SET", f"XXXX-WXX-{t['weekdays'][m['wd'].lower()] + 1}{suffix}"
+    if m["month"]:
+        return "SET", f"XXXX-{t['months'][m['month'].lower()]:02d}"
+    return "SET", f"XXXX-{t['seasons'][m['season'].lower()]}"
+
+
 def _ref(m, anchor, tense):
     return "DATE", _table()["refs"][m["word"].lower()]
 
@@ -628,6 +640,7 @@ def _fiscal(m, anchor, tense):
 
 
 REF = "REF:"
+QUARTER_REACH = 300
 
 
 def _resolve_references(found: list[Timex]) -> list[Timex]:
@@ -675,6 +688,8 @@ def _rules() -> list[tuple[re.Pattern, Normalizer]]:
     refs = _alternation(t["refs"])
     ordinals = _alternation(t["ordinals"])
     clock_words = _alternation(t["clock_words"])
+    weekdays_full = _alternation(w.capitalize() for w in t["weekdays"] if len(w) > 5)
+    months_full = _alternation(w.capitalize() for w in t["months"] if len(w) > 4 or w == "may")
     holidays = _alternation(k.replace(" ", "\u0001") for k in t["holidays"] if not k.startswith("_")).replace("\u0001", r"\s+")
     centuries = _alternation(t["spelled_years"])
     rels = _alternation(k.replace(" ", "\u0001") for k in t["relatives"]).replace("\u0001", r"\s+")
@@ -687,6 +702,8 @@ def _rules() -> list[tuple[re.Pattern, Normalizer]]:
         (rf"{b}(?P<month>{months})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?{e}(?!\s*(?:,\s*)?\d)", _month_day, re.I),
         (rf"{b}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{months}){e}\.?(?!,?\s*\d)", _month_day, re.I),
         (rf"{b}(?:(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of)[\s-]+)?(?P<month>{months})\.?,?\s+(?P<year>(?:19|20)\d\d){e}", _month_year, re.I),
+        (rf"{b}(?:every|each)\s+(?:(?P<wd>{weekdays_full})(?:\s+(?P<part>{parts}))?|(?P<month>{months_full})|(?P<season>{seasons})){e}", _recurring_name, re.I),
+        (rf"{b}(?P<wd>{weekdays_full})(?:s|\s+(?P<part>(?:morning|afternoon|evening|night)s)){e}", _recurring_name, 0),
         (rf"{b}(?:(?P<lead>in|since|until|by|during|before|after|from|through|of|to)\s+)?(?P<x>(?:(?P<rel>{rels})\s+)?(?P<mod>(?:early|mid|late)[\s-]+)?(?P<month>{months})){e}", _month_alone, re.I),
         (rf"{b}(?:the\s+)?(?:(?P<rel>{rels})\s+)?(?:(?:early|late|mid)[\s-]+)?(?P<season>{seasons})(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?{e}", _season, re.I),
         (rf"{b}(?:(?:the|this|that)\s+(?!(?:fiscal[\s-]+)?(?:first|second|third|fourth)-))?(?:(?P<yr>(?:19|20)\d\d)\s+|(?P<rel>this|last|next)\s+year's\s+|(?P<ago>(?:comparable\s+)?year-(?:ago|earlier))\s+)?(?:fiscal[\s-]+)?(?P<ord>first|second|third|fourth)(?:\s+(?:fiscal\s+)?|(?P<adj>-))quarter(?:\s+of\s+(?:fiscal\s+)?(?P<year>(?:19|20)\d\d))?{e}", _quarter, re.I),
