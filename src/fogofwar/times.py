@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from .lexicons import load_table
 from .models import SourceDocument, Time
@@ -117,32 +117,38 @@ def clause_tense(doc: Doc, char_index: int) -> Tense:
     span = doc.char_span(char_index, char_index + 1, alignment_mode="expand")
     if span is None or not len(span):
         return "present"
-    t = _table()
-    cues, modals = set(t["future_cues"]), set(t["future_modals"])
     token = span[0]
     for _ in range(8):
-        if token.pos_ in ("VERB", "AUX") or token.head is token:
+        if token.pos_ in ("VERB", "AUX") or token.head == token:
             break
-        if token.lemma_.lower() in cues and token.i != span[0].i:
+        if token.lemma_.lower() in _table()["future_cues"] and token.i != span[0].i:
             return "future"  # "payable Dec. 7", "effective Feb. 1"
         token = token.head
     if token.pos_ not in ("VERB", "AUX"):
         return "present"
-    auxes = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
-    if any(a.lower_ in modals for a in auxes) or any(a.lower_ == "going" for a in auxes):
+    return _verb_tense(token)
+
+
+def _verb_tense(verb: Token, depth: int = 0) -> Tense:
+    t = _table()
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    lemma = verb.lemma_.lower()
+    if any(a.lower_ in t["future_modals"] for a in auxes):
         return "future"
-    if token.tag_ == "VB" and (any(a.tag_ == "TO" for a in auxes) or token.dep_ in ("xcomp", "ccomp")):
-        head = token.head
+    if verb.tag_ == "VB" and (any(a.tag_ == "TO" for a in auxes) or verb.dep_ in ("xcomp", "ccomp")) and verb.head != verb:
+        head = verb.head
         if any(c.dep_ in ("aux", "auxpass") and c.lower_ == "had" for c in head.children):
             return "past"  # "had been scheduled to expire Friday"
-        if head.lemma_.lower() in cues or head.tag_ in ("VBZ", "VBP", "VB", "MD") or token.dep_ == "xcomp" and head.tag_ != "VBD":
+        if head.lemma_.lower() in t["aspect_verbs"] and depth < 3:
+            return _verb_tense(head, depth + 1)  # "began to withdraw Thursday" is told as done
+        if head.lemma_.lower() in t["future_cues"] or head.tag_ in ("VBZ", "VBP", "VB", "MD") or verb.dep_ == "xcomp" and head.tag_ != "VBD":
             return "future"
         return "past" if head.tag_ in ("VBD", "VBN") else "future"
-    if token.lemma_.lower() in cues and token.tag_ in ("VBN", "VBZ", "VBP") and not any(a.lower_ in ("was", "were", "had") for a in auxes):
+    if lemma in t["future_cues"] and verb.tag_ in ("VBN", "VBZ", "VBP") and not any(a.lower_ in ("was", "were", "had") for a in auxes):
         return "future"  # "is scheduled", "are expected"
-    if token.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
+    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
         return "past"
-    if token.tag_ == "VBN":
+    if verb.tag_ == "VBN":
         return "past" if any(a.lemma_ == "have" for a in auxes) or not auxes else "present"
     return "present"
 
