@@ -79,7 +79,7 @@ def _join(text: str, a: Timex, b: Timex) -> Timex | None:
     clock = re.fullmatch(r"[\dX-]+T(\d\d(?::\d\d)?)", a.value)
     if a.type == "TIME" and clock and day and re.fullmatch(r"\s*(?:[A-Z]{2,4}\s*)?,?\s*", gap):
         return Timex(a.start, b.end, "TIME", f"{b.value}T{clock[1]}")
-    if day and re.fullmatch(r",?\s+", gap) and re.fullmatch(rf"{_alternation(_table()['weekdays'])}\.?", text[a.start:a.end], re.I):
+    if day and re.fullmatch(r",?\s+", gap) and re.fullmatch(rf"{_words('weekdays')}\.?", text[a.start:a.end], re.I):
         return Timex(a.start, b.end, "DATE", b.value)
     part = re.fullmatch(r"[\dX]{4}-(\d\d|SP|SU|FA|WI)", a.value)
     if part and re.fullmatch(r"\d{4}", b.value) and re.fullmatch(r"\s+(?:of\s+)?|,\s+", gap):
@@ -93,7 +93,7 @@ def _join(text: str, a: Timex, b: Timex) -> Timex | None:
 def _with_modifier(text: str, t: Timex) -> Timex:
     """Take in the modifier TimeML counts as part of the expression: 'early', 'nearly', 'the end of'."""
     span = text[t.start:t.end]
-    counted = re.match(r"(?:\d|(?:%s)\b)" % _alternation(_table()["numbers"]), span, re.I)
+    counted = re.match(r"(?:\d|(?:%s)\b)" % _number_words(True), span, re.I)
     if counted and (t.type in ("DURATION", "SET") or re.search(r"\b(?:ago|earlier|later|before)$", span)):
         words = _table()["amount_modifiers"]
     else:
@@ -159,6 +159,16 @@ def _table():
     return load_table("timex")
 
 
+@functools.cache
+def _words(key: str) -> str:
+    return _alternation(_table()[key])
+
+
+@functools.cache
+def _number_words(with_articles: bool) -> str:
+    return _alternation(k for k in _table()["numbers"] if with_articles or k not in ("a", "an"))
+
+
 def _alternation(words) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
@@ -182,7 +192,7 @@ def _hinted_tense(m, tense: Tense) -> Tense:
     before = re.search(r"(\w+)\s+$", m.string[max(0, m.start() - 12):m.start()])
     word = lead or (before[1] if before else "")
     hint = _table()["preposition_tense"].get(word.lower())
-    if re.search(rf"\b(?:{_alternation(_table()['future_leads'])})\s+$", m.string[max(0, m.start() - 20):m.start()], re.I):
+    if re.search(rf"\b(?:{_words('future_leads')})\s+$", m.string[max(0, m.start() - 20):m.start()], re.I):
         hint = "future"
     if hint == "future":
         return hint
@@ -434,7 +444,7 @@ def _duration(m, anchor, tense):
         return None
     if re.match(r"[\s-]+old\b", m.string[m.end():]) or m[0].lower().endswith("old"):
         return None  # an age, which TimeML leaves out
-    if re.fullmatch(r"an?", m["n"] or "", re.I) and re.search(r"(?:\d|\b(?:%s))\s+(?:[a-z]+s\s+)?$" % _alternation(k for k in _table()["numbers"] if k not in ("a", "an")), m.string[max(0, m.start() - 30):m.start()], re.I):
+    if re.fullmatch(r"an?", m["n"] or "", re.I) and re.search(r"(?:\d|\b(?:%s))\s+(?:[a-z]+\s+)?$" % _number_words(False), m.string[max(0, m.start() - 30):m.start()], re.I):
         return None  # a rate ("$2 a year", "four flights a week"), not a stretch of time
     if unit == "Q":
         if "-" in m[0] or re.match(r"\s+of\b", m.string[m.end():]):
