@@ -60,6 +60,7 @@ def test_no_anchor_gives_underspecified_values():
     ("Profit rose in the third quarter.", [("the third quarter", "DATE", "2022-Q3")]),
     ("Third-quarter profit rose.", [("Third-quarter", "DATE", "2022-Q3")]),
     ("Third-quarter profit rose 5% from a year earlier.", [("Third-quarter", "DATE", "2022-Q3"), ("a year earlier", "DATE", "2021-Q3")]),
+    ("Third-quarter sales beat year-earlier sales.", [("Third-quarter", "DATE", "2022-Q3"), ("year-earlier", "DATE", "2021-Q3")]),
     ("Third-quarter sales fell. In the quarter, costs rose.", [("Third-quarter", "DATE", "2022-Q3"), ("the quarter", "DATE", "2022-Q3")]),
     ("Sales rose in the first half of 2021.", [("the first half of 2021", "DATE", "2021-H1")]),
     ("Sales rose in fiscal 2021.", [("fiscal 2021", "DATE", "2021")]),
@@ -78,6 +79,9 @@ def test_reporting_periods_refer_back_to_the_quarter_named_last(text, expected):
     ("Ammunition costs $2 million a year.", []),
     ("Kyiv spent two decades rebuilding.", [("two decades", "DURATION", "P20Y")]),
     ("The ceasefire held for years.", [("years", "DURATION", "PXY")]),
+    ("They lived in camps for 2 1/2 years.", [("2 1/2 years", "DURATION", "P2Y6M")]),
+    ("The raid lasted a minute and a half.", [("a minute and a half", "DURATION", "PT1M30S")]),
+    ("Prices rose in recent years.", [("recent years", "DATE", "PAST_REF")]),
 ])
 def test_spans_follow_timeml_extents(text, expected):
     """Counted spans take 'the' and 'nearly'; ages and rates are not durations."""

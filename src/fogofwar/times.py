@@ -450,6 +450,9 @@ def _duration(m, anchor, tense):
         if "-" in m[0] or re.match(r"\s+of\b", m.string[m.end():]):
             return None  # "three-quarters", "a quarter of": fractions
         return "DURATION", _duration_value(3 * n if isinstance(n, int) else n, "M")
+    half = {"Y": "6M", "TH": "30M", "TM": "30S", "D": "T12H"}.get(unit)
+    if (m["half"] or m["and_half"]) and half and isinstance(n, int):
+        return "DURATION", _duration_value(n, unit) + half  # "2 1/2 years" is P2Y6M
     return "DURATION", _duration_value(n, unit)
 
 
@@ -731,7 +734,7 @@ def _rules() -> list[tuple[re.Pattern, Normalizer]]:
         (rf"{b}(?P<x>(?:(?P<rel>{rels})\s+)?(?P<wd>{weekdays})\.?(?:\s+(?P<part>{parts}))?){e}", _weekday, re.I),
         (rf"{b}(?P<word>today|yesterday|tomorrow|tonight)(?:\s+(?P<part>morning|afternoon|evening|night))?{e}", _deictic_day, re.I),
         (rf"{b}(?:this|last)\s+(?P<part>morning|afternoon|evening|night){e}", _this_part_of_day, re.I),
-        (rf"{b}a\s+year\s+(?:ago|earlier){e}", _year_earlier, re.I),
+        (rf"{b}(?:a\s+year\s+(?:ago|earlier)|year-(?:ago|earlier)){e}", _year_earlier, re.I),
         (rf"{b}(?:the\s+)?(?P<n>\d+|{numbers}|a|an)\s+(?P<unit>{units})\s+(?:ago|earlier|before(?=\s*[,.;:)]|\s*$)){e}", _ago, re.I),
         (rf"{b}(?:the\s+)?(?:(?P<rel>{rels})\s+)?(?P<name>{holidays}){e}", _holiday, re.I),
         (rf"{b}(?P<c>{centuries})\s+(?P<rest>(?:{numbers})(?:[\s-]+(?:{numbers}))?){e}", _spelled_year, re.I),
@@ -742,8 +745,9 @@ def _rules() -> list[tuple[re.Pattern, Normalizer]]:
         (rf"{b}(?:by\s+|around\s+|at\s+)?(?P<x>year(?:'s)?[\s-]end){e}", _year_end, re.I),
         (rf"{b}(?:the\s+)?(?P<rel>last|next|this|past|previous|current|coming)\s+(?P<unit>week|month|year|weekend|quarter|decade|century){e}(?!\s+(?:of|or))", _relative_period, re.I),
         (rf"{b}(?P<word>every|each|per|daily|weekly|monthly|annually|yearly|nightly)(?:\s+(?P<unit>{units}))?{e}", _set, re.I),
-        (rf"{b}(?:the\s+(?:past|last|next|first|coming|latest|year-earlier|year-ago)\s+)?(?P<n>(?!(?:1[89]|20)\d\d\b)\d+|{numbers}|a|an)[\s-]+(?P<unit>{units}){e}(?:[\s-]+long)?", _duration, re.I),
+        (rf"{b}(?:the\s+(?:past|last|next|first|coming|latest|year-earlier|year-ago)\s+)?(?P<n>(?!(?:1[89]|20)\d\d\b)\d+|{numbers}|a|an)(?P<half>\s+1/2|\s*½)?[\s-]+(?P<unit>{units}){e}(?P<and_half>\s+and\s+a\s+half)?(?:[\s-]+long)?", _duration, re.I),
         (rf"{b}(?:the\s+)?(?:past|last|next|coming|recent|first|following)\s+(?:few|several|many|couple\s+of)\s+(?P<unit>days|weeks|months|years|decades|hours|minutes){e}", _vague_duration, re.I),
+        (rf"(?<!the\s){b}(?:recent|past)\s+(?:years|decades){e}", lambda m, a, t: ("DATE", "PAST_REF"), re.I),
         (rf"{b}(?:the\s+)?(?:past|last|next|coming|recent)\s+(?P<unit>days|weeks|months|years|decades){e}", _vague_duration, re.I),
         (rf"{b}(?:several|many|a\s+few|a\s+couple\s+of)\s+(?P<unit>days|weeks|months|years|decades|hours|minutes){e}", _vague_duration, re.I),
         (rf"(?:(?<=\bfor\s)|(?<=\bover\s)|(?<=\bafter\s)|(?<=\bwithin\s))(?P<unit>days|weeks|months|years|decades|centuries|hours){e}", _vague_duration, re.I),
