@@ -446,6 +446,8 @@ def _duration(m, anchor, tense):
         return None  # an age, which TimeML leaves out
     if re.fullmatch(r"an?", m["n"] or "", re.I) and re.search(r"(?:\d|\b(?:%s))\s+(?:[a-z]+\s+)?$" % _number_words(False), m.string[max(0, m.start() - 30):m.start()], re.I):
         return None  # a rate ("$2 a year", "four flights a week"), not a stretch of time
+    if unit == "S" and re.fullmatch(r"an?", m["n"] or "", re.I):
+        return None  # "a second round": the ordinal
     if unit == "Q":
         if "-" in m[0] or re.match(r"\s+of\b", m.string[m.end():]):
             return None  # "three-quarters", "a quarter of": fractions
