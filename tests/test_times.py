@@ -54,3 +54,110 @@ def test_may_the_modal_is_not_a_month():
 def test_no_anchor_gives_underspecified_values():
     """Without a dateline a weekday keeps only what the text says."""
     assert normalize_times("They met on Monday.", None) == [Timex(12, 18, "DATE", "XXXX-WXX-1")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Profit rose in the third quarter.", [("the third quarter", "DATE", "2022-Q3")]),
+    ("Third-quarter profit rose.", [("Third-quarter", "DATE", "2022-Q3")]),
+    ("Third-quarter profit rose 5% from a year earlier.", [("Third-quarter", "DATE", "2022-Q3"), ("a year earlier", "DATE", "2021-Q3")]),
+    ("Third-quarter sales beat year-earlier sales.", [("Third-quarter", "DATE", "2022-Q3"), ("year-earlier", "DATE", "2021-Q3")]),
+    ("Third-quarter sales fell. In the quarter, costs rose.", [("Third-quarter", "DATE", "2022-Q3"), ("the quarter", "DATE", "2022-Q3")]),
+    ("Sales rose in the first half of 2021.", [("the first half of 2021", "DATE", "2021-H1")]),
+    ("Sales rose in fiscal 2021.", [("fiscal 2021", "DATE", "2021")]),
+])
+def test_reporting_periods_refer_back_to_the_quarter_named_last(text, expected):
+    """Quarters, halves and fiscal years; 'the quarter' and 'a year earlier' lean on the last quarter named."""
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The shelling lasted the nine months to June.", [("the nine months", "DURATION", "P9M"), ("June", "DATE", "2022-06")]),
+    ("The siege lasted nearly two years.", [("nearly two years", "DURATION", "P2Y")]),
+    ("Talks may resume early next year.", [("early next year", "DATE", "2023")]),
+    ("They left last November.", [("last November", "DATE", "2021-11")]),
+    ("The 52-year-old commander was killed.", []),
+    ("Ammunition costs $2 million a year.", []),
+    ("A second convoy arrived.", []),
+    ("Kyiv spent two decades rebuilding.", [("two decades", "DURATION", "P20Y")]),
+    ("The ceasefire held for years.", [("years", "DURATION", "PXY")]),
+    ("They lived in camps for 2 1/2 years.", [("2 1/2 years", "DURATION", "P2Y6M")]),
+    ("The raid lasted a minute and a half.", [("a minute and a half", "DURATION", "PT1M30S")]),
+    ("Prices rose in recent years.", [("recent years", "DATE", "PAST_REF")]),
+])
+def test_spans_follow_timeml_extents(text, expected):
+    """Counted spans take 'the' and 'nearly'; ages and rates are not durations."""
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The blast came at 10 p.m. Wednesday.", [("10 p.m. Wednesday", "TIME", "2022-11-09T22:00")]),
+    ("The talks were held on Saturday, Oct. 29.", [("Saturday, Oct. 29", "DATE", "2022-10-29")]),
+    ("The city fell in June last year.", [("June last year", "DATE", "2021-06")]),
+    ("They last met at noon Tuesday.", [("noon Tuesday", "TIME", "2022-11-08T12:00")]),
+    ("It was the winter of nineteen ninety-four.", [("the winter of nineteen ninety-four", "DATE", "1994-WI")]),
+])
+def test_neighbouring_expressions_join_into_one(text, expected):
+    """A clock time and a day, a weekday and its date, a month and a relative year are one timex."""
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Flights leave each Thursday.", [("each Thursday", "SET", "XXXX-WXX-4")]),
+    ("Markets close on Tuesday nights.", [("Tuesday nights", "SET", "XXXX-WXX-2TNI")]),
+    ("Fighting eased over the weekend.", [("the weekend", "DATE", "2022-W44-WE")]),
+    ("Kyiv was shelled in 2014. Later that year a truce was signed.", [("2014", "DATE", "2014"), ("Later that year", "DATE", "2014")]),
+    ("The 2014 annexation was condemned.", [("2014", "DATE", "2014")]),
+    ("Russia sent 2000 troops.", []),
+    ("Veterans of the '80s marched.", [("the '80s", "DATE", "198")]),
+    ("He was freed on Christmas Day.", [("Christmas Day", "DATE", "2021-12-25")]),
+    ("A bomb went off in nineteen ninety-six.", [("nineteen ninety-six", "DATE", "1996")]),
+    ("It was a 20th century conflict.", [("20th century", "DATE", "19")]),
+])
+def test_named_recurring_and_referring_expressions(text, expected):
+    """Sets of named days, the weekend, 'that year', bare years, decades, holidays, spelled years."""
+    assert values(text) == expected
+
+
+def test_a_month_without_tense_is_the_nearest_one():
+    """With no tense to go by, 'January' in a November report is the coming one."""
+    assert values("Elections in January.", tense="present") == [("January", "DATE", "2023-01")]
+
+
+def test_since_puts_a_month_day_in_the_past_whatever_the_clause():
+    """'since Dec. 20' is last December even in a future-tense clause."""
+    assert values("Talks will not resume since Dec. 20 talks failed.", tense="future")[0] == ("Dec. 20", "DATE", "2021-12-20")
+
+
+def test_as_soon_as_puts_a_weekday_ahead():
+    """'as soon as Monday' is the Monday after the dateline."""
+    assert values("Troops could arrive as soon as Monday.", tense="present") == [("Monday", "DATE", "2022-11-14")]
+
+
+@pytest.mark.parametrize("sentence, tense", [
+    ("Troops withdrew on Monday.", "past"),
+    ("Troops will withdraw on Monday.", "future"),
+    ("Troops are scheduled to withdraw on Monday.", "future"),
+    ("Troops began to withdraw on Monday.", "past"),
+    ("The deadline had been set to expire on Monday.", "past"),
+    ("The dividend is payable on Monday.", "future"),
+])
+def test_clause_tense_reads_the_governing_verb(settings, sentence, tense):
+    """Tense comes from the verb over the expression, its auxiliaries, and the verb an infinitive hangs on."""
+    from fogofwar.nlp import load_nlp
+    from fogofwar.times import clause_tense
+    doc = load_nlp(settings.model)(sentence)
+    assert clause_tense(doc, sentence.index("Monday")) == tense
+
+
+def test_event_dates_come_from_their_own_clause(analyze):
+    """A date in a relative clause belongs to that clause's event, not to the sentence's other events."""
+    result = analyze("Ukraine will retake Crimea, which Russia seized in 2014.", published="2022-11-10")
+    dates = {result.text[e.trigger.start:e.trigger.end]: (e.date.value, e.date.precision) for e in result.events}
+    assert dates.get("seized") == ("2014", 3)
+    assert dates.get("retake", ("2022-11-10", 3)) == ("2022-11-10", 3)
+
+
+def test_an_event_without_a_time_expression_takes_the_dateline_by_tense(analyze):
+    """A past-tense report without a date is the dateline's week (ACLED precision 2)."""
+    result = analyze("Russian troops shelled Kharkiv, officials said.", published="2022-11-10")
+    assert [(e.date.value, e.date.precision) for e in result.events][:1] == [("2022-11-10", 2)]

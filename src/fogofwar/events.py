@@ -716,8 +716,10 @@ def _main_place(places: list[Place]) -> int | None:
 
 
 def _event_date(token: Token, sent: Span, times: list[Time], anchor: dt.date | None) -> tuple[EventDate, bool]:
+    """The event's date from its own time expression, else from the dateline and the clause's tense."""
+    from .times import clause_tense  # the times stage owns the tense reading
     in_sentence = [t for t in times if sent.start_char <= t.start < sent.end_char]
-    dates = [t for t in in_sentence if t.type in ("DATE", "TIME") and t.value[:1].isdigit()]
+    dates = [t for t in in_sentence if t.type in ("DATE", "TIME") and _parse_value(t.value)]
     # "<a day> after <ordering>": the event inside the after-phrase lies that long before the clause's date.
     for t in in_sentence:
         if t.type != "DURATION" or anchor is None:
@@ -732,33 +734,73 @@ def _event_date(token: Token, sent: Span, times: list[Time], anchor: dt.date | N
             if ref and shift is not None:
                 day = ref - dt.timedelta(days=shift) if rel.lower_ == "after" else ref + dt.timedelta(days=shift)
                 return EventDate(value=day.isoformat(), precision=1, text=sent.doc.text[t.start:rel.idx + len(rel)]), _is_background(day, anchor)
-    if dates:
-        best = min(dates, key=lambda t: (0 if _attached(token, t) else 1, abs(t.start - token.idx)))
-        value = best.value.split("T")[0]
-        precision = 1 if re.fullmatch(r"\d{4}-\d\d-\d\d", value) else 2 if "-W" in value else 3
-        day = _parse_value(value)
-        return EventDate(value=value, precision=precision, text=best.text), _is_background(day, anchor)
+    def clause_verb(tok: Token) -> Token:
+        for _ in range(12):
+            if tok.pos_ in ("VERB", "AUX") or tok.head == tok:
+                break
+            tok = tok.head
+        return tok
+
+    def rank(t: Time) -> tuple[int, int]:
+        # Its own expression first, then one in its clause, then one of a clause it is part of, then the
+        # sentence's; a date in a relative or adverbial clause ("Crimea, which Moscow seized in 2014") is another event's.
+        span = token.doc.char_span(t.start, t.end, alignment_mode="expand")
+        if _attached(token, t):
+            closeness = 0
+        elif span is not None and clause_verb(span.root) == clause_verb(token):
+            closeness = 1
+        elif span is not None and clause_verb(span.root) in clause_verb(token).ancestors:
+            closeness = 2
+        elif span is not None and clause_verb(span.root).dep_ not in ("relcl", "acl", "advcl"):
+            closeness = 3
+        else:
+            closeness = 4
+        return closeness, abs(t.start - token.idx)
+    dates = [t for t in dates if rank(t)[0] < 4]
+    refs = [t for t in in_sentence if t.type in ("DATE", "TIME") and t.value.endswith("_REF") and rank(t)[0] < 2]
+    if dates or refs:
+        best = min(dates + refs, key=rank)
+        if best in refs:
+            if anchor is not None:  # "now", "recently": the dateline, as sharp as the word
+                return EventDate(value=anchor.isoformat(), precision=1 if best.value == "PRESENT_REF" else 3, text=best.text), False
+        else:
+            value = best.value.split("T")[0]
+            precision = 1 if re.fullmatch(r"\d{4}-\d\d-\d\d", value) else 2 if "-W" in value else 3
+            return EventDate(value=value, precision=precision, text=best.text), _is_background(_parse_value(value), anchor)
     if anchor is None:
         return EventDate(), False
-    return EventDate(value=anchor.isoformat(), precision=2, text=None), False
+    # No expression of its own: the dateline's day, looser for what the clause tells as done or to come.
+    tense = clause_tense(sent.doc, token.idx)
+    return EventDate(value=anchor.isoformat(), precision={"present": 1, "past": 2}.get(tense, 3), text=None), False
 
 
 def _attached(token: Token, t: Time) -> bool:
+    """Whether the time expression sits in the trigger's own phrase."""
     span = token.doc.char_span(t.start, t.end, alignment_mode="expand")
     return span is not None and _governs(token, span.root)
 
 
 def _parse_value(value: str) -> dt.date | None:
-    m = re.match(r"(\d{4})(?:-(\d\d))?(?:-(\d\d))?$", value)
-    if not m:
-        return None
+    """The first day a TIMEX3 value covers: a day, week, weekend, month, quarter, season or year."""
+    value = value.split("T")[0] if re.match(r"\d{4}-\d\d-\d\dT", value) else value
     try:
-        return dt.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
+        m = re.fullmatch(r"(\d{4})-W(\d\d)(-WE)?", value)
+        if m:
+            return dt.date.fromisocalendar(int(m[1]), int(m[2]), 6 if m[3] else 1)
+        m = re.fullmatch(r"(\d{4})-(Q[1-4]|H[12]|SP|SU|FA|WI)", value)
+        if m:
+            month = {"Q1": 1, "Q2": 4, "Q3": 7, "Q4": 10, "H1": 1, "H2": 7, "SP": 3, "SU": 6, "FA": 9, "WI": 12}[m[2]]
+            return dt.date(int(m[1]), month, 1)
+        m = re.fullmatch(r"(\d{4})(?:-(\d\d))?(?:-(\d\d))?", value)
+        if m:
+            return dt.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
     except ValueError:
         return None
+    return None
 
 
 def _duration_days(value: str) -> int | None:
+    """A TIMEX3 duration in whole days (months as 30, years as 365), or None when vague or under a day."""
     m = re.fullmatch(r"P(\d+)([DWMY])", value)
     if not m:
         return None
@@ -766,4 +808,5 @@ def _duration_days(value: str) -> int | None:
 
 
 def _is_background(day: dt.date | None, anchor: dt.date | None) -> bool:
+    """Whether a date lies more than BACKGROUND_DAYS before the dateline."""
     return bool(day and anchor and (anchor - day).days > BACKGROUND_DAYS)
