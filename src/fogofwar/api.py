@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
 import duckdb
+from pydantic import BaseModel
 from fastapi import FastAPI, HTTPException, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -60,6 +62,28 @@ ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
 T = TypeVar("T")
 
 
+class ParamError(BaseModel):
+    """One bad parameter."""
+
+    param: str
+    message: str
+
+
+class ApiError(BaseModel):
+    """Every error: a code (bad_request, not_found, timeout, ...) and a message that says how to fix it."""
+
+    error: str
+    message: str
+    errors: list[ParamError] | None = None
+
+
+ERROR_RESPONSES = {
+    400: {"model": ApiError, "description": "A bad or unknown parameter; `message` names it and the fix."},
+    404: {"model": ApiError, "description": "No such incident or document."},
+    503: {"model": ApiError, "description": "The query ran past the time limit and was stopped."},
+}
+
+
 class _Reader:
     """Serialises store reads on one connection and cancels any that runs too long."""
 
@@ -80,6 +104,16 @@ class _Reader:
                                          "narrow the filters") from exc
             finally:
                 timer.cancel()
+
+
+class _Assets(StaticFiles):
+    """The built page's files; licence files (LICENSE, NOTICE, *.md) are shown as text, not downloaded."""
+
+    def file_response(self, full_path, *args, **kwargs):
+        response = super().file_response(full_path, *args, **kwargs)
+        if response.headers.get("content-type", "").startswith(("application/octet-stream", "text/markdown")):
+            response.headers["content-type"] = "text/plain; charset=utf-8"
+        return response
 
 
 def _error(status: int, code: str, message: str, **extra) -> JSONResponse:
@@ -172,22 +206,26 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         version=_version(),
         summary="Incidents of war and conflict news, each with every claim, who made it and how sure it is.",
         docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None,
-        responses={400: {"description": "A bad parameter; `message` says which and how to fix it."}},
+        responses=ERROR_RESPONSES,
     )
     app.state.store = store
 
-    @app.middleware("http")
+    if allowed_hosts:
+        # Bound to loopback, the server also refuses other Host names (DNS rebinding).
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+
+    @app.middleware("http")  # added last, so it is the outermost and sees every response
     async def security_headers(request: Request, call_next):
-        response = await call_next(request)
+        try:
+            response = await call_next(request)
+        except Exception:  # an unexpected failure still answers JSON, with the headers below
+            log.exception("%s %s failed", request.method, request.url.path)
+            response = _error(500, "internal", "the server failed on this request; see its log")
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.url.path.startswith("/api/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
-
-    if allowed_hosts:
-        # Bound to loopback, the server also refuses other Host names (DNS rebinding).
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
@@ -291,9 +329,23 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
     def docs():
         return page("docs.html")
 
+    def openapi() -> dict[str, Any]:
+        # Bad parameters answer 400 with ApiError, not FastAPI's 422, and the schema says so.
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+            for path in schema["paths"].values():
+                for operation in path.values():
+                    operation.get("responses", {}).pop("422", None)
+            for name in ("HTTPValidationError", "ValidationError"):
+                schema.get("components", {}).get("schemas", {}).pop(name, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi
+
     if dist is not None and (dist / "assets").is_dir():
         # StaticFiles resolves every path and refuses any outside its folder.
-        app.mount("/assets", StaticFiles(directory=dist / "assets", follow_symlink=False), name="assets")
+        app.mount("/assets", _Assets(directory=dist / "assets", follow_symlink=False), name="assets")
     return app
 
 
