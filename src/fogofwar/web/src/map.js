@@ -29,7 +29,7 @@ export class IncidentMap {
   constructor(container, { onSelect }) {
     this.onSelect = onSelect;
     this.markers = new Map();
-    this.map = L.map(container, { minZoom: 2, maxZoom: 13, zoomSnap: 0.5, worldCopyJump: true, preferCanvas: false });
+    this.map = L.map(container, { minZoom: 2, maxZoom: 10, zoomSnap: 0.5, worldCopyJump: true, preferCanvas: false });
     this.map.attributionControl.setPrefix(false);
     this.map.setView([49, 31], 5);
     this.map.createPane('land').style.zIndex = 200;
