@@ -293,6 +293,60 @@ def export_command(db, fmt, output):
     click.echo(f"fogofwar: {n} records written to {output}", err=True)
 
 
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default answers this machine only.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--get", "get_path", metavar="PATH",
+              help="Run one GET request in-process (e.g. '/api/incidents?type=ASSAULT'), print the response body "
+                   "and exit: 0 on success, 1 on an error status.")
+@click.option("--query-seconds", type=click.FloatRange(min=0.1, max=600), default=10.0, show_default=True,
+              help="Stop any store query that runs longer than this.")
+def serve(db, host, port, get_path, query_seconds):
+    """Serve the map, timeline and evidence page and its JSON API over the store, read-only.
+
+    The page is at /, the API under /api, its OpenAPI schema at /openapi.json
+    and interactive docs at /docs.
+    """
+    from .api import LOOPBACK_HOSTS, create_app
+
+    with _open_store(db, read_only=True) as store:
+        if get_path is not None:
+            from starlette.testclient import TestClient
+
+            if not get_path.startswith("/"):
+                raise click.BadParameter("give a path starting with /, e.g. /api/incidents", param_hint="--get")
+            with TestClient(create_app(store, query_seconds=query_seconds)) as client:
+                response = client.get(get_path)
+            click.echo(response.text)
+            if response.status_code >= 400:
+                click.echo(f"fogofwar: {get_path}: HTTP {response.status_code}", err=True)
+                raise SystemExit(1)
+            return
+        import uvicorn
+
+        loopback = _is_loopback(host)
+        if not loopback:
+            click.echo(f"fogofwar: listening on {host}: anyone who can reach this address can read the store", err=True)
+        app = create_app(store, query_seconds=query_seconds, allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+        shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        click.echo(f"fogofwar: serving {db} at http://{shown}:{port}/ (Ctrl-C to stop)", err=True)
+        uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", server_header=False,
+                    limit_concurrency=64, timeout_keep_alive=5)
+
+
 def main() -> None:
     """Entry point of the `fogofwar` command."""
     cli(prog_name="fogofwar")

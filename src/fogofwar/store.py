@@ -357,6 +357,47 @@ class Store:
         row = self.con.execute("SELECT result_json FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
         return Result.model_validate_json(row[0]) if row else None
 
+    def search_documents(self, terms: list[str], limit: int = 20, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """Documents whose title or text contains every term (case-insensitive); (total, one page), most hits first."""
+        terms = [t.lower() for t in terms if t]
+        if not terms:
+            return 0, []
+        # contains() takes the term literally, so user input never acts as a LIKE or regex pattern.
+        where = " AND ".join("contains(lower(coalesce(title, '') || ' ' || coalesce(text, '')), ?)" for _ in terms)
+        hits = " + ".join("(length(lower(coalesce(text, ''))) - length(replace(lower(coalesce(text, '')), ?, ''))) "
+                          "// length(?)" for _ in terms)
+        params: list[Any] = list(terms)
+        total = self.con.execute(f"SELECT count(*) FROM documents WHERE {where}", params).fetchone()[0]
+        names, rows = self.query(f"""
+            SELECT doc_id, title, outlet, url, published, length(text) AS chars, {hits} AS hits,
+                   greatest(strpos(lower(coalesce(text, '')), ?) - 80, 0) AS snippet_start,
+                   substr(coalesce(text, ''), greatest(strpos(lower(coalesce(text, '')), ?) - 80, 0) + 1, 240) AS snippet
+            FROM documents WHERE {where}
+            ORDER BY hits DESC, published DESC NULLS LAST, doc_id LIMIT ? OFFSET ?""",
+            [x for t in terms for x in (t, t)] + [terms[0], terms[0]] + params + [limit, offset])
+        out = []
+        for row in rows:
+            rec = dict(zip(names, row))
+            rec["published"] = rec["published"].isoformat() if rec["published"] else None
+            out.append(rec)
+        return total, out
+
+    def incident_facets(self) -> dict[str, Any]:
+        """What incidents hold: counts by type and status, actor codes, the date range and totals."""
+        types = dict(self.con.execute("SELECT plover_type, count(*) FROM incidents GROUP BY 1 ORDER BY 1").fetchall())
+        statuses = dict(self.con.execute("SELECT status, count(*) FROM incidents GROUP BY 1 ORDER BY 1").fetchall())
+        actors = [r[0] for r in self.con.execute("""
+            SELECT code FROM (SELECT unnest(string_split(actor_codes || ';' || recipient_codes, ';')) AS code
+                              FROM incidents) WHERE code <> '' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 200""").fetchall()]
+        first, last, located, total = self.con.execute(
+            "SELECT min(event_date), max(event_date), count(lat), count(*) FROM incidents").fetchone()
+        return {"type_counts": types, "status_counts": statuses, "actors": actors, "first_date": first,
+                "last_date": last, "located": located, "incidents": total, "documents": self.count("documents")}
+
+    def interrupt(self) -> None:
+        """Cancel the query running on this store's connection (called from another thread)."""
+        self.con.interrupt()
+
 
 def _incident_status(statuses: list[str], supporting: set[str], contradicting: set[str]) -> str:
     if supporting and contradicting:

@@ -1,0 +1,36 @@
+// The JSON API of `fogofwar serve`, on this origin.
+
+const PAGE = 500; // the API's largest page
+const MAX_INCIDENTS = 20000; // enough for a year of a war's reporting; the page says when it stops early
+
+export class ApiError extends Error {}
+
+/** GET a JSON endpoint; a 4xx/5xx becomes an ApiError with the server's message. */
+export async function getJSON(path, params = {}) {
+  const url = new URL(path, window.location.origin);
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== '' && value != null) url.searchParams.set(key, value);
+  }
+  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(body.message || `${response.status} ${response.statusText}`);
+  return body;
+}
+
+/** Every incident matching the filters, page by page; { items, total }. */
+export async function allIncidents(filters) {
+  const items = [];
+  let total = 0;
+  for (let offset = 0; offset < MAX_INCIDENTS; offset += PAGE) {
+    const page = await getJSON('/api/incidents', { ...filters, limit: PAGE, offset });
+    total = page.total;
+    items.push(...page.items);
+    if (items.length >= total || page.items.length === 0) break;
+  }
+  return { items, total };
+}
+
+export const incident = (id) => getJSON(`/api/incidents/${encodeURIComponent(id)}`);
+export const documentById = (id) => getJSON(`/api/documents/${encodeURIComponent(id)}`);
+export const search = (q, offset = 0) => getJSON('/api/search', { q, limit: 50, offset });
+export const facets = () => getJSON('/api/facets');

@@ -1,0 +1,365 @@
+"""The web API: every endpoint, its filters, its errors, and the guards around it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from fogofwar.api import CSP, LOOPBACK_HOSTS, PLOVER_TYPES, STATUSES, create_app
+from fogofwar.cli import cli
+from fogofwar.ingest import read_jsonl_lines
+from fogofwar.pipeline import extract
+from fogofwar.store import Store
+
+REPORTS = Path(__file__).parent / "fixtures" / "web_reports.jsonl"
+INCIDENT_KEYS = {
+    "incident_id", "plover_type", "cameo", "acled_event_type", "acled_sub_event_type", "location_name", "lat", "lon",
+    "country", "admin1", "geo_precision", "event_date", "time_precision", "first_reported", "actor_codes",
+    "recipient_codes", "n_documents", "n_events", "independent_sources", "supporting", "contradicting", "status",
+    "factuality", "summary"}
+
+
+@pytest.fixture(scope="session")
+def web_store(tmp_path_factory, settings) -> Path:
+    """A store built by the real pipeline from our five reports (two of them the same withdrawal)."""
+    path = tmp_path_factory.mktemp("web") / "web.duckdb"
+    with Store(path) as store, open(REPORTS, encoding="utf-8") as f:
+        store.ingest(read_jsonl_lines(f, str(REPORTS), settings), lambda xs: extract(xs, settings))
+    return path
+
+
+@pytest.fixture(scope="module")
+def client(web_store):
+    with TestClient(create_app(web_store, static_dir=None)) as c:
+        yield c
+
+
+def all_incidents(client, **params):
+    body = client.get("/api/incidents", params={"min_sources": 0, "limit": 500, **params}).json()
+    return body["items"]
+
+
+def by_place(client, name):
+    return [i for i in all_incidents(client) if i["location_name"] == name]
+
+
+def test_incidents_come_in_pages_with_their_total(client):
+    """limit and offset cut the same ordered list; total counts every match."""
+    everything = all_incidents(client)
+    first = client.get("/api/incidents", params={"min_sources": 0, "limit": 3}).json()
+    second = client.get("/api/incidents", params={"min_sources": 0, "limit": 3, "offset": 3}).json()
+    assert (first["total"], first["limit"], first["offset"]) == (len(everything), 3, 0)
+    assert [i["incident_id"] for i in first["items"] + second["items"]] == [i["incident_id"] for i in everything[:6]]
+    assert all(set(i) == INCIDENT_KEYS for i in everything)
+    assert len(everything) >= 5
+
+
+def test_incidents_are_ordered_by_independent_sources(client):
+    """The withdrawal reported by two outlets comes first, with two independent sources."""
+    top = all_incidents(client)[0]
+    assert (top["plover_type"], top["location_name"], top["independent_sources"], top["n_documents"]) == (
+        "RETREAT", "Izyum", 2, 2)
+    assert top["supporting"] == ["Ukraine's military [UKRMIL]", "the General Staff [MIL]"]
+
+
+def test_type_filter_keeps_only_that_plover_type(client):
+    """type=RETREAT answers only retreats, among them the Izium withdrawal."""
+    found = all_incidents(client, type="RETREAT")
+    assert {i["plover_type"] for i in found} == {"RETREAT"}
+    assert "Izyum" in {i["location_name"] for i in found}
+
+
+def test_bbox_filter_keeps_incidents_inside_the_box(client):
+    """A box around Odesa holds the Odesa strike and nothing from Warsaw or Kharkiv."""
+    found = all_incidents(client, bbox="30,46,31.5,47")
+    assert found and {i["location_name"] for i in found} == {"Odesa"}
+    assert all(30 <= i["lon"] <= 31.5 and 46 <= i["lat"] <= 47 for i in found)
+
+
+def test_time_filters_keep_incidents_in_the_range(client):
+    """since and until bound event dates, inclusive of the whole day."""
+    late = all_incidents(client, since="2022-09-01")
+    early = all_incidents(client, until="2022-03-31")
+    assert late and all(i["event_date"] >= "2022-09-01" for i in late)
+    assert early and {i["location_name"] for i in early} == {"Warsaw"}
+    day = all_incidents(client, since="2022-05-02", until="2022-05-02")
+    assert {i["location_name"] for i in day} == {"Kharkiv"}
+
+
+def test_actor_status_and_source_filters(client):
+    """actor matches actor or recipient codes; status and min_sources are exact and a floor."""
+    russian = all_incidents(client, actor="rusmil")
+    assert russian and all("RUSMIL" in i["actor_codes"] + ";" + i["recipient_codes"] for i in russian)
+    denied = all_incidents(client, status="denied")
+    assert denied and {i["status"] for i in denied} == {"denied"}
+    assert denied[0]["contradicting"] == ["Moscow [RUSGOV]"]
+    two = all_incidents(client, min_sources=2)
+    assert [(i["plover_type"], i["location_name"]) for i in two] == [("RETREAT", "Izyum")]
+
+
+@pytest.mark.parametrize("query, param, message", [
+    ("limit=0", "limit", "limit: Input should be greater than or equal to 1"),
+    ("limit=501", "limit", "limit: Input should be less than or equal to 500"),
+    ("limit=ten", "limit", "limit: Input should be a valid integer, unable to parse string as an integer"),
+    ("offset=-1", "offset", "offset: Input should be greater than or equal to 0"),
+    ("min_sources=-1", "min_sources", "min_sources: Input should be greater than or equal to 0"),
+    ("since=yesterday", "since", "since: String should match pattern '^\\d{4}(-\\d{2}(-\\d{2})?)?$'"),
+    ("actor=R%3BDROP", "actor", "actor: String should match pattern '^[A-Za-z]{2,12}$'"),
+    ("status=maybe", "status", "status: Input should be "),
+    ("type=BOMBING", "type", "type: Input should be 'ACCUSE', 'AGREE', "),
+])
+def test_bad_incident_filters_answer_400_naming_the_parameter(client, query, param, message):
+    """Each malformed filter is a 400 whose message names the parameter and what it should be."""
+    response = client.get(f"/api/incidents?{query}")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "bad_request" and body["message"].startswith(message)
+    assert [e["param"] for e in body["errors"]] == [param]
+
+
+@pytest.mark.parametrize("query, message", [
+    ("bbox=1,2,3", "bbox: use WEST,SOUTH,EAST,NORTH in degrees, e.g. 22,44,41,53"),
+    ("bbox=a,b,c,d", "bbox: use WEST,SOUTH,EAST,NORTH in degrees, e.g. 22,44,41,53"),
+    ("bbox=40,50,30,45", "bbox: need -180 <= WEST <= EAST <= 180 and -90 <= SOUTH <= NORTH <= 90"),
+    ("bbox=0,0,200,10", "bbox: need -180 <= WEST <= EAST <= 180 and -90 <= SOUTH <= NORTH <= 90"),
+    ("since=2022-02-30", "since: 2022-02-30 is not a calendar date (YYYY-MM-DD)"),
+    ("since=2022-09-01&until=2022-03-01", "since (2022-09-01) is after until (2022-03-01)"),
+    ("min_source=2", "unknown parameter min_source; use actor, bbox, limit, min_sources, offset, since, status, type, "
+                     "until"),
+])
+def test_inconsistent_incident_filters_answer_400_with_the_fix(client, query, message):
+    """Boxes, dates and misspelt names that parse but make no sense are a 400 that says how to fix them."""
+    response = client.get(f"/api/incidents?{query}")
+    assert (response.status_code, response.json()) == (400, {"error": "bad_request", "message": message})
+
+
+def test_an_incident_comes_with_every_claim_and_document(client):
+    """The withdrawal's two claims each carry source, code, stance, quote, outlet and date."""
+    izium = all_incidents(client, min_sources=2)[0]
+    body = client.get(f"/api/incidents/{izium['incident_id']}").json()
+    claims = [(c["doc_id"], c["source_text"], c["source_code"], c["stance"], c["content_text"], c["outlet"],
+               c["published"]) for c in body["claims"]]
+    assert claims == [
+        ("izium-a", "Ukraine's military", "UKRMIL", "assert", "Russian troops withdrew from Izium on Saturday",
+         "Wire A", "2022-09-12"),
+        ("izium-b", "the General Staff", "MIL", "assert",
+         "Russian forces retreated from Izium on Saturday after a swift Ukrainian counteroffensive", "Paper B",
+         "2022-09-12")]
+    assert [(d["doc_id"], d["title"], d["outlet"], d["url"]) for d in body["documents"]] == [
+        ("izium-a", "Russian troops leave Izium", "Wire A", "https://example.org/izium-a"),
+        ("izium-b", "Retreat from Izium", "Paper B", "https://example.org/izium-b")]
+    assert [(e["doc_id"], e["trigger_text"], e["status"], len(e["claims"])) for e in body["events"]] == [
+        ("izium-a", "withdrew", "reported", 1), ("izium-b", "retreated", "reported", 1)]
+    assert {k: body[k] for k in INCIDENT_KEYS} == izium
+
+
+def test_unknown_or_malformed_incident_ids_answer_404_and_400(client):
+    """A well-formed unknown id is not found; one with spaces or slashes is a bad request."""
+    assert client.get("/api/incidents/inc-000000000000").json() == {
+        "error": "not_found", "message": "no incident inc-000000000000"}
+    response = client.get("/api/incidents/inc%20x")
+    assert response.status_code == 400 and response.json()["errors"][0]["param"] == "incident_id"
+    assert client.get("/api/incidents/a/b").status_code == 404
+
+
+def test_a_document_comes_with_its_text_verbatim_and_its_spans(client):
+    """Markup in article text comes back as the same characters, and every span indexes that text."""
+    doc = client.get("/api/documents/hostile-e").json()
+    source = json.loads(REPORTS.read_text().splitlines()[4])
+    assert (doc["id"], doc["title"], doc["url"], doc["text"]) == (
+        "hostile-e", source["title"], source["url"], source["text"])
+    assert "<script>window.__pwned = 'script'</script>" in doc["text"]
+    assert "predicates" not in doc
+    assert {"place", "time", "actor", "trigger", "source", "cue", "content"} <= {s["kind"] for s in doc["spans"]}
+    records = {"place": doc["places"], "time": doc["times"], "actor": doc["actors"]}
+    for span in doc["spans"]:
+        assert 0 <= span["start"] < span["end"] <= len(doc["text"])
+        if span["kind"] in records:
+            record = records[span["kind"]][int(span["ref"][1:])]
+            assert (record["start"], record["end"]) == (span["start"], span["end"])
+    kharkiv = next(s for s in doc["spans"] if s["kind"] == "place" and doc["text"][s["start"]:s["end"]] == "Kharkiv")
+    assert kharkiv["label"] == "Kharkiv, Kharkiv, UA"
+
+
+def test_unknown_documents_answer_404_without_touching_files(client):
+    """A document id that looks like a path is looked up as an id, never opened as a file."""
+    for doc_id in ("nope", "../../pyproject.toml", "%2e%2e/%2e%2e/etc/passwd"):
+        response = client.get(f"/api/documents/{doc_id}")
+        assert response.status_code == 404
+        assert response.json()["error"] == "not_found"
+
+
+def test_search_finds_documents_containing_every_word(client):
+    """Words match in any case; all must occur; most occurrences first; a snippet shows the first."""
+    body = client.get("/api/search", params={"q": "IZIUM"}).json()
+    assert (body["q"], body["total"], [d["doc_id"] for d in body["items"]]) == ("IZIUM", 2, ["izium-a", "izium-b"])
+    assert body["items"][0]["snippet"] == "Russian troops withdrew from Izium on Saturday, Ukraine's military said."
+    both = client.get("/api/search", params={"q": "izium counteroffensive"}).json()
+    assert [d["doc_id"] for d in both["items"]] == ["izium-b"]
+    markup = client.get("/api/search", params={"q": "<script>"}).json()
+    assert [d["doc_id"] for d in markup["items"]] == ["hostile-e"]
+
+
+def test_search_words_are_literal_not_patterns(client):
+    """LIKE wildcards and regex characters in a query match only themselves."""
+    for q in ("%%", "_%_", ".*", "a%", "[a-z]+"):
+        assert client.get("/api/search", params={"q": q}).json()["total"] == 0
+
+
+@pytest.mark.parametrize("query, message", [
+    ("", "q: Field required"),
+    ("q=x", "q: String should have at least 2 characters"),
+    ("q=" + "a" * 201, "q: String should have at most 200 characters"),
+    ("q=%20%20%20", "q: give at least one word"),
+    ("q=" + "+".join(["word"] * 11), "q: at most 10 words"),
+    ("q=izium&limit=51", "limit: Input should be less than or equal to 50"),
+    ("q=izium&page=2", "unknown parameter page; use limit, offset, q"),
+])
+def test_bad_searches_answer_400(client, query, message):
+    """A missing, too short, too long or too wordy query is a 400 saying so."""
+    response = client.get(f"/api/search?{query}")
+    assert response.status_code == 400 and response.json()["message"] == message
+
+
+def test_facets_list_what_the_filters_can_choose(client):
+    """Types and statuses come from the contract; counts, actors and dates from the store."""
+    body = client.get("/api/facets").json()
+    everything = all_incidents(client)
+    assert body["types"] == PLOVER_TYPES and len(PLOVER_TYPES) == 16 and body["statuses"] == STATUSES
+    assert sum(body["type_counts"].values()) == body["incidents"] == len(everything)
+    assert body["type_counts"]["RETREAT"] == len(all_incidents(client, type="RETREAT"))
+    assert (body["first_date"], body["last_date"], body["documents"]) == ("2022-03-06", "2022-09-10", 5)
+    assert "RUSMIL" in body["actors"]
+
+
+def test_openapi_lists_every_endpoint_with_400_errors(client):
+    """The schema documents the five endpoints and the 400 error body, not FastAPI's 422."""
+    schema = client.get("/openapi.json").json()
+    assert sorted(schema["paths"]) == ["/api/documents/{doc_id}", "/api/facets", "/api/incidents",
+                                       "/api/incidents/{incident_id}", "/api/search"]
+    responses = schema["paths"]["/api/incidents"]["get"]["responses"]
+    assert sorted(responses) == ["200", "400", "404", "503"]
+    assert "422" not in json.dumps(schema)
+    assert {p["name"] for p in schema["paths"]["/api/incidents"]["get"]["parameters"]} == {
+        "bbox", "since", "until", "type", "actor", "status", "min_sources", "limit", "offset"}
+
+
+def test_every_response_carries_the_security_headers(client):
+    """Pages, data, errors and the schema all carry the Content-Security-Policy."""
+    for path in ("/", "/docs", "/api/incidents", "/api/incidents?limit=0", "/api/incidents/inc-x", "/openapi.json",
+                 "/nowhere"):
+        response = client.get(path)
+        assert response.headers["content-security-policy"] == CSP, path
+        assert response.headers["x-content-type-options"] == "nosniff", path
+    assert "script-src 'self';" in CSP and "default-src 'none'" in CSP and "frame-ancestors 'none'" in CSP
+
+
+def test_the_page_answers_503_until_it_is_built(client):
+    """Without a build the page and docs say how to build them instead of failing obscurely."""
+    for path in ("/", "/docs"):
+        response = client.get(path)
+        assert (response.status_code, response.text) == (
+            503, "The page is not built: run `make setup` (npm ci and the esbuild bundle).")
+
+
+@pytest.fixture()
+def built(tmp_path):
+    """A stand-in build folder with a secret file beside it."""
+    dist = tmp_path / "dist"
+    (dist / "assets" / "licenses" / "pkg").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><title>page</title>")
+    (dist / "docs.html").write_text("<!doctype html><title>docs</title>")
+    (dist / "assets" / "app.js").write_text("console.log('app');")
+    (dist / "assets" / "licenses" / "pkg" / "LICENSE").write_text("licence text")
+    (tmp_path / "secret.txt").write_text("classified")
+    (dist / "secret-beside-assets.txt").write_text("classified")
+    return dist
+
+
+def test_static_files_come_only_from_the_build_folder(web_store, built):
+    """The page and its assets are served; no path, however encoded, reaches a file outside assets/."""
+    with TestClient(create_app(web_store, static_dir=built)) as c:
+        assert c.get("/").text == "<!doctype html><title>page</title>"
+        assert c.get("/docs").text == "<!doctype html><title>docs</title>"
+        assert c.get("/assets/app.js").text == "console.log('app');"
+        licence = c.get("/assets/licenses/pkg/LICENSE")
+        assert (licence.text, licence.headers["content-type"]) == ("licence text", "text/plain; charset=utf-8")
+        for path in ("/assets/../secret-beside-assets.txt", "/assets/%2e%2e/secret-beside-assets.txt",
+                     "/assets/%2e%2e/%2e%2e/secret.txt", "/assets/..%2f..%2fsecret.txt", "/assets//etc/passwd",
+                     "/assets/%2fetc%2fpasswd"):
+            response = c.get(path)
+            assert response.status_code == 404 and "classified" not in response.text, path
+
+
+def test_the_server_opens_the_store_read_only(web_store):
+    """The app's store refuses writes."""
+    app = create_app(web_store, static_dir=None)
+    store = app.state.store
+    assert store.read_only
+    with pytest.raises(Exception, match="read-only"):
+        store.query("DELETE FROM incidents")
+    store.close()
+
+
+def test_a_query_past_the_time_limit_is_stopped_with_503(web_store, monkeypatch):
+    """A store read that runs too long is interrupted and answers 503 with the advice to narrow it."""
+    app = create_app(web_store, static_dir=None, query_seconds=0.2)
+    store = app.state.store
+    monkeypatch.setattr(store, "incident_facets", lambda: store.query("SELECT count(*) FROM range(100000000000)"))
+    with TestClient(app) as c:
+        response = c.get("/api/facets")
+        assert (response.status_code, response.json()) == (503, {
+            "error": "timeout", "message": "the query took longer than 0.2 s and was stopped; narrow the filters"})
+        assert c.get("/api/incidents?limit=1").status_code == 200
+    store.close()
+
+
+def test_an_unexpected_failure_answers_500_json_with_the_headers(web_store, monkeypatch):
+    """A bug answers a JSON 500 that leaks nothing, still with the security headers."""
+    app = create_app(web_store, static_dir=None)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(app.state.store, "document", broken)
+    with TestClient(app) as c:
+        response = c.get("/api/documents/izium-a")
+    assert (response.status_code, response.json()) == (500, {
+        "error": "internal", "message": "the server failed on this request; see its log"})
+    assert response.headers["content-security-policy"] == CSP
+    app.state.store.close()
+
+
+def test_loopback_serving_refuses_other_host_names(web_store):
+    """Bound to loopback, a request for another Host (DNS rebinding) is refused."""
+    app = create_app(web_store, static_dir=None, allowed_hosts=LOOPBACK_HOSTS)
+    with TestClient(app, base_url="http://localhost:8000") as c:
+        assert c.get("/api/facets").status_code == 200
+        refused = c.get("/api/facets", headers={"host": "attacker.example"})
+        assert (refused.status_code, refused.text) == (400, "Invalid host header")
+        assert refused.headers["content-security-policy"] == CSP
+    app.state.store.close()
+
+
+def test_serve_get_prints_one_response_and_exits(web_store):
+    """`serve --get` runs one request in-process: the body on stdout, exit 1 on an error status."""
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["serve", "--db", str(web_store), "--get", "/api/incidents?min_sources=2"])
+    assert ok.exit_code == 0, ok.output
+    body = json.loads(ok.stdout)
+    assert (body["total"], body["items"][0]["plover_type"]) == (1, "RETREAT")
+    bad = runner.invoke(cli, ["serve", "--db", str(web_store), "--get", "/api/incidents?limit=0"])
+    assert bad.exit_code == 1
+    assert json.loads(bad.stdout)["message"] == "limit: Input should be greater than or equal to 1"
+    assert "HTTP 400" in bad.stderr
+    relative = runner.invoke(cli, ["serve", "--db", str(web_store), "--get", "api/incidents"])
+    assert relative.exit_code == 2 and "give a path starting with /" in relative.output
+
+
+def test_serve_without_a_store_says_how_to_make_one(tmp_path):
+    """A missing store is a usage error pointing at `fogofwar ingest`."""
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.duckdb"), "--get", "/api/facets"])
+    assert result.exit_code == 2 and "run `fogofwar ingest` first" in result.output
