@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from .gazetteer import Gazetteer, normalize_name
 from .lexicons import load_table, load_table_file
 from .models import Actor, SourceDocument
+from .nlp import noun_chunks_of, sentence_of, sentences
 from .spans import inside_any
 
 __all__ = ["ActorDictionary", "load_actor_dictionary", "find_actors", "actor_at", "iso3"]
@@ -136,9 +137,12 @@ class _Coder:
 
     def sector_of(self, tokens: list[Token]) -> str | None:
         text = " ".join(t.lower_ for t in tokens)
-        for phrase, sector in sorted(self.dictionary.sector_phrases.items(), key=lambda kv: -len(kv[0])):
-            if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
-                return sector
+        pattern = _phrase_pattern(self.dictionary)
+        if pattern is not None:
+            found = [m.group(1) for m in pattern.finditer(text)]
+            if found:
+                # The longest phrase wins, as "armed forces commander" is about the forces' commander.
+                return self.dictionary.sector_phrases[max(found, key=len)]
         for t in reversed(tokens):
             sector = self.dictionary.sector_words.get(t.lower_)
             if sector:
@@ -146,12 +150,25 @@ class _Coder:
         return None
 
 
+_PHRASE_PATTERNS: dict[int, re.Pattern | None] = {}
+
+
+def _phrase_pattern(dictionary: ActorDictionary) -> re.Pattern | None:
+    """One regular expression for all sector phrases of a dictionary, compiled once."""
+    key = id(dictionary)
+    if key not in _PHRASE_PATTERNS:
+        phrases = sorted(dictionary.sector_phrases, key=len, reverse=True)
+        _PHRASE_PATTERNS[key] = (re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])")
+                                 if phrases else None)
+    return _PHRASE_PATTERNS[key]
+
+
 def find_actors(doc: Doc, source: SourceDocument, gazetteer: Gazetteer, dictionary: ActorDictionary) -> list[Actor]:
     """Every actor mention of a parsed document, with its code."""
     coder = _Coder(doc, gazetteer, dictionary)
     actors: list[Actor] = []
     used: set[int] = set()
-    for sent in doc.sents:
+    for sent in sentences(doc):
         if inside_any(source.furniture, sent.start_char):
             continue
         for actor in _sentence_actors(sent, coder, used):
@@ -190,7 +207,7 @@ def _sentence_actors(sent: Span, coder: _Coder, used: set[int]) -> list[Actor]:
 def _noun_phrases(sent: Span) -> list[Span]:
     """Noun chunks, widened to their possessors and compound titles."""
     phrases = []
-    for chunk in sent.noun_chunks:
+    for chunk in noun_chunks_of(sent):
         start = chunk.start
         for t in chunk.root.lefts:
             start = min(start, t.left_edge.i)
@@ -306,7 +323,7 @@ def _country_of_attachment(root: Token, coder: _Coder) -> str | None:
         if child.dep_ == "prep" and child.lower_ in ("in", "of", "from"):
             for g in child.children:
                 if g.dep_ == "pobj" and g.text[:1].isupper():
-                    span = g.doc[g.left_edge.i: g.i + 1] if g.left_edge.i >= root.sent.start else g.doc[g.i: g.i + 1]
+                    span = g.doc[g.left_edge.i: g.i + 1] if g.left_edge.i >= sentence_of(root).start else g.doc[g.i: g.i + 1]
                     country = coder.country_of_word(re.sub(r"^the\s+", "", span.text, flags=re.I))[0] or coder.country_of_word(g.text)[0]
                     if country and country not in ("IGO", "NGO"):
                         return country
@@ -398,17 +415,18 @@ def _code_person(ent: Span, sent: Span, coder: _Coder) -> Actor | None:
 def _title_tokens(ent: Span) -> list[Token]:
     """Words that describe a person: compounds before the name, an apposition, its own appositive."""
     doc = ent.doc
+    ent_sent = sentence_of(ent.root)
     tokens = [t for t in ent.root.lefts if t.i < ent.start]
     for t in list(tokens):
         tokens.extend(x for x in t.subtree if x not in tokens)
     root = ent.root
     # "Ukraine's armed forces commander-in-chief, Valeriy Zaluzhny": the name hangs off its title.
     if root.head is not root and (root.dep_ == "appos" or root.head.pos_ in ("NOUN", "PROPN")):
-        tokens.extend(t for t in root.head.subtree if t.i < ent.start and t.sent == ent.sent)
+        tokens.extend(t for t in root.head.subtree if t.i < ent.start and ent_sent.start <= t.i < ent_sent.end)
     for child in root.children:
         if child.dep_ == "appos":
             tokens.extend(child.subtree)
-    start = max(ent.sent.start, ent.start - 4)
+    start = max(ent_sent.start, ent.start - 4)
     tokens.extend(t for t in doc[start: ent.start] if t.dep_ in ("compound", "amod") and t not in tokens)
     return sorted(set(tokens), key=lambda t: t.i)
 

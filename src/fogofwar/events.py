@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span, Token
 from .actors import actor_at
 from .lexicons import load_table
 from .models import Acled, Actor, Event, EventActor, EventDate, EventLocation, Place, Plover, SourceDocument, Span as TextSpan, Time
+from .nlp import sentence_of, sentences
 from .spans import inside_any
 
 __all__ = ["find_events", "Trigger", "load_triggers", "acled_for_sentence"]
@@ -132,7 +133,7 @@ def find_events(doc: Doc, source: SourceDocument, places: list[Place], times: li
     anchor = dt.date.fromisoformat(source.published) if source.published else None
     main_place = _main_place(places)
     built: list[tuple[Span, Event]] = []
-    for sent in doc.sents:
+    for sent in sentences(doc):
         if inside_any(source.furniture, sent.start_char) or not sent.text.strip():
             continue
         found: list[_Candidate] = []
@@ -318,7 +319,7 @@ def _resolve_actor(tok: Token, actors: list[Actor]) -> Actor | None:
                 for g in child.children:
                     if g.dep_ == "pobj":
                         return _resolve_actor(g, actors)
-    left = tok.left_edge.idx if tok.left_edge.i >= tok.sent.start else tok.idx
+    left = tok.left_edge.idx if tok.left_edge.i >= sentence_of(tok).start else tok.idx
     inside = [a for a in actors if left <= a.start and a.end <= tok.idx + len(tok) and a.country]
     if inside:
         return inside[-1]
@@ -364,7 +365,7 @@ def _event_actors(tokens: list[Token], actors: list[Actor]) -> list[EventActor]:
         elif tok.pos_ in ("PRON", "DET") or tok.is_stop:
             continue
         else:
-            start = tok.left_edge.idx if tok.left_edge.i >= tok.sent.start else tok.idx
+            start = tok.left_edge.idx if tok.left_edge.i >= sentence_of(tok).start else tok.idx
             end = tok.idx + len(tok)
             item = EventActor(text=tok.doc.text[start:end], start=start, end=end)
         if not any(o.code == item.code and (o.code or o.start == item.start) for o in out):
@@ -582,10 +583,10 @@ def _acled(cand: _Candidate, sent: Span) -> tuple[str, str] | None:
         subj = _subject_token(cand.token) if cand.token.pos_ == "VERB" else _noun_actor_token(cand.token)
         if subj is None or subj.ent_type_ == "" and subj.lower_ not in _grammar()["modality"]["armed_words"]:
             return None
-    clause = cand.token.sent if cand.token.pos_ != "VERB" else cand.token.doc[cand.token.left_edge.i: cand.token.right_edge.i + 1]
+    clause = sentence_of(cand.token) if cand.token.pos_ != "VERB" else cand.token.doc[cand.token.left_edge.i: cand.token.right_edge.i + 1]
     if cand.type == "PROTEST":
         # How a protest went (violence, tear gas, deaths) is told around the clause, often in the next sentence.
-        clause = sent.doc[sent.start: sent.doc[sent.end].sent.end] if sent.end < len(sent.doc) else sent
+        clause = sent.doc[sent.start: sentence_of(sent.doc[sent.end]).end] if sent.end < len(sent.doc) else sent
     found = acled_for_sentence(clause.text, frozenset(allowed[cand.type]))
     if found is None:
         found = acled_for_sentence(sent.text, frozenset(allowed[cand.type]))

@@ -5,6 +5,7 @@ Later stages receive the parsed `Doc` and return typed records.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 from collections.abc import Iterable, Iterator
@@ -14,7 +15,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-__all__ = ["load_nlp", "parse", "parse_many"]
+__all__ = ["load_nlp", "parse", "parse_many", "sentences", "sentence_of", "noun_chunks_of"]
 
 log = logging.getLogger(__name__)
 
@@ -52,3 +53,37 @@ def parse(text: str, model: str) -> Doc:
 def parse_many(items: Iterable[tuple[str, Any]], model: str, batch_size: int = 32) -> Iterator[tuple[Doc, Any]]:
     """Parse (text, context) pairs as a stream, keeping each context beside its Doc."""
     yield from load_nlp(model).pipe(items, as_tuples=True, batch_size=batch_size)
+
+
+# spaCy's Token.sent and Span.noun_chunks walk the whole document on every call; on a long
+# article that made the stages quadratic. These compute each once per Doc and cache it.
+
+def sentences(doc: Doc) -> list:
+    """The sentences of a parsed document, computed once."""
+    cached = doc.user_data.get("fow_sentences")
+    if cached is None:
+        cached = list(doc.sents)
+        doc.user_data["fow_sentences"] = cached
+        doc.user_data["fow_sentence_starts"] = [s.start for s in cached]
+    return cached
+
+
+def sentence_of(token) -> Any:
+    """The sentence that holds a token, by binary search over the cached sentences."""
+    sents = sentences(token.doc)
+    starts = token.doc.user_data["fow_sentence_starts"]
+    return sents[bisect.bisect_right(starts, token.i) - 1]
+
+
+def noun_chunks_of(sent) -> list:
+    """The noun chunks inside one sentence, from one pass over the document."""
+    doc = sent.doc
+    by_sentence = doc.user_data.get("fow_noun_chunks")
+    if by_sentence is None:
+        starts = [s.start for s in sentences(doc)]
+        by_sentence = {}
+        for chunk in doc.noun_chunks:
+            key = starts[bisect.bisect_right(starts, chunk.start) - 1]
+            by_sentence.setdefault(key, []).append(chunk)
+        doc.user_data["fow_noun_chunks"] = by_sentence
+    return by_sentence.get(sent.start, [])

