@@ -3,13 +3,16 @@
 Recognition takes spans from spaCy's NER (GPE, LOC, FAC, and NORP demonyms)
 and from the gazetteer itself, since the small model often misses or mislabels
 places ("Kherson" as a person). Resolution ranks the gazetteer's candidates by
-main-name match, kind, population and the countries the document is about.
+name match, kind, population, containment ("Dayton, Ohio") and the countries
+and regions the rest of the document points to; every mention of one name in
+a document gets the same reading.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
@@ -21,14 +24,24 @@ from .spans import inside_any, overlaps
 __all__ = ["find_places", "resolve_candidates"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Labels of entities that are not places but may embed one ("Chicago Tribune", "Bank of England").
+NAME_LABELS = {"ORG", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "NORP", "FAC", "LANGUAGE"}
 MAX_NAME_TOKENS = 6
 # Gazetteer-only matches of small towns are mostly people's names or common words.
 MIN_POPULATION_BARE = 5000
 MIN_POPULATION_AFTER_PREPOSITION = 500
+# A town inside an organisation's name is a place only when it is well known ("Chicago Tribune").
+MIN_POPULATION_EMBEDDED = 100000
 PLACE_PREPOSITIONS = {"in", "near", "from", "to", "at", "outside", "around", "towards", "toward", "into", "across", "through", "of", "via"}
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-# A bare admin-1 name usually means its main city ("Kherson", "Washington").
+# A bare admin-1 name means its namesake main city when the city is big ("Kherson", "New York"),
+# or a city far bigger than any namesake elsewhere ("Washington" in politics).
 CITY_OVER_REGION_POPULATION = 20000
+CAPITAL_OVER_REGION_POPULATION = 500000
+NAMESAKE_KM = 150
+# What follows a place after a comma: a region or country that contains it ("Dayton, Ohio", "Austin, TX").
+AFTER_COMMA = re.compile(r",[ \t]*([A-Z][\w.&'’-]*(?:[ \t]+[A-Z][\w.&'’-]*){0,3})")
+ABBREVIATION = re.compile(r",[ \t]*([A-Z][A-Za-z]{0,4}\.(?:[ \t]?[A-Z][a-z]?\.)?|[A-Z]{2,3})(?![\w])")
 
 
 @dataclass
@@ -40,6 +53,8 @@ class Candidate:
     from_ner: bool
     demonym: str | None = None   # ISO2 when the mention is a demonym or adjective
     has_suffix: bool = False     # "Kherson region": the name carries an admin suffix
+    region: Entry | None = None  # the region or country named right after it ("Dayton, Ohio")
+    fixed: Entry | None = None   # an entry the mention can only mean (a region demonym, a postal code)
 
 
 def find_places(doc: Doc, source: SourceDocument, gazetteer: Gazetteer) -> list[Place]:
@@ -48,24 +63,58 @@ def find_places(doc: Doc, source: SourceDocument, gazetteer: Gazetteer) -> list[
     candidates = [c for c in _ner_candidates(doc, gazetteer) + _gazetteer_candidates(doc, gazetteer)
                   if not inside_any(furniture, c.start)]
     chosen = _choose_spans(candidates)
+    chosen = _add_containers(chosen, doc.text, gazetteer)
     return resolve_candidates(chosen, gazetteer)
 
 
 def resolve_candidates(candidates: list[Candidate], gazetteer: Gazetteer) -> list[Place]:
-    """Pick one entry per candidate, using the countries the unambiguous mentions point to."""
-    context: dict[str, float] = {}
+    """Pick one entry per name, using containment and the places the unambiguous mentions point to."""
+    countries, regions = _document_context(candidates)
+    # One sense per discourse: all mentions of a name share their evidence and their reading.
+    by_name: dict[str, list[Candidate]] = {}
     for c in candidates:
-        if c.demonym:
-            context[c.demonym] = context.get(c.demonym, 0) + 1
-        elif c.hits and c.hits[0][0].kind == "country":
-            context[c.hits[0][0].country] = context.get(c.hits[0][0].country, 0) + 1
-        elif len({e.country for e, _ in c.hits}) == 1 and c.hits:
-            context[c.hits[0][0].country] = context.get(c.hits[0][0].country, 0) + 0.5
+        if not c.demonym and not c.fixed and c.hits:
+            by_name.setdefault(normalize_name(c.text), []).append(c)
+    readings: dict[str, Entry | None] = {}
+    for key, group in by_name.items():
+        containers = [c.region for c in group if c.region is not None]
+        readings[key] = _best_entry(group[0], containers, countries, regions)
     places = []
     for c in candidates:
-        entry = gazetteer.country(c.demonym) if c.demonym else _best_entry(c, context)
+        if c.fixed is not None:
+            entry = c.fixed
+        elif c.demonym:
+            entry = gazetteer.country(c.demonym)
+        else:
+            entry = readings.get(normalize_name(c.text))
         places.append(_place(c, entry))
     return places
+
+
+def _document_context(candidates: list[Candidate]) -> tuple[dict[str, float], dict[tuple[str, str], float]]:
+    """Countries and admin-1 regions that the document's unambiguous mentions point to."""
+    countries: dict[str, float] = {}
+    regions: dict[tuple[str, str], float] = {}
+
+    def count(entry: Entry, weight: float) -> None:
+        if entry.country:
+            countries[entry.country] = countries.get(entry.country, 0) + weight
+        if entry.admin1 and entry.kind in ("admin1", "admin2", "city"):
+            key = (entry.country, entry.admin1)
+            regions[key] = regions.get(key, 0) + weight
+
+    for c in candidates:
+        if c.demonym:
+            countries[c.demonym] = countries.get(c.demonym, 0) + 1
+        elif c.fixed is not None:
+            count(c.fixed, 1)
+        elif c.region is not None:
+            count(c.region, 1)
+        elif c.hits and c.hits[0][0].kind in ("country", "admin1") and c.hits[0][1]:
+            count(c.hits[0][0], 1)
+        elif c.hits and len({e.country for e, _ in c.hits}) == 1:
+            countries[c.hits[0][0].country] = countries.get(c.hits[0][0].country, 0) + 0.5
+    return countries, regions
 
 
 def _place(c: Candidate, entry: Entry | None) -> Place:
@@ -76,32 +125,62 @@ def _place(c: Candidate, entry: Entry | None) -> Place:
                  admin1=entry.admin1, feature=entry.feature)
 
 
-def _best_entry(c: Candidate, context: dict[str, float]) -> Entry | None:
+def _inside(entry: Entry, region: Entry) -> bool:
+    if region.kind == "country":
+        return entry.country == region.country and entry.kind != "country"
+    if region.kind == "admin1":
+        return entry.country == region.country and entry.admin1 == region.admin1 and entry.kind in ("city", "admin2")
+    return False
+
+
+def _best_entry(c: Candidate, containers: list[Entry], countries: dict[str, float],
+                regions: dict[tuple[str, str], float]) -> Entry | None:
     hits = c.hits
     if not hits:
         return None
-    cities: dict[str, int] = {}
-    for e, _ in hits:
-        if e.kind == "city":
-            cities[e.country] = max(cities.get(e.country, 0), e.population)
+    cities = [e for e, _ in hits if e.kind == "city"]
+
+    def namesake_city(region: Entry) -> bool:
+        """Whether a bare region name more likely means its big namesake city."""
+        for e in cities:
+            if e.country != region.country:
+                continue
+            near = e.admin1 == region.admin1 or _km(e, region) < NAMESAKE_KM
+            if e.population >= CAPITAL_OVER_REGION_POPULATION or near and e.population >= CITY_OVER_REGION_POPULATION:
+                return True
+        return False
 
     def score(hit: tuple[Entry, bool]) -> float:
         e, main = hit
-        s = math.log10(e.population + 1) + (3 if main else 0)
-        s += 3.0 * min(context.get(e.country, 0), 2)
+        curated = e.kind in ("country", "feature", "continent")  # their aliases are written by hand
+        s = math.log10(e.population + 1) + (3 if main or curated else 0)
+        s += 2.5 * min(countries.get(e.country, 0), 2)
+        if e.kind in ("city", "admin2"):
+            s += 2.5 * min(regions.get((e.country, e.admin1), 0), 2)
+        if containers:
+            s += 12 if any(_inside(e, r) for r in containers) else -6
         if e.kind == "country":
             s += 6
         elif e.kind == "admin1":
-            s += 6 if c.has_suffix else 1
-            if not c.has_suffix and cities.get(e.country, 0) >= CITY_OVER_REGION_POPULATION:
-                s -= 6
+            s += 6 if c.has_suffix else 2
+            if not c.has_suffix and namesake_city(e):
+                s -= 9
+        elif e.kind == "admin2":
+            s += 3 if c.has_suffix else -2
         elif e.kind == "feature":
-            s += 8
+            s += 12
         elif e.kind == "continent":
             s += 5
         return s
 
     return max(hits, key=score)[0]
+
+
+def _km(a: Entry, b: Entry) -> float:
+    """Great-circle distance between two entries."""
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _strip_determiners(span: Span) -> Span:
@@ -119,7 +198,13 @@ def _trimmed_bounds(span: Span) -> tuple[int, int, str]:
     return span.start_char, span.start_char + len(text), text
 
 
+@functools.cache
+def _common_words() -> frozenset[str]:
+    return frozenset(load_table("features")["common_words"])
+
+
 def _ner_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
+    person_tokens = _person_name_words(doc)
     out = []
     for ent in doc.ents:
         if ent.label_ not in PLACE_LABELS and ent.label_ != "NORP":
@@ -129,13 +214,35 @@ def _ner_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         if not text.strip() or not text[0].isupper():
             continue
         demonym = gazetteer.demonym_country(text)
-        if ent.label_ == "NORP" or (demonym and not gazetteer.lookup(text)):
+        hits = gazetteer.lookup(text)
+        if ent.label_ == "NORP" or (demonym and not hits):
             if demonym:
                 out.append(Candidate(start, end, text, [], True, demonym=demonym))
+            elif gazetteer.demonym_place(text) is not None:
+                out.append(Candidate(start, end, text, [], True, fixed=gazetteer.demonym_place(text)))
             continue
-        hits = gazetteer.lookup(text)
+        if not hits:
+            hits = _partial_hits(doc, start, end, gazetteer)
+        if not hits and ent.label_ == "GPE" and (text in person_tokens or len(span) == 1 and _is_person_elsewhere(doc, text)):
+            continue  # "Modi said": a person the model took for a place
         out.append(Candidate(start, end, text, hits, True, has_suffix=_has_admin_suffix(text)))
     return out
+
+
+def _partial_hits(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> list[tuple[Entry, bool]]:
+    """Entries for a longer name that holds a known place: "Nazi Germany", "South Florida", "Manchester City"."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) < 2:
+        return []
+    for i in range(1, len(span)):
+        hits = [(e, m) for e, m in gazetteer.lookup(span[i:].text) if e.kind in ("country", "admin1", "continent")]
+        if hits:
+            return hits
+    for i in range(len(span) - 1, 0, -1):
+        hits = [(e, m) for e, m in gazetteer.lookup(span[:i].text) if m and e.kind in ("country", "admin1", "city", "admin2")]
+        if hits:
+            return hits
+    return []
 
 
 def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
@@ -145,11 +252,12 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         if ent.label_ == "PERSON" and len(ent) > 1:
             blocked.update(range(ent.start, ent.end))
     function_words = set(load_table("english_function_words")["words"])
+    lower_words = {t.text for t in doc if t.text.islower()}
     out = []
     i = 0
     while i < len(doc):
         token = doc[i]
-        if not token.text[:1].isupper() or i in blocked or token.ent_type_ in ("DATE", "TIME"):
+        if not token.text[:1].isupper() or i in blocked or token.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"):
             i += 1
             continue
         found = None
@@ -160,38 +268,50 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             start, end, text = _trimmed_bounds(span)
             hits = gazetteer.lookup(text)
             demonym = gazetteer.demonym_country(text) if n <= 2 else None
-            if not hits and not demonym:
+            region = gazetteer.demonym_place(text) if n <= 2 and not hits and not demonym else None
+            if not hits and not demonym and region is None:
                 continue
             if n > 1 and not span[-1].text[:1].isupper() and not any(e.kind in ("admin1", "feature") for e, _ in hits):
                 continue
             found = Candidate(start, end, text, hits, False, demonym=demonym if not hits else None,
-                              has_suffix=_has_admin_suffix(text))
+                              has_suffix=_has_admin_suffix(text), fixed=region)
             break
         if found is None:
             i += 1
             continue
         n_tokens = len(doc.char_span(found.start, found.end, alignment_mode="expand") or [token])
-        if _keep_gazetteer_match(doc, i, n_tokens, found, person_tokens, function_words):
+        if _keep_gazetteer_match(doc, i, n_tokens, found, person_tokens, function_words, lower_words):
             out.append(found)
         i += max(n_tokens, 1)
     return out
 
 
 def _keep_gazetteer_match(doc: Doc, i: int, n: int, c: Candidate, person_tokens: set[str],
-                          function_words: set[str]) -> bool:
+                          function_words: set[str], lower_words: set[str]) -> bool:
     token = doc[i]
-    if c.demonym:
-        return True
+    if c.demonym or c.fixed is not None:
+        return token.text not in person_tokens
+    acronym = n == 1 and token.text.isupper() and len(token.text) > 1
+    if n == 1 and token.lower_ in function_words and not acronym:
+        return False
+    if n == 1 and (token.text in person_tokens or token.text in _common_words()):
+        return False
+    if n == 1 and token.text.lower() in lower_words:
+        return False  # "Police" when the text also says "police": a word, not a town
+    kinds = {e.kind for e, _ in c.hits}
+    if acronym and len(token.text) <= 4 and not kinds & {"country", "admin1", "continent", "feature"}:
+        return False  # "NATO", "BA", "UN": not the towns Nato, Ba, Un
     best = c.hits[0][0]
-    if n == 1 and token.lower_ in function_words:
-        return False
-    if n == 1 and token.text in person_tokens:
-        return False
-    if best.kind in ("country", "admin1", "feature", "continent"):
-        return n > 1 or token.pos_ == "PROPN" or best.kind == "country"
+    embedded = token.ent_type_ in NAME_LABELS
+    if best.kind in ("country", "continent", "feature"):
+        return True
+    if best.kind == "admin1":
+        return n > 1 or token.pos_ == "PROPN"
     if token.pos_ != "PROPN" and not (n > 1 and doc[i + n - 1].pos_ == "PROPN"):
         return False
-    population = max(e.population for e, main in c.hits if e.kind == "city") if c.hits else 0
+    population = max((e.population for e, main in c.hits if e.kind in ("city", "admin2")), default=0)
+    if embedded:
+        return population >= MIN_POPULATION_EMBEDDED
     after_preposition = i > 0 and doc[i - 1].lower_ in PLACE_PREPOSITIONS
     return population >= (MIN_POPULATION_AFTER_PREPOSITION if after_preposition else MIN_POPULATION_BARE)
 
@@ -203,6 +323,10 @@ def _person_name_words(doc: Doc) -> set[str]:
         if ent.label_ == "PERSON" and len(ent) > 1:
             words.update(t.text for t in ent if t.text[:1].isupper())
     return words
+
+
+def _is_person_elsewhere(doc: Doc, text: str) -> bool:
+    return any(ent.label_ == "PERSON" and ent.text == text for ent in doc.ents)
 
 
 def _has_admin_suffix(text: str) -> bool:
@@ -218,3 +342,31 @@ def _choose_spans(candidates: list[Candidate]) -> list[Candidate]:
         if not any(overlaps((c.start, c.end), (k.start, k.end)) for k in chosen):
             chosen.append(c)
     return sorted(chosen, key=lambda c: c.start)
+
+
+def _add_containers(chosen: list[Candidate], text: str, gazetteer: Gazetteer) -> list[Candidate]:
+    """Link "Dayton, Ohio" and "Austin, TX": the second names the region that holds the first."""
+    by_start = {c.start: c for c in chosen}
+    added = []
+    for c in chosen:
+        if c.demonym or c.fixed is not None or not c.hits:
+            continue
+        if c.hits[0][1] and c.hits[0][0].kind in ("country", "admin1", "continent"):
+            continue  # "Ohio, Texas and Utah": a list of regions, not a town and its state
+        tail = text[c.end: c.end + 40]
+        m = AFTER_COMMA.match(tail)
+        nxt = by_start.get(c.end + m.start(1)) if m else None
+        if nxt is not None and not nxt.demonym and nxt.hits:
+            regions = [e for e, _ in nxt.hits if e.kind in ("country", "admin1")]
+            if regions and any(_inside(e, r) for e, _ in c.hits for r in regions):
+                c.region = next(r for r in regions if any(_inside(e, r) for e, _ in c.hits))
+                nxt.fixed = c.region
+            continue
+        m = ABBREVIATION.match(tail)
+        if m and not any(overlaps((c.end + m.start(1), c.end + m.end(1)), (k.start, k.end)) for k in chosen):
+            region = gazetteer.postal_region(m.group(1))
+            if region is not None and any(_inside(e, region) for e, _ in c.hits):
+                c.region = region
+                start = c.end + m.start(1)
+                added.append(Candidate(start, c.end + m.end(1), m.group(1), [(region, True)], False, fixed=region))
+    return sorted(chosen + added, key=lambda c: c.start)
