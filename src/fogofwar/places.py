@@ -39,6 +39,8 @@ POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 CITY_OVER_REGION_POPULATION = 20000
 CAPITAL_OVER_REGION_POPULATION = 500000
 NAMESAKE_KM = 150
+# Cities of a million people are named without qualification; namesake towns are not ("London", not London, Ohio).
+WORLD_CITY_POPULATION = 1000000
 # What follows a place after a comma: a region or country that contains it ("Dayton, Ohio", "Austin, TX").
 AFTER_COMMA = re.compile(r",[ \t]*([A-Z][\w.&'’-]*(?:[ \t]+[A-Z][\w.&'’-]*){0,3})")
 ABBREVIATION = re.compile(r",[ \t]*([A-Z][A-Za-z]{0,4}\.(?:[ \t]?[A-Z][a-z]?\.)?|[A-Z]{2,3})(?![\w])")
@@ -61,8 +63,9 @@ def find_places(doc: Doc, source: SourceDocument, gazetteer: Gazetteer) -> list[
     """Every toponym mention in the document, resolved where the evidence allows."""
     furniture = source.furniture
     candidates = [c for c in _ner_candidates(doc, gazetteer) + _gazetteer_candidates(doc, gazetteer)
-                  if not inside_any(furniture, c.start)]
+                  if not inside_any(furniture, c.start) and not _government_metonym(doc, c)]
     chosen = _choose_spans(candidates)
+    chosen = _repeat_names(chosen, doc, furniture)
     chosen = _add_containers(chosen, doc.text, gazetteer)
     return resolve_candidates(chosen, gazetteer)
 
@@ -159,6 +162,8 @@ def _best_entry(c: Candidate, containers: list[Entry], countries: dict[str, floa
             s += 2.5 * min(regions.get((e.country, e.admin1), 0), 2)
         if containers:
             s += 12 if any(_inside(e, r) for r in containers) else -6
+        if e.kind == "city" and e.population >= WORLD_CITY_POPULATION:
+            s += 2.5
         if e.kind == "country":
             s += 6
         elif e.kind == "admin1":
@@ -195,7 +200,27 @@ def _trimmed_bounds(span: Span) -> tuple[int, int, str]:
     m = POSSESSIVE.search(text)
     if m and len(text) > len(m.group()):
         text = text[: m.start()]
+    if text.endswith(".") and not re.search(r"\.\w+\.$|^\w{1,4}\.$", text):
+        text = text[:-1]  # a sentence's full stop, not "D.C." or "Calif."
     return span.start_char, span.start_char + len(text), text
+
+
+@functools.cache
+def _metonym_features() -> frozenset[str]:
+    return frozenset(f["name"] for f in load_table("features")["features"] if f.get("metonym"))
+
+
+def _government_metonym(doc: Doc, c: Candidate) -> bool:
+    """"The Kremlin said": a government, not a place; "at the Kremlin" stays a place."""
+    if not c.hits or c.hits[0][0].kind != "feature" or c.hits[0][0].name not in _metonym_features():
+        return False
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    if span is None:
+        return False
+    i = span.start - 1
+    while i >= 0 and doc[i].lower_ in ("the", "a"):
+        i -= 1
+    return not (i >= 0 and doc[i].lower_ in PLACE_PREPOSITIONS - {"of", "from", "to"})
 
 
 @functools.cache
@@ -214,12 +239,15 @@ def _ner_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         if not text.strip() or not text[0].isupper():
             continue
         demonym = gazetteer.demonym_country(text)
+        region = gazetteer.demonym_place(text) if not demonym else None
         hits = gazetteer.lookup(text)
-        if ent.label_ == "NORP" or (demonym and not hits):
-            if demonym:
-                out.append(Candidate(start, end, text, [], True, demonym=demonym))
-            elif gazetteer.demonym_place(text) is not None:
-                out.append(Candidate(start, end, text, [], True, fixed=gazetteer.demonym_place(text)))
+        if demonym or region is not None:
+            hits = [(e, m) for e, m in hits if e.kind != "city"]  # "Canadian", "English": not the small towns
+        if ent.label_ == "NORP" or ((demonym or region is not None) and not hits):
+            if demonym or region is not None:
+                out.append(Candidate(start, end, text, [], True, demonym=demonym, fixed=region))
+            continue
+        if len(span) == 1 and text in _common_words() and not any(e.kind == "country" for e, _ in hits):
             continue
         if not hits:
             hits = _partial_hits(doc, start, end, gazetteer)
@@ -239,6 +267,8 @@ def _partial_hits(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> list[
         if hits:
             return hits
     for i in range(len(span) - 1, 0, -1):
+        if i == 1 and span[0].text in _common_words():
+            break
         hits = [(e, m) for e, m in gazetteer.lookup(span[:i].text) if m and e.kind in ("country", "admin1", "city", "admin2")]
         if hits:
             return hits
@@ -249,7 +279,7 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     person_tokens = _person_name_words(doc)
     blocked = set()
     for ent in doc.ents:
-        if ent.label_ == "PERSON" and len(ent) > 1:
+        if ent.label_ == "PERSON" and len(ent) > 1 and not _major_place(gazetteer.lookup(ent.text)):
             blocked.update(range(ent.start, ent.end))
     function_words = set(load_table("english_function_words")["words"])
     lower_words = {t.text for t in doc if t.text.islower()}
@@ -257,7 +287,7 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     i = 0
     while i < len(doc):
         token = doc[i]
-        if not token.text[:1].isupper() or i in blocked or token.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"):
+        if not token.text[:1].isupper() or i in blocked or token.ent_type_ in ("DATE", "TIME", "PERCENT", "CARDINAL"):
             i += 1
             continue
         found = None
@@ -268,7 +298,14 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             start, end, text = _trimmed_bounds(span)
             hits = gazetteer.lookup(text)
             demonym = gazetteer.demonym_country(text) if n <= 2 else None
-            region = gazetteer.demonym_place(text) if n <= 2 and not hits and not demonym else None
+            region = gazetteer.demonym_place(text) if n <= 2 and not demonym else None
+            if demonym or region is not None:
+                hits = [(e, m) for e, m in hits if e.kind != "city"]
+                region = None if hits else region
+            if n == 1 and text.isupper() and 1 < len(text) <= 4 and not any(
+                    e.kind == "city" and e.population >= MIN_POPULATION_EMBEDDED for e, _ in hits):
+                # "NATO", "BA", "EU": not the towns Nato, Ba, Eu
+                hits = [(e, m) for e, m in hits if e.kind in ("country", "admin1", "continent", "feature")]
             if not hits and not demonym and region is None:
                 continue
             if n > 1 and not span[-1].text[:1].isupper() and not any(e.kind in ("admin1", "feature") for e, _ in hits):
@@ -298,9 +335,6 @@ def _keep_gazetteer_match(doc: Doc, i: int, n: int, c: Candidate, person_tokens:
         return False
     if n == 1 and token.text.lower() in lower_words:
         return False  # "Police" when the text also says "police": a word, not a town
-    kinds = {e.kind for e, _ in c.hits}
-    if acronym and len(token.text) <= 4 and not kinds & {"country", "admin1", "continent", "feature"}:
-        return False  # "NATO", "BA", "UN": not the towns Nato, Ba, Un
     best = c.hits[0][0]
     embedded = token.ent_type_ in NAME_LABELS
     if best.kind in ("country", "continent", "feature"):
@@ -314,6 +348,11 @@ def _keep_gazetteer_match(doc: Doc, i: int, n: int, c: Candidate, person_tokens:
         return population >= MIN_POPULATION_EMBEDDED
     after_preposition = i > 0 and doc[i - 1].lower_ in PLACE_PREPOSITIONS
     return population >= (MIN_POPULATION_AFTER_PREPOSITION if after_preposition else MIN_POPULATION_BARE)
+
+
+def _major_place(hits: list[tuple[Entry, bool]]) -> bool:
+    """Whether a name is a well-known place ("Tamil Nadu", which the model may call a person)."""
+    return any(main and (e.kind in ("country", "admin1") or e.population >= MIN_POPULATION_EMBEDDED) for e, main in hits)
 
 
 def _person_name_words(doc: Doc) -> set[str]:
@@ -342,6 +381,25 @@ def _choose_spans(candidates: list[Candidate]) -> list[Candidate]:
         if not any(overlaps((c.start, c.end), (k.start, k.end)) for k in chosen):
             chosen.append(c)
     return sorted(chosen, key=lambda c: c.start)
+
+
+def _repeat_names(chosen: list[Candidate], doc: Doc, furniture: list[tuple[int, int]]) -> list[Candidate]:
+    """Every other mention of a name already taken as a place ("Parkland students" after "in Parkland")."""
+    names = {c.text: c for c in chosen if (c.hits or c.demonym or c.fixed is not None) and len(c.text) > 2}
+    if not names:
+        return chosen
+    people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
+    taken = sorted((c.start, c.end) for c in chosen)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
+    added = []
+    for m in pattern.finditer(doc.text):
+        span = (m.start(), m.end())
+        if any(overlaps(span, t) for t in taken) or any(overlaps(span, p) for p in people) or inside_any(furniture, m.start()):
+            continue
+        c = names[m.group()]
+        added.append(Candidate(m.start(), m.end(), c.text, c.hits, False, demonym=c.demonym, has_suffix=c.has_suffix,
+                               fixed=c.fixed))
+    return sorted(chosen + added, key=lambda c: c.start)
 
 
 def _add_containers(chosen: list[Candidate], text: str, gazetteer: Gazetteer) -> list[Candidate]:
