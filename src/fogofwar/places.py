@@ -141,15 +141,18 @@ def _best_entry(c: Candidate, containers: list[Entry], countries: dict[str, floa
     hits = c.hits
     if not hits:
         return None
-    cities = [e for e, _ in hits if e.kind == "city"]
+    cities = [(e, main) for e, main in hits if e.kind == "city"]
 
     def namesake_city(region: Entry) -> bool:
-        """Whether a bare region name more likely means its big namesake city."""
-        for e in cities:
+        """Whether a bare region name more likely means its big namesake city ("Kherson", "Kiev", "New York")."""
+        for e, main in cities:
             if e.country != region.country:
                 continue
             near = e.admin1 == region.admin1 or _km(e, region) < NAMESAKE_KM
-            if e.population >= CAPITAL_OVER_REGION_POPULATION or near and e.population >= CITY_OVER_REGION_POPULATION:
+            if main and (e.population >= CAPITAL_OVER_REGION_POPULATION or near and e.population >= CITY_OVER_REGION_POPULATION):
+                return True
+            # Another name of a city ("Oklahoma" for Oklahoma City) only when the city is a world city.
+            if not main and near and e.population >= WORLD_CITY_POPULATION:
                 return True
         return False
 
@@ -200,8 +203,8 @@ def _trimmed_bounds(span: Span) -> tuple[int, int, str]:
     m = POSSESSIVE.search(text)
     if m and len(text) > len(m.group()):
         text = text[: m.start()]
-    if text.endswith(".") and not re.search(r"\.\w+\.$|^\w{1,4}\.$", text):
-        text = text[:-1]  # a sentence's full stop, not "D.C." or "Calif."
+    if text.endswith(".") and "." not in text[:-1]:
+        text = text[:-1]  # a sentence's full stop, not the last dot of "D.C."
     return span.start_char, span.start_char + len(text), text
 
 
