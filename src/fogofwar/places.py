@@ -65,6 +65,7 @@ def find_places(doc: Doc, source: SourceDocument, gazetteer: Gazetteer) -> list[
     candidates = [c for c in _ner_candidates(doc, gazetteer) + _gazetteer_candidates(doc, gazetteer)
                   if not inside_any(furniture, c.start) and not _government_metonym(doc, c)]
     chosen = _choose_spans(candidates)
+    chosen = _extend_names(chosen, doc, gazetteer)
     chosen = _repeat_names(chosen, doc, furniture)
     chosen = _add_containers(chosen, doc.text, gazetteer)
     return resolve_candidates(chosen, gazetteer)
@@ -82,6 +83,18 @@ def resolve_candidates(candidates: list[Candidate], gazetteer: Gazetteer) -> lis
     for key, group in by_name.items():
         containers = [c.region for c in group if c.region is not None]
         readings[key] = _best_entry(group[0], containers, countries, regions)
+    # Second pass: the towns just resolved tell where the document is ("Allendale" among New Jersey towns).
+    for key, group in by_name.items():
+        others = [e for k, e in readings.items() if k != key and e is not None and e.kind in ("city", "admin2")]
+        if not others:
+            continue
+        towns: dict[tuple[str, str], float] = dict(regions)
+        nations: dict[str, float] = dict(countries)
+        for e in others:
+            towns[(e.country, e.admin1)] = towns.get((e.country, e.admin1), 0) + 0.5
+            nations[e.country] = nations.get(e.country, 0) + 0.5
+        containers = [c.region for c in group if c.region is not None]
+        readings[key] = _best_entry(group[0], containers, nations, towns)
     places = []
     for c in candidates:
         if c.fixed is not None:
@@ -227,6 +240,42 @@ def _government_metonym(doc: Doc, c: Candidate) -> bool:
 
 
 @functools.cache
+def _facility_words() -> frozenset[str]:
+    return frozenset(load_table("features")["facility_words"])
+
+
+def _extend_names(chosen: list[Candidate], doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
+    """"Atlantic Avenue", "Ohio County", "Belfast Magistrate's Court": the longer name is the mention."""
+    taken = [(c.start, c.end) for c in chosen]
+    out = []
+    for c in chosen:
+        span = doc.char_span(c.start, c.end, alignment_mode="expand")
+        if span is None or c.demonym or c.fixed is not None or span.end >= len(doc):
+            out.append(c)
+            continue
+        j = span.end
+        last = None
+        while j < len(doc) and j < span.end + 4 and (doc[j].text[:1].isupper() or doc[j].text in ("'s", "’s")):
+            if doc[j].text in _facility_words():
+                last = j
+            j += 1
+        if last is None:
+            out.append(c)
+            continue
+        i = span.start
+        while i > 0 and doc[i - 1].text[:1].isupper() and not doc[i - 1].is_sent_start and span.start - i < 3:
+            i -= 1
+        start, end = doc[i].idx, doc[last].idx + len(doc[last].text)
+        if any(overlaps((start, end), t) for t in taken if t != (c.start, c.end)):
+            out.append(c)
+            continue
+        text = doc.text[start:end]
+        hits = gazetteer.lookup(text)
+        out.append(Candidate(start, end, text, hits, c.from_ner, has_suffix=_has_admin_suffix(text)))
+    return out
+
+
+@functools.cache
 def _common_words() -> frozenset[str]:
     return frozenset(load_table("features")["common_words"])
 
@@ -269,10 +318,13 @@ def _partial_hits(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> list[
         hits = [(e, m) for e, m in gazetteer.lookup(span[i:].text) if e.kind in ("country", "admin1", "continent")]
         if hits:
             return hits
+    if span[-1].text in _facility_words() - {"County", "Parish", "District", "Borough", "Township", "Ward"}:
+        return []  # "Atlantic Avenue" is a street, not the town of Atlantic
     for i in range(len(span) - 1, 0, -1):
         if i == 1 and span[0].text in _common_words():
             break
-        hits = [(e, m) for e, m in gazetteer.lookup(span[:i].text) if m and e.kind in ("country", "admin1", "city", "admin2")]
+        hits = [(e, m) for e, m in gazetteer.lookup(span[:i].text)
+                if m and (e.kind in ("country", "admin1", "admin2") or e.population >= MIN_POPULATION_BARE)]
         if hits:
             return hits
     return []
@@ -408,26 +460,29 @@ def _repeat_names(chosen: list[Candidate], doc: Doc, furniture: list[tuple[int, 
 def _add_containers(chosen: list[Candidate], text: str, gazetteer: Gazetteer) -> list[Candidate]:
     """Link "Dayton, Ohio" and "Austin, TX": the second names the region that holds the first."""
     by_start = {c.start: c for c in chosen}
+    dropped: set[int] = set()
     added = []
     for c in chosen:
-        if c.demonym or c.fixed is not None or not c.hits:
+        if c.demonym or c.fixed is not None or not c.hits or id(c) in dropped:
             continue
         if c.hits[0][1] and c.hits[0][0].kind in ("country", "admin1", "continent"):
             continue  # "Ohio, Texas and Utah": a list of regions, not a town and its state
         tail = text[c.end: c.end + 40]
+        m = ABBREVIATION.match(tail)
+        region = gazetteer.postal_region(m.group(1)) if m else None
+        if region is not None and any(_inside(e, region) for e, _ in c.hits):
+            start, end = c.end + m.start(1), c.end + m.end(1)
+            # "HELENA, Mont.": the abbreviation replaces whatever took its letters for a town.
+            dropped.update(id(k) for k in chosen if overlaps((start, end), (k.start, k.end)))
+            c.region = region
+            added.append(Candidate(start, end, m.group(1), [(region, True)], False, fixed=region))
+            continue
         m = AFTER_COMMA.match(tail)
         nxt = by_start.get(c.end + m.start(1)) if m else None
         if nxt is not None and not nxt.demonym and nxt.hits:
             regions = [e for e, _ in nxt.hits if e.kind in ("country", "admin1")]
-            if regions and any(_inside(e, r) for e, _ in c.hits for r in regions):
-                c.region = next(r for r in regions if any(_inside(e, r) for e, _ in c.hits))
+            inside = [r for r in regions if any(_inside(e, r) for e, _ in c.hits)]
+            if inside:
+                c.region = inside[0]
                 nxt.fixed = c.region
-            continue
-        m = ABBREVIATION.match(tail)
-        if m and not any(overlaps((c.end + m.start(1), c.end + m.end(1)), (k.start, k.end)) for k in chosen):
-            region = gazetteer.postal_region(m.group(1))
-            if region is not None and any(_inside(e, region) for e, _ in c.hits):
-                c.region = region
-                start = c.end + m.start(1)
-                added.append(Candidate(start, c.end + m.end(1), m.group(1), [(region, True)], False, fixed=region))
-    return sorted(chosen + added, key=lambda c: c.start)
+    return sorted([c for c in chosen if id(c) not in dropped] + added, key=lambda c: c.start)
