@@ -73,7 +73,7 @@ def find_places(doc: Doc, source: SourceDocument, gazetteer: Gazetteer) -> list[
 
 def resolve_candidates(candidates: list[Candidate], gazetteer: Gazetteer) -> list[Place]:
     """Pick one entry per name, using containment and the places the unambiguous mentions point to."""
-    countries, regions = _document_context(candidates)
+    contributions = _document_context(candidates)
     # One sense per discourse: all mentions of a name share their evidence and their reading.
     by_name: dict[str, list[Candidate]] = {}
     for c in candidates:
@@ -81,6 +81,7 @@ def resolve_candidates(candidates: list[Candidate], gazetteer: Gazetteer) -> lis
             by_name.setdefault(normalize_name(c.text), []).append(c)
     readings: dict[str, Entry | None] = {}
     for key, group in by_name.items():
+        countries, regions = _context_without(contributions, key)
         containers = [c.region for c in group if c.region is not None]
         readings[key] = _best_entry(group[0], containers, countries, regions)
     # Second pass: the towns just resolved tell where the document is ("Allendale" among New Jersey towns).
@@ -88,13 +89,12 @@ def resolve_candidates(candidates: list[Candidate], gazetteer: Gazetteer) -> lis
         others = [e for k, e in readings.items() if k != key and e is not None and e.kind in ("city", "admin2")]
         if not others:
             continue
-        towns: dict[tuple[str, str], float] = dict(regions)
-        nations: dict[str, float] = dict(countries)
+        countries, regions = _context_without(contributions, key)
         for e in others:
-            towns[(e.country, e.admin1)] = towns.get((e.country, e.admin1), 0) + 0.5
-            nations[e.country] = nations.get(e.country, 0) + 0.5
+            regions[(e.country, e.admin1)] = regions.get((e.country, e.admin1), 0) + 0.5
+            countries[e.country] = countries.get(e.country, 0) + 0.5
         containers = [c.region for c in group if c.region is not None]
-        readings[key] = _best_entry(group[0], containers, nations, towns)
+        readings[key] = _best_entry(group[0], containers, countries, regions)
     places = []
     for c in candidates:
         if c.fixed is not None:
@@ -107,29 +107,46 @@ def resolve_candidates(candidates: list[Candidate], gazetteer: Gazetteer) -> lis
     return places
 
 
-def _document_context(candidates: list[Candidate]) -> tuple[dict[str, float], dict[tuple[str, str], float]]:
-    """Countries and admin-1 regions that the document's unambiguous mentions point to."""
-    countries: dict[str, float] = {}
-    regions: dict[tuple[str, str], float] = {}
+Context = tuple[dict[str, float], dict[tuple[str, str], float]]
 
-    def count(entry: Entry, weight: float) -> None:
-        if entry.country:
-            countries[entry.country] = countries.get(entry.country, 0) + weight
-        if entry.admin1 and entry.kind in ("admin1", "admin2", "city"):
-            key = (entry.country, entry.admin1)
-            regions[key] = regions.get(key, 0) + weight
 
+def _document_context(candidates: list[Candidate]) -> dict[str, Context]:
+    """Per name, the countries and admin-1 regions its unambiguous mentions point to."""
+    out: dict[str, Context] = {}
     for c in candidates:
+        countries, regions = out.setdefault(normalize_name(c.text), ({}, {}))
+
+        def count(entry: Entry, weight: float) -> None:
+            if entry.country:
+                countries[entry.country] = countries.get(entry.country, 0) + weight
+            if entry.admin1 and entry.kind in ("admin1", "admin2", "city"):
+                regions[(entry.country, entry.admin1)] = regions.get((entry.country, entry.admin1), 0) + weight
+
+        main_countries = {e.country for e, main in c.hits if main}
         if c.demonym:
             countries[c.demonym] = countries.get(c.demonym, 0) + 1
         elif c.fixed is not None:
             count(c.fixed, 1)
         elif c.region is not None:
             count(c.region, 1)
-        elif c.hits and c.hits[0][0].kind in ("country", "admin1") and c.hits[0][1]:
+        elif c.hits and c.hits[0][0].kind in ("country", "admin1") and c.hits[0][1] and len(main_countries) == 1:
             count(c.hits[0][0], 1)
         elif c.hits and len({e.country for e, _ in c.hits}) == 1:
             countries[c.hits[0][0].country] = countries.get(c.hits[0][0].country, 0) + 0.5
+    return out
+
+
+def _context_without(contributions: dict[str, Context], key: str) -> Context:
+    """The document's context as the other names give it: a name is no evidence for itself."""
+    countries: dict[str, float] = {}
+    regions: dict[tuple[str, str], float] = {}
+    for k, (cs, rs) in contributions.items():
+        if k == key:
+            continue
+        for cc, w in cs.items():
+            countries[cc] = countries.get(cc, 0) + w
+        for r, w in rs.items():
+            regions[r] = regions.get(r, 0) + w
     return countries, regions
 
 
@@ -349,6 +366,8 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         for n in range(min(MAX_NAME_TOKENS, len(doc) - i), 0, -1):
             span = doc[i: i + n]
             if any(t.is_punct and t.text not in "-'’." for t in span) or any("\n" in t.text for t in span):
+                continue
+            if span[-1].is_punct and span[-1].text != ".":
                 continue
             start, end, text = _trimmed_bounds(span)
             hits = gazetteer.lookup(text)
