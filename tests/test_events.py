@@ -137,3 +137,25 @@ def test_a_headline_restated_in_the_lead_is_one_event(analyze):
     text = "Russian troops withdraw from Izium\n\nRussian troops withdrew from Izium on Saturday, officials said."
     result = analyze(text, published="2022-09-12", title="Russian troops withdraw from Izium")
     assert [(e.plover.type, span(result, e.trigger), e.id) for e in result.events] == [("RETREAT", "withdrew", "e1")]
+
+def test_an_event_in_a_region_has_region_precision(analyze):
+    """Shelling placed only in a region is located there with ACLED precision 3."""
+    result = analyze("Russian forces shelled villages in Donetsk Oblast on Monday.", published="2022-06-01")
+    event = only(result.events, "ASSAULT")
+    assert span(result, result.places[event.location.place]) == "Donetsk Oblast"
+    assert event.location.precision == 3
+
+
+def test_a_dateline_town_locates_events_without_a_place(analyze):
+    """With no place in its sentence, an event falls back to the dateline town, as an area."""
+    result = analyze("KHARKIV, Ukraine — The mayor spoke on Sunday.\nTroops shelled the outskirts overnight, officials said.",
+                     published="2022-06-01")
+    event = only(result.events, "ASSAULT")
+    assert (span(result, result.places[event.location.place]), event.location.precision) == ("KHARKIV", 2)
+
+
+def test_an_adjective_is_not_the_event_place(analyze):
+    """'Ukrainian forces shelled Donetsk': the place is Donetsk, not Ukraine."""
+    result = analyze("Ukrainian forces shelled Donetsk on Monday.", published="2022-06-01")
+    event = only(result.events, "ASSAULT")
+    assert (span(result, result.places[event.location.place]), event.location.precision) == ("Donetsk", 1)

@@ -50,3 +50,69 @@ def test_furniture_lines_yield_no_places(analyze):
     text = "Strike on depot\n\nReporting by Paris Hilton; Editing by London Breed\n\nThe depot in Odesa burned."
     result = analyze(text)
     assert [span(result, p) for p in result.places] == ["Odesa"]
+
+
+def test_a_state_after_a_comma_picks_the_town_inside_it(analyze):
+    """'Parkland, Florida' is the Florida town, and the state is Florida itself."""
+    result = analyze("Students marched in Parkland, Florida on Saturday.")
+    by_text = places_by_text(result)
+    assert (by_text["Parkland"].country, by_text["Parkland"].admin1) == ("US", "Florida")
+    assert (by_text["Florida"].name, by_text["Florida"].feature) == ("Florida", "A")
+
+
+def test_a_postal_abbreviation_after_a_comma_is_the_state(analyze):
+    """'Dayton, OH' places Dayton in Ohio and reads 'OH' as the state."""
+    result = analyze("The plant in Dayton, OH closed last year.")
+    by_text = places_by_text(result)
+    assert by_text["Dayton"].admin1 == "Ohio"
+    assert (by_text["OH"].name, by_text["OH"].geonameid) == ("Ohio", 5165418)
+
+
+def test_one_name_gets_one_reading_per_document(analyze):
+    """Every later 'Parkland' follows the first one's state, and bare mentions are found too."""
+    result = analyze("A shooting in Parkland, Florida shocked the nation. Parkland students later marched.")
+    parklands = [p for p in result.places if span(result, p) == "Parkland"]
+    assert len(parklands) == 2
+    assert {(p.admin1, p.geonameid) for p in parklands} == {("Florida", parklands[0].geonameid)}
+
+
+def test_a_state_is_not_its_small_namesake_town(analyze):
+    """'Oklahoma' alone is the state, not the hamlet of Oklahoma, Pennsylvania."""
+    result = analyze("Teachers in Oklahoma walked out for a fourth day.")
+    oklahoma = places_by_text(result)["Oklahoma"]
+    assert (oklahoma.feature, oklahoma.admin1, oklahoma.geonameid) == ("A", "Oklahoma", 4544379)
+
+
+def test_countries_sit_at_the_geonames_country_point(analyze):
+    """Malaysia resolves to GeoNames' point for the country (2.5, 112.5), not a city's median."""
+    result = analyze("Investigators in Malaysia reopened the case.")
+    malaysia = places_by_text(result)["Malaysia"]
+    assert (malaysia.geonameid, malaysia.lat, malaysia.lon) == (1733045, 2.5, 112.5)
+
+
+def test_acronyms_are_not_small_towns(analyze):
+    """'EU' is Europe, 'US' the United States; 'NATO' is no town called Nato."""
+    result = analyze("NATO and EU officials met US envoys.")
+    by_text = places_by_text(result)
+    assert "NATO" not in by_text
+    assert (by_text["EU"].name, by_text["US"].name) == ("Europe", "United States")
+
+
+def test_a_region_demonym_points_to_its_region(analyze):
+    """'European' names Europe, 'Canadian' inside an organisation's name still names Canada."""
+    result = analyze("European leaders met at Canadian Blood Services in Ottawa.")
+    by_text = places_by_text(result)
+    assert by_text["European"].name == "Europe"
+    assert by_text["Canadian"].name == "Canada"
+
+
+def test_a_capitalised_common_word_is_not_a_town(analyze):
+    """'Police said' does not name the Polish town of Police."""
+    result = analyze("Police said the bank was robbed. The police closed the road to Lviv.")
+    assert [span(result, p) for p in result.places] == ["Lviv"]
+
+
+def test_a_government_building_as_speaker_is_not_a_place(analyze):
+    """'The Kremlin said' is an actor; 'at the White House' is a place."""
+    result = analyze("The Kremlin said talks would go on. Leaders met at the White House on Friday.")
+    assert [span(result, p) for p in result.places] == ["White House"]

@@ -659,6 +659,7 @@ def _build_event(number: int, cand: _Candidate, sent: Span, places: list[Place],
 
 
 def _event_location(token: Token, sent: Span, places: list[Place], main_place: int | None) -> EventLocation:
+    """Where the clause puts the event, with ACLED's geo-precision; else the report's main town, as an area."""
     in_sentence = [(i, p) for i, p in enumerate(places) if sent.start_char <= p.start < sent.end_char and p.lat is not None]
     obj = _object_token(token)
     scored = []
@@ -667,6 +668,8 @@ def _event_location(token: Token, sent: Span, places: list[Place], main_place: i
         if span is None:
             continue
         head = span.root
+        if head.pos_ == "ADJ" or head.dep_ == "amod":
+            continue  # "Ukrainian forces": whose, not where
         prep = head.head if head.dep_ == "pobj" else None
         score = 0.0
         if obj is not None and p.start <= obj.idx < p.end:
@@ -675,8 +678,8 @@ def _event_location(token: Token, sent: Span, places: list[Place], main_place: i
             score += 4
         elif prep is not None and prep.lower_ in LOCATIVE:
             score += 2
-        if head.dep_ in ("nsubj", "nsubjpass", "poss") or (p.feature == "A" and head.dep_ in ("amod", "compound")):
-            score -= 3  # "Ukrainian officials", "Moscow seized": who, not where
+        if head.dep_ in ("nsubj", "nsubjpass", "poss") or (p.feature == "A" and head.dep_ == "compound"):
+            score -= 3  # "Moscow seized", "Kyiv's army": who, not where
         if p.feature == "A" and p.admin1 is None:
             score -= 1  # a country is the vaguest answer
         score -= abs(p.start - token.idx) / 400
@@ -684,13 +687,22 @@ def _event_location(token: Token, sent: Span, places: list[Place], main_place: i
     if scored:
         score, i, p, prep = max(scored, key=lambda s: s[0])
         if score > -2:
-            precision = 1 if p.feature in ("P", "S") else 3 if p.feature == "A" else 2
+            precision = _geo_precision(p)
             if prep is not None and prep.lower_ in NEAR and precision == 1:
                 precision = 2
             return EventLocation(place=i, precision=precision)
     if main_place is not None:
         return EventLocation(place=main_place, precision=2)
     return EventLocation()
+
+
+def _geo_precision(p: Place) -> int:
+    """ACLED geo_precision of a place: 1 a town or site, 2 a district or local feature, 3 a region or country."""
+    if p.feature in ("P", "S"):
+        return 1
+    if p.feature == "A":
+        return 2 if p.admin1 and p.name != p.admin1 else 3
+    return 2 if p.country else 3
 
 
 def _governs(head: Token, token: Token) -> bool:
@@ -705,13 +717,16 @@ def _governs(head: Token, token: Token) -> bool:
 
 
 def _main_place(places: list[Place]) -> int | None:
-    """The populated place a report is mostly about, when one stands out."""
-    counts: dict[str, list[int]] = {}
-    for i, p in enumerate(places):
-        if p.feature == "P" and p.geonameid is not None:
-            counts.setdefault(str(p.geonameid), []).append(i)
-    if not counts:
+    """The populated place a report is mostly about: its dateline town, else one named twice or more."""
+    towns = [(i, p) for i, p in enumerate(places) if p.feature == "P" and p.geonameid is not None]
+    if not towns:
         return None
+    first_i, first = towns[0]
+    if first.start <= 2:
+        return first_i  # "KYIV, Ukraine (AP) —": the dateline
+    counts: dict[int, list[int]] = {}
+    for i, p in towns:
+        counts.setdefault(p.geonameid, []).append(i)
     best = max(counts.values(), key=len)
     return best[0] if len(best) >= 2 else None
 

