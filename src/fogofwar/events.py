@@ -546,6 +546,9 @@ def _host(token: Token, kept: set[int], modality) -> int | None:
         purpose = dep == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in current.children)
         if dep == "conj" and current.pos_ == "VERB":
             blocked = True  # "shelled the town and attacked the port": two events
+        elif dep in ("relcl", "acl") and current.head.i not in kept and any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in current.children):
+            return None  # "Crimea, which Russia seized": a clause of its own about a non-event noun
         elif dep in NESTING_DEPS or purpose:
             if dep in ("relcl", "acl", "pobj", "dobj", "appos", "nsubj", "nsubjpass"):
                 blocked = False
