@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from .gazetteer import Gazetteer, normalize_name
 from .lexicons import load_table, load_table_file
 from .models import Actor, SourceDocument
-from .nlp import noun_chunks_of, sentence_of, sentences
+from .nlp import doc_text, noun_chunks_of, sentence_of, sentences
 from .spans import inside_any
 
 __all__ = ["ActorDictionary", "load_actor_dictionary", "find_actors", "actor_at", "iso3"]
@@ -285,7 +285,7 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
     if country:
         coder.last_group_country = country
     start, end = _trim(chunk)
-    actor = Actor(start=start, end=end, text=chunk.doc.text[start:end], code=make_code(country, sector),
+    actor = Actor(start=start, end=end, text=doc_text(chunk.doc)[start:end], code=make_code(country, sector),
                   country=country, sector=sector, name=name)
     coder.seen.append(actor)
     return actor

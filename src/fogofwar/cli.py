@@ -186,9 +186,11 @@ def _open_store(db: str, read_only: bool):
 @click.option("--commit-every", type=click.IntRange(min=1), default=64, show_default=True,
               help="Documents per committed batch; an interrupted ingest loses at most one batch.")
 @click.option("--no-embeddings", is_flag=True, help="Merge incidents without sentence embeddings (faster, cruder).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Extract processes, each loading the models once (default: all cores).")
 @click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress bar.")
-def ingest(inputs, db, max_chars, commit_every, no_embeddings, verbose, quiet):
+def ingest(inputs, db, max_chars, commit_every, no_embeddings, workers, verbose, quiet):
     """Extract documents into the store and merge them into incidents.
 
     A document already stored with the same content is skipped; a changed one
@@ -196,20 +198,25 @@ def ingest(inputs, db, max_chars, commit_every, no_embeddings, verbose, quiet):
     """
     _setup_logging(verbose, quiet)
     from .ingest import read_inputs
-    from .pipeline import extract
+    from .models import Result
+    from .parallel import default_workers, extract_json_lines
 
     usable = [i for i in inputs if i == "-" or Path(i).exists()]
     for missing in sorted(set(inputs) - set(usable)):
         click.echo(f"fogofwar: no such file or folder: {missing}", err=True)
     if not usable:
         raise SystemExit(2)
-    settings = Settings(max_chars=max_chars)
+    settings = Settings(max_chars=max_chars, workers=workers or default_workers())
     from tqdm import tqdm
+
+    def extract(items):
+        for line in extract_json_lines(items, settings, settings.workers):
+            yield Result.model_validate_json(line)
 
     with _open_store(db, read_only=False) as store, \
             tqdm(desc="ingest", unit="doc", disable=not sys.stderr.isatty() or quiet, file=sys.stderr) as bar:
         try:
-            report = store.ingest(read_inputs(usable, settings), lambda items: extract(items, settings),
+            report = store.ingest(read_inputs(usable, settings), extract,
                                   batch_size=commit_every, progress=bar.update, use_embeddings=not no_embeddings)
         except InputError as exc:
             raise click.ClickException(str(exc)) from exc

@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 from .actors import actor_at
 from .lexicons import load_table
 from .models import Acled, Actor, Event, EventActor, EventDate, EventLocation, Place, Plover, SourceDocument, Span as TextSpan, Time
-from .nlp import sentence_of, sentences
+from .nlp import doc_text, sentence_of, sentences
 from .spans import inside_any
 
 __all__ = ["find_events", "Trigger", "load_triggers", "acled_for_sentence"]
@@ -133,12 +133,13 @@ def find_events(doc: Doc, source: SourceDocument, places: list[Place], times: li
     anchor = dt.date.fromisoformat(source.published) if source.published else None
     main_place = _main_place(places)
     built: list[tuple[Span, Event]] = []
+    time_spans = sorted((t.start, t.end) for t in times)
     for sent in sentences(doc):
         if inside_any(source.furniture, sent.start_char) or not sent.text.strip():
             continue
         found: list[_Candidate] = []
         for token in sent:
-            if any(t.start <= token.idx < t.end for t in times):
+            if inside_any(time_spans, token.idx):
                 continue  # "March 3": a date, not a march
             trig = _match_trigger(token, triggers, places, actors)
             if trig:
@@ -367,7 +368,7 @@ def _event_actors(tokens: list[Token], actors: list[Actor]) -> list[EventActor]:
         else:
             start = tok.left_edge.idx if tok.left_edge.i >= sentence_of(tok).start else tok.idx
             end = tok.idx + len(tok)
-            item = EventActor(text=tok.doc.text[start:end], start=start, end=end)
+            item = EventActor(text=doc_text(tok.doc)[start:end], start=start, end=end)
         if not any(o.code == item.code and (o.code or o.start == item.start) for o in out):
             out.append(item)
     return out
@@ -562,7 +563,7 @@ def _host(token: Token, kept: set[int], modality) -> int | None:
 
 def _merge_headline(built: list[tuple[Span, Event]], source: SourceDocument, doc: Doc) -> list[tuple[Span, Event]]:
     """A headline restated in the lead is one event: drop the title line's event that the first body sentence repeats."""
-    text = doc.text
+    text = doc_text(doc)
     first_line_end = text.find("\n")
     if first_line_end <= 0 or not source.title or text[:first_line_end].strip() != source.title.strip():
         return built
@@ -633,7 +634,7 @@ def _build_event(number: int, cand: _Candidate, sent: Span, places: list[Place],
     for child in token.children:
         if child.dep_ == "prt" and child.i > end_token.i:
             end_token = child
-    trigger = TextSpan(start=token.idx, end=end_token.idx + len(end_token), text=sent.doc.text[token.idx: end_token.idx + len(end_token)])
+    trigger = TextSpan(start=token.idx, end=end_token.idx + len(end_token), text=doc_text(sent.doc)[token.idx: end_token.idx + len(end_token)])
     if cand.actor_tokens is not None:
         actor_tokens = cand.actor_tokens
     else:
@@ -752,7 +753,7 @@ def _event_date(token: Token, sent: Span, times: list[Time], anchor: dt.date | N
             shift = _duration_days(t.value)
             if ref and shift is not None:
                 day = ref - dt.timedelta(days=shift) if rel.lower_ == "after" else ref + dt.timedelta(days=shift)
-                return EventDate(value=day.isoformat(), precision=1, text=sent.doc.text[t.start:rel.idx + len(rel)]), _is_background(day, anchor)
+                return EventDate(value=day.isoformat(), precision=1, text=doc_text(sent.doc)[t.start:rel.idx + len(rel)]), _is_background(day, anchor)
     def clause_verb(tok: Token) -> Token:
         for _ in range(12):
             if tok.pos_ in ("VERB", "AUX") or tok.head == tok:

@@ -15,7 +15,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-__all__ = ["load_nlp", "parse", "parse_many", "sentences", "sentence_of", "noun_chunks_of"]
+__all__ = ["load_nlp", "parse", "parse_many", "sentences", "sentence_of", "noun_chunks_of", "doc_text"]
 
 log = logging.getLogger(__name__)
 
@@ -87,3 +87,12 @@ def noun_chunks_of(sent) -> list:
             by_sentence.setdefault(key, []).append(chunk)
         doc.user_data["fow_noun_chunks"] = by_sentence
     return by_sentence.get(sent.start, [])
+
+
+def doc_text(doc: Doc) -> str:
+    """The document's text, joined once (spaCy's Doc.text rebuilds it from every token on each call)."""
+    text = doc.user_data.get("fow_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["fow_text"] = text
+    return text

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from .gazetteer import Entry, Gazetteer, normalize_name
 from .lexicons import load_table
 from .models import Place, SourceDocument
+from .nlp import doc_text
 from .spans import inside_any, overlaps
 
 __all__ = ["find_places", "resolve_candidates"]
@@ -67,7 +68,7 @@ def find_places(doc: Doc, source: SourceDocument, gazetteer: Gazetteer) -> list[
     chosen = _choose_spans(candidates)
     chosen = _extend_names(chosen, doc, gazetteer)
     chosen = _repeat_names(chosen, doc, furniture)
-    chosen = _add_containers(chosen, doc.text, gazetteer)
+    chosen = _add_containers(chosen, doc_text(doc), gazetteer)
     return resolve_candidates(chosen, gazetteer)
 
 
@@ -286,7 +287,7 @@ def _extend_names(chosen: list[Candidate], doc: Doc, gazetteer: Gazetteer) -> li
         if any(overlaps((start, end), t) for t in taken if t != (c.start, c.end)):
             out.append(c)
             continue
-        text = doc.text[start:end]
+        text = doc_text(doc)[start:end]
         hits = gazetteer.lookup(text)
         out.append(Candidate(start, end, text, hits, c.from_ner, has_suffix=_has_admin_suffix(text)))
     return out
@@ -466,7 +467,7 @@ def _repeat_names(chosen: list[Candidate], doc: Doc, furniture: list[tuple[int, 
     taken = sorted((c.start, c.end) for c in chosen)
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
     added = []
-    for m in pattern.finditer(doc.text):
+    for m in pattern.finditer(doc_text(doc)):
         span = (m.start(), m.end())
         if any(overlaps(span, t) for t in taken) or any(overlaps(span, p) for p in people) or inside_any(furniture, m.start()):
             continue

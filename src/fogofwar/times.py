@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Token
 
 from .lexicons import load_table
 from .models import SourceDocument, Time
+from .nlp import doc_text
 from .spans import inside_any
 
 __all__ = ["find_times", "normalize_times", "Timex"]
@@ -37,8 +38,8 @@ Normalizer = Callable[[re.Match, dt.date | None, Tense], tuple[str, str] | None]
 def find_times(doc: Doc, source: SourceDocument) -> list[Time]:
     """Every temporal expression of a parsed document, valued against its dateline."""
     anchor = dt.date.fromisoformat(source.published) if source.published else None
-    timexes = normalize_times(doc.text, anchor, tense_at=lambda i: clause_tense(doc, i))
-    return [Time(start=t.start, end=t.end, text=doc.text[t.start:t.end], type=t.type, value=t.value)
+    timexes = normalize_times(doc_text(doc), anchor, tense_at=lambda i: clause_tense(doc, i))
+    return [Time(start=t.start, end=t.end, text=doc_text(doc)[t.start:t.end], type=t.type, value=t.value)
             for t in timexes if not inside_any(source.furniture, t.start)]
 
 
