@@ -121,36 +121,45 @@ class Store:
     def ingest(self, items: Iterable[RawDocument | FailedDocument], extract: Callable[[Iterable], Iterator[Result]],
                batch_size: int = 64, progress: Callable[[int], None] | None = None,
                use_embeddings: bool = True) -> IngestReport:
-        """Store every document not stored yet (or changed), then merge incidents."""
+        """Store every document not stored yet (or changed), then merge incidents.
+
+        Extraction streams over the whole input (so worker processes start once);
+        results commit in batches of `batch_size`.
+        """
         report = IngestReport()
-        pending: list[tuple[RawDocument | FailedDocument, str]] = []
+        hashes: dict[str, str] = {}
+
+        def fresh() -> Iterator[RawDocument | FailedDocument]:
+            for chunk in _chunks(items, batch_size):
+                report.read += len(chunk)
+                known = self.known_hashes(i.id for i in chunk)
+                for item in chunk:
+                    h = content_hash(item)
+                    if known.get(item.id) == h or item.id in hashes:
+                        report.skipped += 1
+                        if progress:
+                            progress(1)
+                        continue
+                    hashes[item.id] = h
+                    yield item
+
+        pending: list[tuple[Result, str]] = []
 
         def flush() -> None:
             if not pending:
                 return
-            hashes = {item.id: h for item, h in pending}
-            results = [(r, hashes[r.id]) for r in extract(item for item, _ in pending)]
-            self.write_results(results)
-            log.info("committed %d documents", len(results))
-            report.written += len(results)
-            report.errors += sum(r.error is not None for r, _ in results)
+            self.write_results(pending)
+            log.info("committed %d documents", len(pending))
+            report.written += len(pending)
+            report.errors += sum(r.error is not None for r, _ in pending)
             if progress:
-                progress(len(results))
+                progress(len(pending))
+            for r, _ in pending:
+                hashes.pop(r.id, None)
             pending.clear()
 
-        for chunk in _chunks(items, batch_size):
-            report.read += len(chunk)
-            known = self.known_hashes(i.id for i in chunk)
-            seen_in_chunk: set[str] = set()
-            for item in chunk:
-                h = content_hash(item)
-                if known.get(item.id) == h or item.id in seen_in_chunk:
-                    report.skipped += 1
-                    if progress:
-                        progress(1)
-                    continue
-                seen_in_chunk.add(item.id)
-                pending.append((item, h))
+        for result in extract(fresh()):
+            pending.append((result, hashes[result.id]))
             if len(pending) >= batch_size:
                 flush()
         flush()
