@@ -71,3 +71,29 @@ def test_an_ngo_named_with_its_kind_is_coded_once(analyze):
     """'rights group Amnesty International' is NGO, not NGONGO."""
     result = analyze("Human rights group Amnesty International condemned the arrests.")
     assert codes(result) == [("Human rights group Amnesty International", "NGO")]
+
+
+def test_a_titled_person_takes_the_one_country_the_sentence_names(analyze):
+    """A president with no country in the title belongs to the only country the sentence names, even after the name."""
+    result = analyze("President Ana Morales threatened to close the border, the Peruvian news agency said.")
+    assert ("Ana Morales", "PERGOV") in codes(result)
+
+
+def test_a_two_word_country_is_not_read_as_its_last_word(analyze):
+    """'North Korea' is the DPRK, not Korea."""
+    result = analyze("North Korea fired two missiles on Monday.")
+    assert codes(result) == [("North Korea", "PRKGOV")]
+
+
+def test_an_ethnic_group_is_coded_as_civilians_where_it_lives(analyze):
+    """'Ethnic Hungarians in Slovakia' are Slovakia's civilians, not Hungary's government."""
+    result = analyze("Ethnic Hungarians in Slovakia demanded language rights.")
+    assert codes(result) == [("Ethnic Hungarians", "SVKCVL")]
+    result = analyze("Thousands of ethnic Uzbeks marched through the streets in Kyrgyzstan on Friday.")
+    assert codes(result) == [("ethnic Uzbeks", "KGZCVL")]
+
+
+def test_a_group_named_by_a_country_adjective_takes_that_country(analyze):
+    """'Somali guerillas' are Somalia's rebels; 'Armenian settlers', of no known sector, still carry Armenia."""
+    assert codes(analyze("Somali guerillas ambushed a convoy.")) == [("Somali guerillas", "SOMREB")]
+    assert codes(analyze("Armenian settlers built new houses.")) == [("Armenian settlers", "ARM")]

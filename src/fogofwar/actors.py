@@ -107,6 +107,7 @@ class _Coder:
         self.last_person: Actor | None = None
         self.last_group_country: str | None = None
         self.seen: list[Actor] = []
+        self.sentence_countries: dict[int, frozenset[str]] = {}
 
     def definite_reference(self, chunk: Span) -> Actor | None:
         """An earlier, fuller mention that "the ministry" or "the army" refers back to."""
@@ -247,6 +248,10 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
         if country:
             break
     if country is None:
+        # A multi-word name first, so "North Korea" is not read as its last word.
+        country, piece = _country_in_tokens(words, coder)
+        name = name or piece
+    if country is None:
         for t in words:
             if t.lower_ in POSSESSIVE_PRONOUNS and t.dep_ == "poss":
                 country = coder.last_group_country
@@ -258,13 +263,16 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
                 country = c
                 name = name or t.text
                 break
-    if country is None:
-        country, piece = _country_in_tokens(words, coder)
-        name = name or piece
     if country is None and sector is not None:
         country = _country_of_attachment(root, coder)
     if country is None and sector is None:
         return None
+    if sector is None and _is_people(root, name):
+        # "Albanians of southern Serbia", "ethnic Turks": a people acts as civilians, placed where they live.
+        sector = "CVL"
+        country = _country_of_attachment(root, coder) or _ethnic_home(chunk, sent, country, coder) or country
+    elif sector is None and root.tag_ in ("NNS", "NNPS") and _is_agentive(root):
+        sector = ""  # "Afghan guerillas", "Bosnian Serbs": a group named by its country's adjective
     if sector is None:
         # A bare country or capital is an actor only where it acts, not where things happen.
         if name is None or normalize_name(re.sub(r"['’]s$", "", root.text)) != normalize_name(name).split(" ")[-1]:
@@ -274,17 +282,20 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
         if root.dep_ not in SUBJECT_DEPS and root.dep_ != "pobj":
             return None
         sector = "GOV" if country not in ("IGO", "NGO") else None
-    if country is None and sector in ("CVL",):
-        return None
     if country is None:
         earlier = coder.definite_reference(chunk)
         if earlier is not None:
             country, sector, name = earlier.country, earlier.sector, earlier.name or earlier.text
+    if country is None:
+        country = _sole_country(sent, coder)
+    if country is None and sector in ("CVL",):
+        return None
     if country is None and not _is_agentive(root):
         return None
     if country:
         coder.last_group_country = country
     start, end = _trim(chunk)
+    sector = sector or None
     actor = Actor(start=start, end=end, text=doc_text(chunk.doc)[start:end], code=make_code(country, sector),
                   country=country, sector=sector, name=name)
     coder.seen.append(actor)
@@ -315,6 +326,59 @@ def _country_in_tokens(tokens: list[Token], coder: _Coder) -> tuple[str | None, 
                 if country:
                     return country, piece
     return None, None
+
+
+def _is_people(root: Token, name: str | None) -> bool:
+    """Whether a phrase's head is itself a plural people's name ("Albanians", "Kurds")."""
+    return (name is not None and root.tag_ in ("NNS", "NNPS")
+            and normalize_name(re.sub(r"['’]s$", "", root.text)) == normalize_name(name).split(" ")[-1])
+
+
+def _ethnic_home(chunk: Span, sent: Span, own: str | None, coder: _Coder) -> str | None:
+    """The one other country of the sentence, for a people marked as an ethnic group living elsewhere."""
+    if not any(t.lower_ in _ethnic_markers() for t in chunk):
+        return None
+    others = _sentence_countries(sent, coder) - {own}
+    return next(iter(others)) if len(others) == 1 else None
+
+
+@functools.cache
+def _ethnic_markers() -> frozenset[str]:
+    return frozenset(load_table("actors").get("ethnic_markers", []))
+
+
+def _sentence_countries(sent: Span, coder: _Coder) -> frozenset[str]:
+    """Every country a sentence names by a country, demonym, capital or national body, computed once."""
+    found = coder.sentence_countries.get(sent.start)
+    if found is None:
+        countries = set()
+        run: list[Token] = []
+        for t in list(sent) + [None]:
+            if t is not None and t.text[:1].isupper() and not t.is_punct:
+                run.append(t)
+                continue
+            i = 0
+            while i < len(run):
+                for size in range(min(4, len(run) - i), 0, -1):
+                    piece = re.sub(r"['’]s$", "", sent.doc[run[i].i: run[i + size - 1].i + 1].text)
+                    key = normalize_name(piece)
+                    code = coder.dictionary.names.get(key) if key not in coder.dictionary.people else None
+                    country = split_code(code)[0] if code else coder.country_of_word(piece)[0]
+                    if country:
+                        if country not in ("IGO", "NGO"):
+                            countries.add(country)
+                        break
+                i += size
+            run = []
+        found = frozenset(countries)
+        coder.sentence_countries[sent.start] = found
+    return found
+
+
+def _sole_country(sent: Span, coder: _Coder) -> str | None:
+    """The country of a sentence that names exactly one: a titled person or sector group there belongs to it."""
+    countries = _sentence_countries(sent, coder)
+    return next(iter(countries)) if len(countries) == 1 else None
 
 
 def _country_of_attachment(root: Token, coder: _Coder) -> str | None:
@@ -399,7 +463,7 @@ def _code_person(ent: Span, sent: Span, coder: _Coder) -> Actor | None:
             if piece and sector is None:
                 sector = split_code(coder.dictionary.names.get(normalize_name(piece), ""))[1]
         if sector and country is None:
-            country = _nearest_country_before(sent, ent.start, coder)
+            country = _nearest_country_before(sent, ent.start, coder) or _sole_country(sent, coder)
         if sector is None and country is None:
             return None
         code = make_code(country, sector)
