@@ -159,3 +159,10 @@ def test_an_adjective_is_not_the_event_place(analyze):
     result = analyze("Ukrainian forces shelled Donetsk on Monday.", published="2022-06-01")
     event = only(result.events, "ASSAULT")
     assert (span(result, result.places[event.location.place]), event.location.precision) == ("Donetsk", 1)
+
+
+def test_a_weapon_with_no_one_behind_it_is_an_unidentified_force_of_the_event_country(analyze):
+    """'A roadside bomb near Mosul killed ...': the doer is an unknown armed force in Iraq."""
+    result = analyze("A roadside bomb near the town of Mosul killed two policemen on Sunday.")
+    ev = only(result.events, "ASSAULT")
+    assert [(a.text, a.code, a.country) for a in ev.actor] == [("A roadside bomb", "IRQUAF", "IRQ")]

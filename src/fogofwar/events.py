@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from .actors import actor_at
+from .actors import actor_at, iso3
 from .lexicons import load_table
 from .models import Acled, Actor, Event, EventActor, EventDate, EventLocation, Place, Plover, SourceDocument, Span as TextSpan, Time
 from .nlp import doc_text, sentence_of, sentences
@@ -354,7 +354,8 @@ def _with_conjuncts(tok: Token | None) -> list[Token]:
     return [tok] + [c for c in tok.conjuncts if c.pos_ in ("NOUN", "PROPN", "PRON")]
 
 
-def _event_actors(tokens: list[Token], actors: list[Actor]) -> list[EventActor]:
+def _event_actors(tokens: list[Token], actors: list[Actor], acting: bool = False, where: str | None = None) -> list[EventActor]:
+    """The coded parties a list of tokens names; a weapon with no one behind it is an unidentified force of the event's country."""
     out: list[EventActor] = []
     for n, tok in enumerate(tokens):
         actor = _resolve_actor(tok, actors)
@@ -365,6 +366,11 @@ def _event_actors(tokens: list[Token], actors: list[Actor]) -> list[EventActor]:
                               start=actor.start, end=actor.end)
         elif tok.pos_ in ("PRON", "DET") or tok.is_stop:
             continue
+        elif acting and tok.lemma_.lower() in _grammar()["modality"]["weapon_agents"]:
+            # "killed by a roadside bomb near Samarra": whoever set it is unknown, but it acted there.
+            start = tok.left_edge.idx if tok.left_edge.i >= sentence_of(tok).start else tok.idx
+            item = EventActor(text=doc_text(tok.doc)[start: tok.idx + len(tok)], code=f"{where or ''}UAF",
+                              country=where, sector="UAF", start=start, end=tok.idx + len(tok))
         else:
             start = tok.left_edge.idx if tok.left_edge.i >= sentence_of(tok).start else tok.idx
             end = tok.idx + len(tok)
@@ -639,7 +645,9 @@ def _build_event(number: int, cand: _Candidate, sent: Span, places: list[Place],
         actor_tokens = cand.actor_tokens
     else:
         actor_tokens = _with_conjuncts(_subject_token(token) if token.pos_ == "VERB" else _noun_actor_token(token))
-    actor = _event_actors(actor_tokens, actors)
+    location = _event_location(token, sent, places, main_place)
+    where = iso3(places[location.place].country) if location.place is not None else None
+    actor = _event_actors(actor_tokens, actors, acting=True, where=where)
     recipient_tokens = cand.recipient_tokens if cand.recipient_tokens is not None else _with_conjuncts(_recipient_token(token))
     recipient_tokens = [t for t in recipient_tokens if not any(x.start <= t.idx < x.end for x in times)]  # "on Sunday"
     recipient = _event_actors(recipient_tokens, actors)
@@ -656,7 +664,7 @@ def _build_event(number: int, cand: _Candidate, sent: Span, places: list[Place],
         acled=Acled(event_type=acled[0], sub_event_type=acled[1]) if acled else None,
         actor=actor,
         recipient=recipient,
-        location=_event_location(token, sent, places, main_place),
+        location=location,
         date=date,
         background=background,
     )
