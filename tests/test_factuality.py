@@ -31,15 +31,21 @@ def predicate_values(result):
 
 
 def test_predicates_are_rated_by_their_clause(analyze):
-    """Plain past is +3, negated is negative, modal and future are lower, conditional is 0."""
+    """Plain past is +3, negated is negative, modal, planned and conditional events are lower."""
     result = analyze("Troops attacked the town. They did not capture it. They may return. "
-                     "They will regroup. If they advance, residents flee.")
+                     "They plan to regroup. If they advance, residents flee.")
     values = predicate_values(result)
     assert values["attacked"] == 3.0
     assert values["capture"] < 0
     assert values["return"] < 1.5
     assert values["regroup"] < 3.0
-    assert values["advance"] == 0.0
+    assert values["advance"] < 2.0
+
+
+def test_unqualified_nouns_are_not_listed(analyze):
+    """A noun at +3 adds nothing to predicates[], since an unlisted predicate counts as factual."""
+    result = analyze("Troops attacked the town.")
+    assert [(span(result, p), p.factuality) for p in result.predicates] == [("attacked", 3.0)]
 
 
 def test_an_alleged_event_has_low_factuality(analyze):

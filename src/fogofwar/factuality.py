@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from .claims import LinearModel
 from .lexicons import load_table
 from .models import Claim, Event, Predicate, SourceDocument
 from .spans import inside_any
 
 __all__ = ["Assessment", "assess_events", "find_predicates", "local_category"]
 
+PREDICATE_POS = {"VERB", "NOUN"}
 CLAUSE_CLIMB = {"xcomp", "ccomp", "advcl", "conj", "relcl", "acl", "pcomp", "pobj", "prep", "dobj"}
 
 
@@ -100,20 +102,65 @@ def local_category(token: Token) -> tuple[str, bool]:
     return "plain", negated
 
 
-def local_value(token: Token) -> float:
-    """A predicate's factuality from its clause alone."""
+def predicate_features(token: Token) -> list[str]:
+    """Features of a predicate for the factuality model: its clause cues and the verbs above it."""
     category, negated = local_category(token)
-    value = _cues().values[category]
-    return -value if negated and value > 0 else value
+    lem = token.lemma_.lower()
+    neg = str(negated)
+    f = ["b", "cat=" + category, "neg=" + neg, "catneg=" + category + "|" + neg, "pos=" + token.pos_,
+         "tag=" + token.tag_, "dep=" + token.dep_, "l=" + lem, "lpos=" + lem + "|" + token.pos_,
+         "tagneg=" + token.tag_ + "|" + neg]
+    for c in token.children:
+        if c.dep_ in ("aux", "auxpass", "neg", "mark", "advmod", "prt", "det", "expl"):
+            f += ["c=" + c.dep_ + "|" + c.lower_, "cn=" + c.dep_ + "|" + c.lower_ + "|" + neg]
+        else:
+            f.append("cd=" + c.dep_)
+    node, path = token, ""
+    for level in range(3):
+        if node.head.i == node.i:
+            f.append(f"root@{level}")
+            break
+        path += node.dep_ + "<"
+        node = node.head
+        hl = node.lemma_.lower()
+        f += [f"h{level}={path}{hl}", f"hp{level}={path}{node.pos_}", f"hn{level}={path}{hl}|{neg}"]
+        for c in node.children:
+            if c.dep_ in ("aux", "neg", "mark") or c.lower_ in _cues().negation:
+                f.append(f"h{level}c={c.dep_}|{c.lower_}")
+    if token.sent.text.rstrip().endswith("?"):
+        f.append("question")
+    return f
+
+
+@functools.cache
+def _models() -> tuple[LinearModel, LinearModel]:
+    t = load_table("factuality_model")
+    r, c = t["regression"], t["certain"]
+    return LinearModel(r["bias"], r["weights"]), LinearModel(c["bias"], c["weights"], c.get("threshold", 0.5))
+
+
+def local_value(token: Token) -> float:
+    """A predicate's factuality from its clause alone: +3 where the model finds that likelier
+    than not, else the regression's estimate, clipped to the scale."""
+    regression, certain = _models()
+    features = predicate_features(token)
+    if certain.probability(features) >= certain.threshold:
+        return 3.0
+    return max(-3.0, min(3.0, regression.score(features)))
 
 
 def find_predicates(doc: Doc, source: SourceDocument) -> list[Predicate]:
-    """Every verbal predicate with its factuality (written with --predicates)."""
+    """Every verbal predicate, and every qualified nominal one, with its factuality (written with --predicates)."""
     out = []
     for token in doc:
-        if token.pos_ != "VERB" or inside_any(source.furniture, token.idx):
+        if token.pos_ not in PREDICATE_POS or inside_any(source.furniture, token.idx):
             continue
-        out.append(Predicate(start=token.idx, end=token.idx + len(token), text=token.text, factuality=round(local_value(token), 2)))
+        value = round(local_value(token), 2)
+        # A noun is listed only where its clause qualifies it ("the planned offensive"): listing
+        # every noun at +3 would add nothing, as an unlisted predicate is taken to be factual.
+        if token.pos_ == "NOUN" and value >= 3.0:
+            continue
+        out.append(Predicate(start=token.idx, end=token.idx + len(token), text=token.text, factuality=value))
     return out
 
 
