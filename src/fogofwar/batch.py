@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ingest import FailedDocument, RawDocument, read_jsonl_lines
+from .ingest import FailedDocument, RawDocument
 from .settings import Settings
 
 __all__ = ["BatchReport", "run_batch", "split_inputs", "process_partition", "read_shards"]

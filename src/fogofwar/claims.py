@@ -27,11 +27,12 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from .actors import actor_at
 from .lexicons import load_table
 from .models import Actor, Claim, ClaimSource, Cue, Event, SourceDocument, Span as TextSpan
+from .nlp import doc_text, sentence_of
 from .spans import inside_any, strip_span
 
 __all__ = ["find_claims", "find_quotes", "CueTable", "load_cues", "LinearModel", "load_attribution_model",
@@ -102,7 +103,7 @@ class DocContext:
 
 def doc_context(doc: Doc) -> DocContext:
     """Quotations of a parsed document and, per token, the quotation holding it (-1 for none)."""
-    quotes = find_quotes(doc.text)
+    quotes = find_quotes(doc_text(doc))
     quote_of = [-1] * len(doc)
     qi = 0
     for t in doc:
@@ -185,7 +186,7 @@ def cue_features(t: Token, ctx: DocContext) -> list[str]:
     f.append("lcs=" + lem + "|" + "+".join(sorted(d for d in deps if d in ("nsubj", "ccomp", "dobj", "xcomp", "prep"))))
     q = ctx.quote_of[t.i]
     f.append("inq" if q >= 0 else "outq")
-    sent = t.sent
+    sent = sentence_of(t)
     near = [x for x in ctx.quotes if x[1] > sent.start_char - 3 and x[0] < sent.end_char + 3 and not x[0] <= t.idx < x[1]]
     if near:
         f += ["qadj", "lqadj=" + lem]
@@ -245,7 +246,7 @@ def cue_extent(head: Token, models: dict[str, LinearModel]) -> tuple[int, int, l
             lo, hi = child.idx, _end(child)
             joined.append(child)
         # The cue stays one stretch: a child far from the head must not swallow the clause between.
-        if hi < start and head.doc.text[hi:start].strip(" ,") and _gap_tokens(head.doc, hi, start) > 2:
+        if hi < start and doc_text(head.doc)[hi:start].strip(" ,") and _gap_tokens(head.doc, hi, start) > 2:
             continue
         if lo > end and _gap_tokens(head.doc, end, lo) > 2:
             continue
@@ -328,16 +329,16 @@ def source_candidates(head: Token, cue: tuple[int, int], ctx: DocContext) -> lis
                 if c.dep_ == "poss":
                     add(c, "anc:" + head.dep_ + ">poss")
     # A name before a colon or a name after a dash ends a quotation: "Trump: ...", "... — Jane Doe".
-    sent = head.sent
+    sent = sentence_of(head)
     if head.text in CUE_PUNCT:
         before = [t for t in doc[sent.start:head.i] if not t.is_space]
         if before and len(before) <= 12:
             roots = [t for t in before if not (before[0].i <= t.head.i < head.i) or t.head.i == t.i]
             tok = roots[0] if roots else before[-1]
-            add(tok, "punct:before", strip_span(doc.text, before[0].idx, _end(before[-1]), SPAN_TRIM))
+            add(tok, "punct:before", strip_span(doc_text(doc), before[0].idx, _end(before[-1]), SPAN_TRIM))
         after = [t for t in doc[head.i + 1:sent.end] if not t.is_space]
         if after and len(after) <= 8:
-            add(after[0], "punct:after", strip_span(doc.text, after[0].idx, _end(after[-1]), SPAN_TRIM + ".)("))
+            add(after[0], "punct:after", strip_span(doc_text(doc), after[0].idx, _end(after[-1]), SPAN_TRIM + ".)("))
     return out
 
 
@@ -346,7 +347,7 @@ def content_candidates(head: Token, cue: tuple[int, int], source: tuple[int, int
     """Every span that might be (part of) the content of a cue, with its features."""
     lem = head.lemma_.lower()
     doc = head.doc
-    text = doc.text
+    text = doc_text(doc)
     out = []
     seen = set()
 
@@ -394,7 +395,7 @@ def content_candidates(head: Token, cue: tuple[int, int], source: tuple[int, int
     for qi, q in enumerate(ctx.quotes):
         if q[0] <= head.idx < q[1]:
             continue
-        sent = head.sent
+        sent = sentence_of(head)
         if q[1] <= head.idx:
             gap = text[q[1]:cue[0]]
             where = "prev" if q[1] < sent.start_char else "same"
@@ -408,7 +409,7 @@ def content_candidates(head: Token, cue: tuple[int, int], source: tuple[int, int
             ("gap=" + _bucket(words), "gapnl=" + str("\n" in gap), "lq=" + lem + "|" + where))
     if head.text in CUE_PUNCT or (head.i + 1 < len(doc) and doc[head.i + 1].text == ":"):
         colon = head if head.text in CUE_PUNCT else doc[head.i + 1]
-        sent = head.sent
+        sent = sentence_of(head)
         end = sent.end_char
         # A colon's content runs on to the end of its paragraph.
         para_end = text.find("\n", colon.idx)
@@ -446,7 +447,7 @@ def find_attributions(doc: Doc, furniture: Sequence[tuple[int, int]] = ()) -> li
             claim["p"] = p
             found.append(claim)
     found += [m for m in (_misparsed(t, cues) for t in doc if not inside_any(furniture, t.idx)) if m]
-    found = _univocal(found, doc.text)
+    found = _univocal(found, doc_text(doc))
     return sorted(found, key=lambda c: c["cue"][0])
 
 
@@ -474,7 +475,7 @@ def build_attribution(head: Token, ctx: DocContext, models: dict[str, LinearMode
     With `force` (a cue our own table vouches for) the likeliest content candidate is taken
     when none reaches the model's threshold.
     """
-    text = head.doc.text
+    text = doc_text(head.doc)
     start, end, joined = cue_extent(head, models)
     cue = strip_span(text, start, end, SPAN_TRIM + "\"“”")
     if cue[0] >= cue[1]:
@@ -594,14 +595,14 @@ def _misparsed_cue(token: Token) -> dict | None:
     stop = [c for c in clause.children if c.dep_ == "advcl" and c.i > token.i]
     last = min(stop, key=lambda c: c.left_edge.i).left_edge.i - 1 if stop else clause.right_edge.i
     end_token = token.doc[last]
-    content = strip_span(token.doc.text, token.nbor(1).idx, _end(end_token), chars=" \t\n\r,;:.")
-    source = strip_span(token.doc.text, speaker.left_edge.idx, _end(prev))
+    content = strip_span(doc_text(token.doc), token.nbor(1).idx, _end(end_token), chars=" \t\n\r,;:.")
+    source = strip_span(doc_text(token.doc), speaker.left_edge.idx, _end(prev))
     return {"cue": (token.idx, _end(token)), "content": content, "kind": "indirect",
             "source": source, "source_head": (prev.idx, _end(prev))}
 
 
 def _make_claim(doc: Doc, number: int, c: dict, actors: list[Actor], events: list[Event]) -> Claim:
-    text = doc.text
+    text = doc_text(doc)
     cs, ce = c["content"]
     source = None
     if c.get("source"):
@@ -643,7 +644,7 @@ def _source_code(doc: Doc, actors: list[Actor], head: tuple[int, int] | None, sp
         people = [a for a in earlier if any(e.label_ == "PERSON" for e in doc.char_span(a.start, a.end, alignment_mode="expand").ents)]
         return people[-1].code if people else None
     if word.pos_ == "PRON" and word.lower_ in ("they", "it", "we"):
-        return earlier[-1].code if word.sent.start_char <= earlier[-1].start or _prev_sentence(doc, earlier[-1], word) else None
+        return earlier[-1].code if sentence_of(word).start_char <= earlier[-1].start or _prev_sentence(doc, earlier[-1], word) else None
     if word.pos_ == "NOUN" and any(t.lower_ == "the" for t in tok):
         same = [a for a in earlier if a.text.lower().split()[-1:] == [word.lower_]]
         if same:
@@ -653,7 +654,7 @@ def _source_code(doc: Doc, actors: list[Actor], head: tuple[int, int] | None, sp
 
 def _prev_sentence(doc: Doc, actor: Actor, word: Token) -> bool:
     first = doc.char_span(actor.start, actor.end, alignment_mode="expand")
-    return first is not None and len(first) and first[0].sent.end >= word.sent.start - 1 and first[0].sent.start < word.sent.start
+    return first is not None and len(first) and sentence_of(first[0]).end >= sentence_of(word).start - 1 and sentence_of(first[0]).start < sentence_of(word).start
 
 
 def _stance(token: Token, lemma: str, cues: CueTable, inner: Token | None) -> str:

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 from .claims import LinearModel
 from .lexicons import load_table
 from .models import Claim, Event, Predicate, SourceDocument
+from .nlp import sentence_of
 from .spans import inside_any
 
 __all__ = ["Assessment", "assess_events", "find_predicates", "local_category"]
@@ -67,7 +68,7 @@ def local_category(token: Token) -> tuple[str, bool]:
     negated = any(c.dep_ == "neg" or c.lower_ in ("never",) and c.dep_ in ("neg", "advmod") for c in token.children)
     children = list(token.children)
     aux = {c.lower_ for c in children if c.dep_ in ("aux", "auxpass", "advmod")}
-    sent = token.sent
+    sent = sentence_of(token)
     if any(c.dep_ == "mark" and c.lower_ in cues.conditional for c in children):
         return "conditional", negated
     if sent.text.rstrip().endswith("?"):
@@ -127,7 +128,7 @@ def predicate_features(token: Token) -> list[str]:
         for c in node.children:
             if c.dep_ in ("aux", "neg", "mark") or c.lower_ in _cues().negation:
                 f.append(f"h{level}c={c.dep_}|{c.lower_}")
-    if token.sent.text.rstrip().endswith("?"):
+    if sentence_of(token).text.rstrip().endswith("?"):
         f.append("question")
     return f
 

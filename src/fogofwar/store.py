@@ -259,7 +259,6 @@ class Store:
                     (supporting if stance in SUPPORTING else contradicting if stance in CONTRADICTING else set()).add(label)
             statuses = [e.status for e in members]
             status = _incident_status(statuses, supporting, contradicting)
-            dates = sorted(e.date for e in members if e.date)
             published = sorted(e.published for e in members if e.published)
             rows.append((
                 inc.incident_id, first.plover_type, info[1], info[2], info[3], info[4], first.lat, first.lon,

@@ -708,7 +708,6 @@ def _rules() -> list[tuple[re.Pattern, Normalizer]]:
     seasons = _alternation(t["seasons"])
     parts = _alternation(t["parts_of_day"])
     refs = _alternation(t["refs"])
-    ordinals = _alternation(t["ordinals"])
     clock_words = _alternation(t["clock_words"])
     weekdays_full = _alternation(w.capitalize() for w in t["weekdays"] if len(w) > 5)
     months_full = _alternation(w.capitalize() for w in t["months"] if len(w) > 4 or w == "may")
