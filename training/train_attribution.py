@@ -2,7 +2,7 @@
 
     PYTHONPATH=src python training/train_attribution.py [--train FILE] [--cache DIR] [--out FILE]
 
-Reads /work/shared/eval/attribution/train.jsonl.gz (only a train* file),
+Reads ../shared/eval/attribution/train.jsonl.gz (only a train* file),
 parses it with the project's own spaCy pipeline (cached as a DocBin when
 --cache is given), builds the features with fogofwar.claims' own feature
 functions, fits four logistic models and writes
@@ -133,7 +133,7 @@ def pick_threshold(data: list, held: set[str], l2: float, min_count: int) -> flo
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--train", default="/work/shared/eval/attribution/train.jsonl.gz")
+    ap.add_argument("--train", default=str(ROOT.parent / "shared" / "eval" / "attribution" / "train.jsonl.gz"))
     ap.add_argument("--cache", type=Path, help="a DocBin file to reuse the parse between runs")
     ap.add_argument("--out", type=Path, default=ROOT / "src/fogofwar/data/attribution_model.json")
     args = ap.parse_args()

@@ -2,7 +2,7 @@
 
     PYTHONPATH=src python training/train_factuality.py [--train FILE] [--out FILE] [--corpora UW,MEANTIME]
 
-Reads /work/shared/eval/factuality/train.jsonl.gz (only a train* file), parses
+Reads ../shared/eval/factuality/train.jsonl.gz (only a train* file), parses
 each sentence with the project's own spaCy pipeline, maps every gold head to
 its spaCy token and fits a least-absolute-error regression over
 fogofwar.factuality.predicate_features. Writes src/fogofwar/data/factuality_model.json.
@@ -40,11 +40,11 @@ def examples(rows: list[dict]) -> list[tuple[list[str], float, str]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--train", default="/work/shared/eval/factuality/train.jsonl.gz")
+    ap.add_argument("--train", default=str(ROOT.parent / "shared" / "eval" / "factuality" / "train.jsonl.gz"))
     ap.add_argument("--out", type=Path, default=ROOT / "src/fogofwar/data/factuality_model.json")
     ap.add_argument("--corpora", default="UW,MEANTIME", help="which train corpora to fit on")
     ap.add_argument("--l2", type=float, default=1.0)
-    ap.add_argument("--weights", default="UW=1,MEANTIME=1",
+    ap.add_argument("--weights", default="UW=1,MEANTIME=8",
                     help="per-corpus example weights; MEANTIME is small and rates more events +3 than UW")
     ap.add_argument("--min-count", type=int, default=3)
     ap.add_argument("--certain", type=float, default=0.5, help="P(+3) above which a predicate is rated +3")
