@@ -29,6 +29,16 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
         logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else max(level, logging.ERROR))
 
 
+def _usable_inputs(inputs, stdin: bool = True) -> list[str]:
+    """The inputs that exist; each missing one is named on stderr, and none at all exits with 2."""
+    usable = [i for i in inputs if (stdin and i == "-") or Path(i).exists()]
+    for missing in sorted(set(inputs) - set(usable)):
+        click.echo(f"fogofwar: no such file or folder: {missing}", err=True)
+    if not usable:
+        raise SystemExit(2)
+    return usable
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="fogofwar")
 def cli() -> None:
@@ -62,11 +72,7 @@ def extract(inputs, output, predicates, max_chars, actors_file, batch_size, cach
     from .ingest import read_inputs
     from .parallel import default_workers, extract_json_lines
 
-    usable = [i for i in inputs if i == "-" or Path(i).exists()]
-    for missing in sorted(set(inputs) - set(usable)):
-        click.echo(f"fogofwar: no such file or folder: {missing}", err=True)
-    if not usable:
-        raise SystemExit(2)
+    usable = _usable_inputs(inputs)
     settings = Settings(max_chars=max_chars, predicates=predicates, batch_size=batch_size,
                         actors_file=Path(actors_file) if actors_file else None, workers=workers or default_workers(),
                         **({"cache_dir": Path(cache_dir)} if cache_dir else {}))
@@ -147,11 +153,7 @@ def batch(inputs, out_dir, scheduler, workers, partitions, max_chars, verbose, q
     from .batch import run_batch
     from .parallel import default_workers
 
-    usable = [i for i in inputs if Path(i).exists()]
-    for missing in sorted(set(inputs) - set(usable)):
-        click.echo(f"fogofwar: no such file or folder: {missing}", err=True)
-    if not usable:
-        raise SystemExit(2)
+    usable = _usable_inputs(inputs, stdin=False)
     settings = Settings(max_chars=max_chars)
     with tqdm(desc="batch", unit="doc", disable=not sys.stderr.isatty() or quiet, file=sys.stderr) as bar:
         report = run_batch(usable, out_dir, settings, scheduler=scheduler, workers=workers or default_workers(),
@@ -201,11 +203,7 @@ def ingest(inputs, db, max_chars, commit_every, no_embeddings, workers, verbose,
     from .models import Result
     from .parallel import default_workers, extract_json_lines
 
-    usable = [i for i in inputs if i == "-" or Path(i).exists()]
-    for missing in sorted(set(inputs) - set(usable)):
-        click.echo(f"fogofwar: no such file or folder: {missing}", err=True)
-    if not usable:
-        raise SystemExit(2)
+    usable = _usable_inputs(inputs)
     settings = Settings(max_chars=max_chars, workers=workers or default_workers())
     from tqdm import tqdm
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from .ingest import FailedDocument, RawDocument
 from .settings import Settings
 
-__all__ = ["extract_json_lines", "default_workers"]
+__all__ = ["extract_json_lines", "default_workers", "chunks"]
 
 Item = RawDocument | FailedDocument
 
@@ -45,7 +45,8 @@ def _extract_chunk(chunk: list[Item]) -> list[str]:
     return [r.to_json() for r in extract(chunk, _worker_settings)]
 
 
-def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+def chunks(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of up to `size` items, read lazily."""
     chunk: list[Item] = []
     for item in items:
         chunk.append(item)
@@ -70,7 +71,7 @@ def extract_json_lines(items: Iterable[Item], settings: Settings, workers: int =
     in_flight_limit = 2 * workers
     with context.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
         window: deque = deque()
-        for chunk in _chunks(items, chunk_size):
+        for chunk in chunks(items, chunk_size):
             window.append(pool.apply_async(_extract_chunk, (chunk,)))
             while len(window) >= in_flight_limit:
                 yield from window.popleft().get()

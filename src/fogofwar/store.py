@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
+from .parallel import chunks as _chunks
 from .incidents import EventRecord, Incident, merge_incidents, minhash_signature, near_duplicate_groups
 from .ingest import FailedDocument, RawDocument
 from .models import Result
@@ -429,17 +430,6 @@ def _parse_day(value: str | None) -> dt.date | None:
     except ValueError:
         return None
     return None
-
-
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _rows_for(batch: list[tuple[Result, str]], now: dt.datetime) -> dict[str, list[tuple]]:
