@@ -188,11 +188,13 @@ def _open_store(db: str, read_only: bool):
 @click.option("--commit-every", type=click.IntRange(min=1), default=64, show_default=True,
               help="Documents per committed batch; an interrupted ingest loses at most one batch.")
 @click.option("--no-embeddings", is_flag=True, help="Merge incidents without sentence embeddings (faster, cruder).")
+@click.option("--rebuild-incidents", is_flag=True,
+              help="Merge incidents again even when no document changed (e.g. after an interrupted merge).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Extract processes, each loading the models once (default: all cores).")
 @click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress bar.")
-def ingest(inputs, db, max_chars, commit_every, no_embeddings, workers, verbose, quiet):
+def ingest(inputs, db, max_chars, commit_every, no_embeddings, rebuild_incidents, workers, verbose, quiet):
     """Extract documents into the store and merge them into incidents.
 
     A document already stored with the same content is skipped; a changed one
@@ -215,7 +217,8 @@ def ingest(inputs, db, max_chars, commit_every, no_embeddings, workers, verbose,
             tqdm(desc="ingest", unit="doc", disable=not sys.stderr.isatty() or quiet, file=sys.stderr) as bar:
         try:
             report = store.ingest(read_inputs(usable, settings), extract,
-                                  batch_size=commit_every, progress=bar.update, use_embeddings=not no_embeddings)
+                                  batch_size=commit_every, progress=bar.update, use_embeddings=not no_embeddings,
+                                  rebuild=rebuild_incidents)
         except InputError as exc:
             raise click.ClickException(str(exc)) from exc
     if not quiet:

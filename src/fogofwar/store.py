@@ -111,9 +111,7 @@ class Store:
             for table in ("documents",) + RECORD_TABLES:
                 self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [ids])
             for table, records in rows.items():
-                if records:
-                    placeholders = ", ".join("?" for _ in records[0])
-                    self.con.executemany(f"INSERT INTO {table} VALUES ({placeholders})", records)
+                _insert_rows(self.con, table, records)
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
@@ -121,7 +119,7 @@ class Store:
 
     def ingest(self, items: Iterable[RawDocument | FailedDocument], extract: Callable[[Iterable], Iterator[Result]],
                batch_size: int = 64, progress: Callable[[int], None] | None = None,
-               use_embeddings: bool = True) -> IngestReport:
+               use_embeddings: bool = True, rebuild: bool = False) -> IngestReport:
         """Store every document not stored yet (or changed), then merge incidents.
 
         Extraction streams over the whole input (so worker processes start once);
@@ -164,7 +162,7 @@ class Store:
             if len(pending) >= batch_size:
                 flush()
         flush()
-        if report.written:
+        if report.written or rebuild:
             report.incidents = self.rebuild_incidents(use_embeddings)
         else:
             report.incidents = self.count("incidents")
@@ -180,14 +178,18 @@ class Store:
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.execute("UPDATE documents SET origin = doc_id")
-            moved = [(o, d) for d, o in origins.items() if o != d]
+            moved = [(d, o) for d, o in origins.items() if o != d]
             if moved:
-                self.con.executemany("UPDATE documents SET origin = ? WHERE doc_id = ?", moved)
+                import pandas as pd
+
+                self.con.register("_fogofwar_moved", pd.DataFrame.from_records(moved, columns=["doc_id", "origin"]))
+                self.con.execute("UPDATE documents SET origin = m.origin FROM _fogofwar_moved m "
+                                 "WHERE documents.doc_id = m.doc_id")
+                self.con.unregister("_fogofwar_moved")
             self.con.execute("DELETE FROM incidents")
             self.con.execute("DELETE FROM incident_events")
-            if rows:
-                self.con.executemany(f"INSERT INTO incidents VALUES ({', '.join('?' for _ in rows[0])})", rows)
-                self.con.executemany("INSERT INTO incident_events VALUES (?, ?, ?)", links)
+            _insert_rows(self.con, "incidents", rows)
+            _insert_rows(self.con, "incident_events", links)
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
@@ -212,9 +214,7 @@ class Store:
                                                 "(SELECT unnest(?))", [list(keys)]).fetchall():
                 cached[key] = np.asarray(vector, dtype=np.float32)
         similarity = CachedSimilarity(cache=cached, batch=[s for k, s in keys.items() if k not in cached])
-        if similarity.new:
-            self.con.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?)",
-                                 [(k, v.tolist()) for k, v in similarity.new.items()])
+        _insert_rows(self.con, "embeddings", [(k, v.tolist()) for k, v in similarity.new.items()])
         return similarity
 
     def _event_records(self, origins: dict[str, str]) -> list[EventRecord]:
@@ -406,6 +406,22 @@ class Store:
     def interrupt(self) -> None:
         """Cancel the query running on this store's connection (called from another thread)."""
         self.con.interrupt()
+
+
+def _insert_rows(con, table: str, rows: list[tuple]) -> None:
+    """Bulk insert through a DataFrame: DuckDB's executemany goes row by row, minutes for 100k rows."""
+    if not rows:
+        return
+    import pandas as pd
+
+    frame = pd.DataFrame.from_records(rows)
+    frame.columns = [f"c{i}" for i in range(frame.shape[1])]
+    con.register("_fogofwar_rows", frame)
+    try:
+        con.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM _fogofwar_rows" if table == "embeddings"
+                    else f"INSERT INTO {table} SELECT * FROM _fogofwar_rows")
+    finally:
+        con.unregister("_fogofwar_rows")
 
 
 def _incident_status(statuses: list[str], supporting: set[str], contradicting: set[str]) -> str:
