@@ -58,7 +58,7 @@ def chunks(items: Iterable, size: int) -> Iterator[list]:
 
 
 def extract_json_lines(items: Iterable[Item], settings: Settings, workers: int = 1,
-                       chunk_size: int = 8) -> Iterator[str]:
+                       chunk_size: int = 16) -> Iterator[str]:
     """Result rows as JSON lines, in input order, from `workers` processes."""
     if workers <= 1:
         from .pipeline import extract
