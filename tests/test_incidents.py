@@ -65,3 +65,13 @@ def test_near_duplicates_share_an_origin():
              "c": "Thousands rallied in Warsaw on Sunday to demand more weapons for Ukraine, police said."}
     origins = near_duplicate_groups({k: minhash_signature(v) for k, v in texts.items()})
     assert origins == {"a": "a", "b": "a", "c": "c"}
+
+
+def test_events_placed_only_at_a_country_merge_only_with_reprints():
+    """Two country-level reports of the same kind stay apart unless they are the same story."""
+    a = event("a:e1", "a")
+    b = event("b:e1", "b")
+    a.geo_precision = b.geo_precision = 3
+    assert groups(merge_incidents([a, b])) == [["a:e1"], ["b:e1"]]
+    b.origin = "a"
+    assert groups(merge_incidents([a, b])) == [["a:e1", "b:e1"]]

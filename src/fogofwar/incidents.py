@@ -162,6 +162,12 @@ def compatible(a: EventRecord, b: EventRecord) -> bool:
     """Whether two events could be one incident, before looking at their wording."""
     if a.plover_type != b.plover_type or a.date is None or b.date is None:
         return False
+    # Merging links pairs, and links chain: events placed only at a country, or dated only to a
+    # month, chained thousands of reports into one "incident" on the corpus. Such vague events
+    # merge only with reprints of the same story.
+    if a.origin != b.origin and (max(a.geo_precision, b.geo_precision) >= 3 or a.lat is None or b.lat is None
+                                 or max(a.time_precision, b.time_precision) >= 3):
+        return False
     window = max(DATE_WINDOW_DAYS.get(a.time_precision, 15), DATE_WINDOW_DAYS.get(b.time_precision, 15))
     if abs((a.date - b.date).days) > window:
         return False
