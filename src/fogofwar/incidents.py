@@ -2,8 +2,9 @@
 
 Pure functions over plain records. Candidates are blocked by event type, a
 date window and a grid cell around the location, so the work grows with the
-number of events, never with all pairs; within a block two events merge when
-their dates, places, actors and factuality agree and their wording is alike
+number of events, never with all pairs; an event joins an incident when its
+date, place, actors and factuality agree with the incident's first event and
+their wording is alike
 (the same trigger lemma and actor, or similar sentences by embedding).
 Independent sources count near-duplicate documents (wire copy reprinted by
 several outlets) once, found with MinHash over word 5-grams.
@@ -190,13 +191,12 @@ def _countries(codes: frozenset[str]) -> set[str]:
 
 def merge_incidents(events: Sequence[EventRecord],
                     similarity: Callable[[EventRecord, EventRecord], float] | None = None) -> list[Incident]:
-    """Cluster events into incidents; deterministic, near-linear in the number of events."""
-    blocks: dict[tuple, list[int]] = defaultdict(list)
-    for n, e in enumerate(events):
-        if e.date is None:
-            continue
-        for cell in _cells(e):
-            blocks[(e.plover_type, e.date.toordinal(), cell)].append(n)
+    """Cluster events into incidents; deterministic, near-linear in the number of events.
+
+    Leader clustering: each event joins the first earlier incident whose leading event it matches,
+    or leads a new one. Linking any pair instead chained thousands of reports into one incident.
+    """
+    leaders: dict[tuple, list[int]] = defaultdict(list)
     uf = UnionFind()
     for n, e in enumerate(events):
         uf.find(n)
@@ -204,15 +204,25 @@ def merge_incidents(events: Sequence[EventRecord],
             continue
         window = DATE_WINDOW_DAYS.get(e.time_precision, 15)
         day = e.date.toordinal()
+        joined = False
         for cell in _cells(e):
             for neighbour in _neighbour_cells(cell):
                 for d in range(day - window, day + window + 1):
-                    for m in blocks.get((e.plover_type, d, neighbour), ())[:MAX_CANDIDATES]:
-                        if m <= n or uf.find(m) == uf.find(n):
-                            continue
-                        other = events[m]
-                        if compatible(e, other) and _alike(e, other, similarity):
+                    for m in leaders.get((e.plover_type, d, neighbour), ())[:MAX_CANDIDATES]:
+                        leader = events[m]
+                        if compatible(e, leader) and _alike(e, leader, similarity):
                             uf.union(n, m)
+                            joined = True
+                            break
+                    if joined:
+                        break
+                if joined:
+                    break
+            if joined:
+                break
+        if not joined:
+            for cell in _cells(e):
+                leaders[(e.plover_type, day, cell)].append(n)
     groups: dict[int, list[int]] = defaultdict(list)
     for n in range(len(events)):
         groups[uf.find(n)].append(n)
