@@ -25,8 +25,6 @@ __all__ = ["BatchReport", "run_batch", "split_inputs", "process_partition", "rea
 log = logging.getLogger(__name__)
 
 DEFAULT_PARTITION_SIZE = 200
-SHARD_COLUMNS = ("id", "position", "error_code", "error_message", "n_places", "n_events", "n_claims", "result_json")
-
 
 @dataclass
 class BatchReport:

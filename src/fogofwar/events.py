@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from .actors import actor_at, iso3
+from .actors import _partitives, actor_at, iso3
 from .lexicons import load_table
 from .models import Acled, Actor, Event, EventActor, EventDate, EventLocation, Place, Plover, SourceDocument, Span as TextSpan, Time
 from .nlp import doc_text, sentence_of, sentences
@@ -101,11 +101,6 @@ def _grammar() -> dict:
     table = load_table("events")
     return {"modality": {k: frozenset(v) for k, v in table["modality"].items()},
             "frame_modes": table["frame_modes"], "acled_allowed": table["acled_allowed"]}
-
-
-@functools.cache
-def _partitives() -> frozenset[str]:
-    return frozenset(load_table("actors").get("partitives", []))
 
 
 @functools.cache

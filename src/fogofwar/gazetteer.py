@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .lexicons import load_table
+from .lexicons import load_table, table_path
 
 __all__ = ["Entry", "Gazetteer", "load_gazetteer", "normalize_name"]
 
@@ -109,14 +109,8 @@ def _source_fingerprint() -> str:
         except metadata.PackageNotFoundError:
             parts.append(f"{dist}=?")
     for table in ("features", "countries"):
-        parts.append(hashlib.sha1(Path(_table_file(table)).read_bytes()).hexdigest()[:12])
+        parts.append(hashlib.sha1(table_path(table).read_bytes()).hexdigest()[:12])
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
-
-
-def _table_file(name: str) -> str:
-    from .lexicons import table_path
-
-    return str(table_path(name))
 
 
 @functools.cache

@@ -15,7 +15,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-__all__ = ["load_nlp", "parse", "parse_many", "sentences", "sentence_of", "noun_chunks_of", "doc_text"]
+__all__ = ["load_nlp", "parse_many", "sentences", "sentence_of", "noun_chunks_of", "doc_text"]
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +43,6 @@ def load_nlp(model: str) -> Language:
     # Texts of up to Settings.max_chars are parsed whole; spaCy's own guard is lower.
     nlp.max_length = max(nlp.max_length, 2_000_000)
     return nlp
-
-
-def parse(text: str, model: str) -> Doc:
-    """Parse one text."""
-    return load_nlp(model)(text)
 
 
 def parse_many(items: Iterable[tuple[str, Any]], model: str, batch_size: int = 32) -> Iterator[tuple[Doc, Any]]:

@@ -26,7 +26,7 @@ from . import places as places_stage
 from . import times as times_stage
 from .errors import DocumentError, ErrorCode
 from .gazetteer import Gazetteer, load_gazetteer
-from .ingest import FailedDocument, RawDocument, prepare_document, read_inputs
+from .ingest import FailedDocument, RawDocument, prepare_document
 from .models import ErrorInfo, Result, SourceDocument
 from .nlp import load_nlp, parse_many
 from .settings import Settings
@@ -158,8 +158,3 @@ def extract(items: Iterable[RawDocument | FailedDocument], settings: Settings) -
             yield context
         else:
             yield _safe_analyze(doc, context, resources)
-
-
-def extract_paths(inputs: Iterable[str], settings: Settings) -> Iterator[Result]:
-    """Result rows for every document of the named inputs (files, folders, `-`)."""
-    yield from extract(read_inputs(inputs, settings), settings)

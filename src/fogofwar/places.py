@@ -443,9 +443,13 @@ def _is_person_elsewhere(doc: Doc, text: str) -> bool:
     return any(ent.label_ == "PERSON" and ent.text == text for ent in doc.ents)
 
 
+@functools.cache
+def _admin_suffixes() -> frozenset[str]:
+    return frozenset(load_table("countries")["admin1_suffixes"]["*"])
+
+
 def _has_admin_suffix(text: str) -> bool:
-    last = normalize_name(text).rsplit(" ", 1)[-1]
-    return last in set(load_table("countries")["admin1_suffixes"]["*"])
+    return normalize_name(text).rsplit(" ", 1)[-1] in _admin_suffixes()
 
 
 def _choose_spans(candidates: list[Candidate]) -> list[Candidate]:

@@ -760,7 +760,7 @@ def _rules() -> list[tuple[re.Pattern, Normalizer]]:
         (rf"{b}(?P<word>{refs}){e}", _ref, re.I),
         (rf"\b(?:in|since|until|by|of|from|before|after|during|around|early|late|mid)\s+(?P<x>(?:(?:early|late|mid)[\s-]+)?(?P<year>(?:19|20)\d\d)){e}(?![,.]\d)", _year, re.I),
         (rf"{b}(?P<year>(?:19|20)\d\d){e}(?![.,]\d)(?=\s*[,.;:)!?]|\s*$)", _bare_year, 0),
-        (rf"(?<![$£€\d.,])\b(?P<year>(?:19|20)\d\d)\b(?![.,:/]\d|%|\s*(?:percent|per\s+cent)\b|\s+[a-z]+s\b(?!'))", _bare_year, 0),
+        (r"(?<![$£€\d.,])\b(?P<year>(?:19|20)\d\d)\b(?![.,:/]\d|%|\s*(?:percent|per\s+cent)\b|\s+[a-z]+s\b(?!'))", _bare_year, 0),
     ]
     return [(re.compile(p, flags), f) for p, f, flags in rules]
 
