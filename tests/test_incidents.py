@@ -50,6 +50,24 @@ def test_different_wording_merges_only_when_similar():
     assert groups(merge_incidents([a, b], lambda x, y: 0.1)) == [["a:e1"], ["b:e1"]]
 
 
+def test_threats_merge_only_when_told_in_nearly_the_same_words():
+    """Two reports of a future strike are one incident only when their sentences nearly match."""
+    a = event("a:e1", "a", ptype="ASSAULT", status="future", factuality=0.5, trigger="strike",
+              sentence="Russia will strike Kyiv again, the minister warned.")
+    b = event("b:e1", "b", ptype="ASSAULT", status="future", factuality=0.5, trigger="strike",
+              sentence="Russia will strike Kyiv if talks fail, an adviser said.")
+    assert groups(merge_incidents([a, b], lambda x, y: 0.6)) == [["a:e1"], ["b:e1"]]
+    assert groups(merge_incidents([a, b], lambda x, y: 0.9)) == [["a:e1", "b:e1"]]
+
+
+def test_a_shared_trigger_and_actor_still_need_some_likeness():
+    """The same verb and actor lower the bar for sentence similarity, but do not remove it."""
+    a = event("a:e1", "a", sentence="Russian troops withdrew from Izium.")
+    b = event("b:e1", "b", sentence="Russian troops withdrew their claim to the border villages.")
+    assert groups(merge_incidents([a, b], lambda x, y: 0.45)) == [["a:e1", "b:e1"]]
+    assert groups(merge_incidents([a, b], lambda x, y: 0.2)) == [["a:e1"], ["b:e1"]]
+
+
 def test_incident_ids_are_stable():
     """The same events give the same incident ids, whatever their order."""
     events = [event("a:e1", "a"), event("b:e1", "b")]

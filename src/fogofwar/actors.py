@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 from .gazetteer import Gazetteer, normalize_name
 from .lexicons import load_table, load_table_file
 from .models import Actor, SourceDocument
-from .nlp import doc_text, noun_chunks_of, sentence_of, sentences
+from .nlp import doc_text, entities_in, noun_chunks_of, sentence_of, sentences
 from .spans import inside_any
 
 __all__ = ["ActorDictionary", "load_actor_dictionary", "find_actors", "actor_at", "iso3"]
@@ -180,7 +180,7 @@ def find_actors(doc: Doc, source: SourceDocument, gazetteer: Gazetteer, dictiona
 
 def _sentence_actors(sent: Span, coder: _Coder, used: set[int]) -> list[Actor]:
     out: list[Actor] = []
-    persons = [e for e in sent.ents if e.label_ == "PERSON"]
+    persons = [e for e in entities_in(sent) if e.label_ == "PERSON"]
     for ent in persons:
         actor = _code_person(ent, sent, coder)
         if actor:
@@ -192,7 +192,7 @@ def _sentence_actors(sent: Span, coder: _Coder, used: set[int]) -> list[Actor]:
         actor = _code_phrase(chunk, sent, coder)
         if actor:
             out.append(actor)
-    for ent in sent.ents:
+    for ent in entities_in(sent):
         if ent.label_ in ("ORG", "NORP", "GPE") and not any(a.start <= ent.start_char < a.end for a in out):
             actor = _code_named(ent, coder)
             if actor:

@@ -32,7 +32,7 @@ from spacy.tokens import Doc, Token
 from .actors import actor_at
 from .lexicons import load_table
 from .models import Actor, Claim, ClaimSource, Cue, Event, SourceDocument, Span as TextSpan
-from .nlp import doc_text, sentence_of
+from .nlp import doc_text, entities_in, sentence_of
 from .spans import inside_any, strip_span
 
 __all__ = ["find_claims", "find_quotes", "CueTable", "load_cues", "LinearModel", "load_attribution_model",
@@ -45,6 +45,7 @@ NEUTRAL_STANCES = {"assert"}
 CONTESTING_STANCES = {"deny", "doubt", "allege"}
 MAX_QUOTE_CHARS = 3000
 CUE_POS = {"VERB", "AUX", "NOUN", "PROPN", "ADJ", "ADP", "ADV", "PUNCT"}
+ALWAYS_SCORED_POS = {"VERB", "AUX", "PUNCT"}  # other parts of speech are scored only for cue-like lemmas
 CUE_PUNCT = {":", "—", "–", "-", "―", "--"}
 NOMINAL_POS = {"NOUN", "PROPN", "PRON", "NUM", "DET", "ADJ", "X"}
 SPAN_TRIM = " \t\n\r,;:-–—"
@@ -90,6 +91,13 @@ def load_attribution_model() -> dict[str, LinearModel]:
     """The four attribution models (cue, extent, source, content), loaded once."""
     t = load_table("attribution_model")
     return {name: LinearModel(m["bias"], m["weights"], m.get("threshold", 0.5)) for name, m in t["models"].items()}
+
+
+@functools.cache
+def _likely_cue_lemmas() -> frozenset[str]:
+    """Lemmas the cue model weighs towards a cue on their own."""
+    weights = load_attribution_model()["cue"].weights
+    return frozenset(f[2:] for f, w in weights.items() if f.startswith("l=") and w > 0)
 
 
 @dataclass(frozen=True)
@@ -433,8 +441,13 @@ def find_attributions(doc: Doc, furniture: Sequence[tuple[int, int]] = ()) -> li
     cues = load_cues()
     ctx = doc_context(doc)
     found = []
+    likely_lemmas = _likely_cue_lemmas()
     for token in doc:
         if not cue_candidate(token) or inside_any(furniture, token.idx):
+            continue
+        # Scoring every noun, name and preposition cost a third of the claims stage; the model
+        # makes cues of those only when their word itself points to a cue ("statement", "per").
+        if token.pos_ not in ALWAYS_SCORED_POS and token.lemma_.lower() not in likely_lemmas:
             continue
         p = models["cue"].probability(cue_features(token, ctx))
         # Our own stance-taking cues stay cues even where PolNeAR's univocal annotation taught the
@@ -641,7 +654,7 @@ def _source_code(doc: Doc, actors: list[Actor], head: tuple[int, int] | None, sp
     if not earlier:
         return actor.code if actor else None
     if word.pos_ == "PRON" and word.lower_ in ("he", "she", "him", "her"):
-        people = [a for a in earlier if any(e.label_ == "PERSON" for e in doc.char_span(a.start, a.end, alignment_mode="expand").ents)]
+        people = [a for a in earlier if any(e.label_ == "PERSON" for e in entities_in(doc.char_span(a.start, a.end, alignment_mode="expand")))]
         return people[-1].code if people else None
     if word.pos_ == "PRON" and word.lower_ in ("they", "it", "we"):
         return earlier[-1].code if sentence_of(word).start_char <= earlier[-1].start or _prev_sentence(doc, earlier[-1], word) else None

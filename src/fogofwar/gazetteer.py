@@ -49,7 +49,7 @@ class Entry:
     kind: str                # country, admin1, city, feature, continent
 
 
-@functools.lru_cache(maxsize=262144)
+@functools.lru_cache(maxsize=32768)
 def normalize_name(name: str) -> str:
     """Lookup key of a name: casefolded, without diacritics, curly quotes or dots."""
     name = unicodedata.normalize("NFKD", name)

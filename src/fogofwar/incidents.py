@@ -4,8 +4,8 @@ Pure functions over plain records. Candidates are blocked by event type, a
 date window and a grid cell around the location, so the work grows with the
 number of events, never with all pairs; an event joins an incident when its
 date, place, actors and factuality agree with the incident's first event and
-their wording is alike
-(the same trigger lemma and actor, or similar sentences by embedding).
+their sentences are alike by embedding (less alike when trigger and actors
+are the same; nearly the same words for threats, plans and denials).
 Independent sources count near-duplicate documents (wire copy reprinted by
 several outlets) once, found with MinHash over word 5-grams.
 """
@@ -32,7 +32,10 @@ NEAR_DUPLICATE_JACCARD = 0.5
 CELL_DEGREES = 0.5
 MAX_KM = {1: 30.0, 2: 60.0, 3: 250.0}
 DATE_WINDOW_DAYS = {1: 1, 2: 3, 3: 15}
-SIMILARITY_THRESHOLD = 0.55
+# Sentence similarity an event needs with an incident's leader: embedding cosine, or word
+# Jaccard when merging runs without embeddings.
+SIMILARITY_THRESHOLDS = {"default": 0.55, "same_trigger_and_actor": 0.40, "not_happened": 0.75}
+TOKEN_THRESHOLDS = {"default": 0.35, "same_trigger_and_actor": 0.20, "not_happened": 0.60}
 MAX_CANDIDATES = 64          # per event per neighbouring block; keeps dense blocks linear
 HAPPENED = {"asserted", "reported", "alleged", "disputed", "unconfirmed", "hedged"}
 NOT_HAPPENED = {"future", "hypothetical", "negated", "denied"}
@@ -238,13 +241,17 @@ def merge_incidents(events: Sequence[EventRecord],
 def _alike(a: EventRecord, b: EventRecord, similarity) -> bool:
     if a.doc_id == b.doc_id:
         return a.trigger_lemma == b.trigger_lemma and a.actor_codes == b.actor_codes
-    if a.trigger_lemma == b.trigger_lemma and a.actor_codes and a.actor_codes == b.actor_codes:
-        return True
     if a.origin == b.origin:
         return True  # the same wire story reprinted: the same event in the same words
-    if similarity is None:
-        return _token_jaccard(a.sentence, b.sentence) >= 0.35
-    return similarity(a, b) >= SIMILARITY_THRESHOLD
+    score = _token_jaccard(a.sentence, b.sentence) if similarity is None else similarity(a, b)
+    thresholds = TOKEN_THRESHOLDS if similarity is None else SIMILARITY_THRESHOLDS
+    # A threat, a plan or a denial is one incident only when told in nearly the same words:
+    # "Russia will strike Kyiv" in two reports is rarely one statement.
+    if a.status in NOT_HAPPENED or b.status in NOT_HAPPENED:
+        return score >= thresholds["not_happened"]
+    if a.trigger_lemma == b.trigger_lemma and a.actor_codes and a.actor_codes == b.actor_codes:
+        return score >= thresholds["same_trigger_and_actor"]
+    return score >= thresholds["default"]
 
 
 def _token_jaccard(a: str, b: str) -> float:

@@ -15,7 +15,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-__all__ = ["load_nlp", "parse_many", "sentences", "sentence_of", "noun_chunks_of", "doc_text"]
+__all__ = ["load_nlp", "parse_many", "sentences", "sentence_of", "noun_chunks_of", "entities", "entities_in", "doc_text"]
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,30 @@ def noun_chunks_of(sent) -> list:
             by_sentence.setdefault(key, []).append(chunk)
         doc.user_data["fow_noun_chunks"] = by_sentence
     return by_sentence.get(sent.start, [])
+
+
+def entities(doc: Doc) -> list:
+    """The named entities of a document, built once (Doc.ents makes new Span objects on every call)."""
+    cached = doc.user_data.get("fow_ents")
+    if cached is None:
+        cached = list(doc.ents)
+        doc.user_data["fow_ents"] = cached
+        doc.user_data["fow_ent_starts"] = [e.start for e in cached]
+    return cached
+
+
+def entities_in(span) -> list:
+    """The entities wholly inside a span or sentence, by binary search (Span.ents scans the document)."""
+    ents = entities(span.doc)
+    starts = span.doc.user_data["fow_ent_starts"]
+    out = []
+    for k in range(bisect.bisect_left(starts, span.start), len(ents)):
+        ent = ents[k]
+        if ent.start >= span.end:
+            break
+        if ent.end <= span.end:
+            out.append(ent)
+    return out
 
 
 def doc_text(doc: Doc) -> str:

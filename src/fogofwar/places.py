@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from .gazetteer import Entry, Gazetteer, normalize_name
 from .lexicons import load_table
 from .models import Place, SourceDocument
-from .nlp import doc_text
+from .nlp import doc_text, entities
 from .spans import inside_any, overlaps
 
 __all__ = ["find_places", "resolve_candidates"]
@@ -301,7 +301,7 @@ def _common_words() -> frozenset[str]:
 def _ner_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     person_tokens = _person_name_words(doc)
     out = []
-    for ent in doc.ents:
+    for ent in entities(doc):
         if ent.label_ not in PLACE_LABELS and ent.label_ != "NORP":
             continue
         span = _strip_determiners(ent)
@@ -351,7 +351,7 @@ def _partial_hits(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> list[
 def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     person_tokens = _person_name_words(doc)
     blocked = set()
-    for ent in doc.ents:
+    for ent in entities(doc):
         if ent.label_ == "PERSON" and len(ent) > 1 and not _major_place(gazetteer.lookup(ent.text)):
             blocked.update(range(ent.start, ent.end))
     function_words = set(load_table("english_function_words")["words"])
@@ -433,14 +433,14 @@ def _major_place(hits: list[tuple[Entry, bool]]) -> bool:
 def _person_name_words(doc: Doc) -> set[str]:
     """Words of multi-word person names: "Zaluzhny" alone later is still a person."""
     words = set()
-    for ent in doc.ents:
+    for ent in entities(doc):
         if ent.label_ == "PERSON" and len(ent) > 1:
             words.update(t.text for t in ent if t.text[:1].isupper())
     return words
 
 
 def _is_person_elsewhere(doc: Doc, text: str) -> bool:
-    return any(ent.label_ == "PERSON" and ent.text == text for ent in doc.ents)
+    return any(ent.label_ == "PERSON" and ent.text == text for ent in entities(doc))
 
 
 @functools.cache
@@ -467,7 +467,7 @@ def _repeat_names(chosen: list[Candidate], doc: Doc, furniture: list[tuple[int, 
     names = {c.text: c for c in chosen if (c.hits or c.demonym or c.fixed is not None) and len(c.text) > 2}
     if not names:
         return chosen
-    people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
+    people = [(e.start_char, e.end_char) for e in entities(doc) if e.label_ == "PERSON" and len(e) > 1]
     taken = sorted((c.start, c.end) for c in chosen)
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
     added = []
