@@ -15,7 +15,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-__all__ = ["load_nlp", "parse_many", "sentences", "sentence_of", "noun_chunks_of", "entities", "entities_in", "doc_text"]
+__all__ = ["load_nlp", "parse_many", "sentences", "sentence_of", "noun_chunks_of", "entities", "entities_in", "doc_text",
+           "release"]
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,37 @@ def load_nlp(model: str) -> Language:
 
 
 def parse_many(items: Iterable[tuple[str, Any]], model: str, batch_size: int = 32) -> Iterator[tuple[Doc, Any]]:
-    """Parse (text, context) pairs as a stream, keeping each context beside its Doc."""
-    yield from load_nlp(model).pipe(items, as_tuples=True, batch_size=batch_size)
+    """Parse (text, context) pairs as a stream, keeping each context beside its Doc.
+
+    A batch holds at most `batch_size` documents and MAX_BATCH_CHARS characters (one longer
+    document goes alone): the parser keeps state for every token of a batch at once, so a batch of
+    long articles raised a worker's peak memory by hundreds of megabytes.
+    """
+    nlp = load_nlp(model)
+    for batch in _batches(items, batch_size, MAX_BATCH_CHARS):
+        yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+
+
+MAX_BATCH_CHARS = 40_000
+
+
+def _batches(items: Iterable[tuple[str, Any]], size: int, max_chars: int) -> Iterator[list[tuple[str, Any]]]:
+    batch: list[tuple[str, Any]] = []
+    chars = 0
+    for item in items:
+        if batch and (len(batch) >= size or chars + len(item[0]) > max_chars):
+            yield batch
+            batch, chars = [], 0
+        batch.append(item)
+        chars += len(item[0])
+    if batch:
+        yield batch
+
+
+def release(doc: Doc) -> None:
+    """Drop the caches below, which hold spans of the Doc and so keep it alive until the cyclic collector runs."""
+    for key in [k for k in doc.user_data if isinstance(k, str) and k.startswith("fow_")]:
+        del doc.user_data[key]
 
 
 # spaCy's Token.sent and Span.noun_chunks walk the whole document on every call; on a long

@@ -28,7 +28,7 @@ from .errors import DocumentError, ErrorCode
 from .gazetteer import Gazetteer, load_gazetteer
 from .ingest import FailedDocument, RawDocument, prepare_document
 from .models import ErrorInfo, Result, SourceDocument
-from .nlp import load_nlp, parse_many
+from .nlp import load_nlp, parse_many, release
 from .settings import Settings
 
 __all__ = ["Stage", "STAGES", "Resources", "load_resources", "analyze", "process_document", "extract", "check_stages"]
@@ -135,6 +135,8 @@ def _safe_analyze(doc: Doc, source: SourceDocument, resources: Resources) -> Res
         log.warning("document %s failed: %s", source.id, exc)
         log.debug("%s", traceback.format_exc())
         return error_result(source, ErrorCode.INTERNAL, f"{type(exc).__name__}: {exc}")
+    finally:
+        release(doc)
 
 
 def extract(items: Iterable[RawDocument | FailedDocument], settings: Settings) -> Iterator[Result]:
