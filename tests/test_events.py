@@ -147,11 +147,11 @@ def test_an_event_in_a_region_has_region_precision(analyze):
 
 
 def test_a_dateline_town_locates_events_without_a_place(analyze):
-    """With no place in its sentence, an event falls back to the dateline town, as an area."""
+    """With no place in its sentence, an event falls back to the dateline town, only as a region (precision 3)."""
     result = analyze("KHARKIV, Ukraine — The mayor spoke on Sunday.\nTroops shelled the outskirts overnight, officials said.",
                      published="2022-06-01")
     event = only(result.events, "ASSAULT")
-    assert (span(result, result.places[event.location.place]), event.location.precision) == ("KHARKIV", 2)
+    assert (span(result, result.places[event.location.place]), event.location.precision) == ("KHARKIV", 3)
 
 
 def test_an_adjective_is_not_the_event_place(analyze):

@@ -666,7 +666,7 @@ def _build_event(number: int, cand: _Candidate, sent: Span, places: list[Place],
 
 
 def _event_location(token: Token, sent: Span, places: list[Place], main_place: int | None) -> EventLocation:
-    """Where the clause puts the event, with ACLED's geo-precision; else the report's main town, as an area."""
+    """Where the clause puts the event, with ACLED's geo-precision; else the report's main town, at precision 3."""
     in_sentence = [(i, p) for i, p in enumerate(places) if sent.start_char <= p.start < sent.end_char and p.lat is not None]
     obj = _object_token(token)
     scored = []
@@ -699,7 +699,8 @@ def _event_location(token: Token, sent: Span, places: list[Place], main_place: i
                 precision = 2
             return EventLocation(place=i, precision=precision)
     if main_place is not None:
-        return EventLocation(place=main_place, precision=2)
+        # Only a guess: a report datelined in Washington is often about events far from it.
+        return EventLocation(place=main_place, precision=3)
     return EventLocation()
 
 
