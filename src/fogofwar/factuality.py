@@ -183,20 +183,25 @@ def _extra_features(token: Token) -> list[str]:
 
 
 @functools.cache
-def _models() -> tuple[LinearModel, LinearModel]:
+def _models() -> tuple[LinearModel, LinearModel, dict]:
     t = load_table("factuality_model")
     r, c = t["regression"], t["certain"]
-    return LinearModel(r["bias"], r["weights"]), LinearModel(c["bias"], c["weights"], c.get("threshold", 0.5))
+    return (LinearModel(r["bias"], r["weights"]), LinearModel(c["bias"], c["weights"], c.get("threshold", 0.5)),
+            t.get("snap", {}))
 
 
 def local_value(token: Token) -> float:
     """A predicate's factuality from its clause alone: +3 where the model finds that likelier
-    than not, else the regression's estimate, clipped to the scale."""
-    regression, certain = _models()
+    than not, or where the regression's estimate is close enough to +3 (most predicates are
+    rated exactly +3), else that estimate, clipped to the scale."""
+    regression, certain, snap = _models()
     features = predicate_features(token)
     if certain.probability(features) >= certain.threshold:
         return 3.0
-    return max(-3.0, min(3.0, regression.score(features)))
+    value = regression.score(features)
+    if value >= snap.get(token.pos_, snap.get("default", 3.0)):
+        return 3.0
+    return max(-3.0, min(3.0, value))
 
 
 def find_predicates(doc: Doc, source: SourceDocument) -> list[Predicate]:
