@@ -47,6 +47,7 @@ class _Cues:
     belief: frozenset
     conditional: frozenset
     negation: frozenset
+    cancel_words: frozenset
 
 
 @functools.cache
@@ -54,7 +55,8 @@ def _cues() -> _Cues:
     t = load_table("factuality")
     return _Cues(t["values"], t["status_values"], frozenset(t["modal_words"]), frozenset(t["future_words"]),
                  frozenset(t["future_verbs"]), frozenset(t["desire_verbs"]), frozenset(t["neg_implicative_verbs"]),
-                 frozenset(t["belief_verbs"]), frozenset(t["conditional_marks"]), frozenset(t["negation_words"]))
+                 frozenset(t["belief_verbs"]), frozenset(t["conditional_marks"]), frozenset(t["negation_words"]),
+                 frozenset(t.get("cancel_words", ())))
 
 
 @functools.cache
@@ -82,6 +84,10 @@ def local_category(token: Token) -> tuple[str, bool]:
     head = token
     for _ in range(3):
         if head.dep_ not in CLAUSE_CLIMB or head.head is head:
+            break
+        # A conjunct with its own auxiliary or subject ("can fly ... and has been named") is a
+        # clause of its own: it does not share the first conjunct's modal or condition.
+        if head.dep_ == "conj" and any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in head.children):
             break
         dep = head.dep_
         head = head.head
@@ -130,24 +136,72 @@ def predicate_features(token: Token) -> list[str]:
                 f.append(f"h{level}c={c.dep_}|{c.lower_}")
     if sentence_of(token).text.rstrip().endswith("?"):
         f.append("question")
+    return f + _extra_features(token)
+
+
+QUOTE_CHARS = frozenset('"\u201c\u201d')
+
+
+def _extra_features(token: Token) -> list[str]:
+    """More predicate features: the argument of a cancelling or neg-implicative word ("the delayed
+    departure", "cancel the deal"), an infinitive with its governor's tense, the governors' tags,
+    being inside a quotation."""
+    f = []
+    cues = _cues()
+    head = token.head
+    if token.dep_ in ("dobj", "nsubjpass"):
+        governor = head
+    elif token.dep_ == "pobj" and head.dep_ == "prep":
+        governor = head.head
+    else:
+        governor = next((c for c in token.children if c.dep_ in ("amod", "compound")
+                         and c.lemma_.lower() in cues.cancel_words | cues.neg_implicative), None)
+        if governor is None and token.dep_ in ("acl", "relcl"):
+            governor = next((c for c in head.children if c.dep_ in ("amod", "compound")
+                             and c.lemma_.lower() in cues.cancel_words), None)
+    if governor is not None:
+        lemma = governor.lemma_.lower()
+        if lemma in cues.cancel_words:
+            f += ["narg=cancel", "narg=cancel|" + token.pos_]
+        elif lemma in cues.neg_implicative:
+            f += ["narg=stop", "narg=stop|" + token.dep_]
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        f += ["inf", "inf|" + token.dep_, "inf|" + token.dep_ + "|" + head.tag_, "inf|" + head.tag_]
+        if head.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in head.children):
+            f.append("inf|govpast")
+    node, path = token, ""
+    for level in range(2):
+        if node.head.i == node.i:
+            break
+        path += node.dep_ + "<"
+        node = node.head
+        f.append(f"ht{level}={path}{node.tag_}")
+    sent = sentence_of(token)
+    if sum(1 for t in sent if t.i < token.i and t.text in QUOTE_CHARS) % 2:
+        f.append("inquote")
     return f
 
 
 @functools.cache
-def _models() -> tuple[LinearModel, LinearModel]:
+def _models() -> tuple[LinearModel, LinearModel, dict]:
     t = load_table("factuality_model")
     r, c = t["regression"], t["certain"]
-    return LinearModel(r["bias"], r["weights"]), LinearModel(c["bias"], c["weights"], c.get("threshold", 0.5))
+    return (LinearModel(r["bias"], r["weights"]), LinearModel(c["bias"], c["weights"], c.get("threshold", 0.5)),
+            t.get("snap", {}))
 
 
 def local_value(token: Token) -> float:
     """A predicate's factuality from its clause alone: +3 where the model finds that likelier
-    than not, else the regression's estimate, clipped to the scale."""
-    regression, certain = _models()
+    than not, or where the regression's estimate is close enough to +3 (most predicates are
+    rated exactly +3), else that estimate, clipped to the scale."""
+    regression, certain, snap = _models()
     features = predicate_features(token)
     if certain.probability(features) >= certain.threshold:
         return 3.0
-    return max(-3.0, min(3.0, regression.score(features)))
+    value = regression.score(features)
+    if value >= snap.get(token.pos_, snap.get("default", 3.0)):
+        return 3.0
+    return max(-3.0, min(3.0, value))
 
 
 def find_predicates(doc: Doc, source: SourceDocument) -> list[Predicate]:
