@@ -7,8 +7,8 @@ from fogofwar.incidents import EventRecord, merge_incidents, minhash_signature, 
 
 
 def event(key, doc, day=10, lat=49.2, lon=37.25, ptype="RETREAT", actors=("RUSMIL",), status="reported",
-          factuality=2.0, trigger="withdrew", sentence="Russian troops withdrew from Izium.", origin=None):
-    return EventRecord(key=key, doc_id=doc, plover_type=ptype, date=dt.date(2022, 9, day), time_precision=1,
+          factuality=2.0, trigger="withdrew", sentence="Russian troops withdrew from Izium.", origin=None, precision=1):
+    return EventRecord(key=key, doc_id=doc, plover_type=ptype, date=dt.date(2022, 9, day), time_precision=precision,
                        lat=lat, lon=lon, geo_precision=1, country="UA", actor_codes=frozenset(actors),
                        recipient_codes=frozenset(), trigger_lemma=trigger, sentence=sentence, status=status,
                        factuality=factuality, origin=origin or doc)
@@ -19,9 +19,17 @@ def groups(incidents):
 
 
 def test_same_type_place_day_and_actor_merge():
-    """Two documents with the same withdrawal merge; a different day far away does not."""
-    events = [event("a:e1", "a"), event("b:e1", "b", day=11), event("c:e1", "c", day=25)]
-    assert groups(merge_incidents(events)) == [["a:e1", "b:e1"], ["c:e1"]]
+    """Two documents with the same withdrawal on the same day merge; another day does not."""
+    events = [event("a:e1", "a"), event("b:e1", "b"), event("c:e1", "c", day=11), event("d:e1", "d", day=25)]
+    assert groups(merge_incidents(events)) == [["a:e1", "b:e1"], ["c:e1"], ["d:e1"]]
+
+
+def test_events_without_a_day_of_their_own_merge_across_stories_only_in_nearly_the_same_words():
+    """'Russian troops withdrew' with no date is as often a summary as one deed: only the same sentence joins."""
+    a = event("a:e1", "a", precision=2, sentence="Russian troops withdrew from Izium, officials said.")
+    b = event("b:e1", "b", precision=2, day=11, sentence="Russian troops pulled back from Izium.")
+    assert groups(merge_incidents([a, b], lambda x, y: 0.7)) == [["a:e1"], ["b:e1"]]
+    assert groups(merge_incidents([a, b], lambda x, y: 0.9)) == [["a:e1", "b:e1"]]
 
 
 def test_places_too_far_apart_do_not_merge():

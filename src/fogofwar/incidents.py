@@ -5,7 +5,8 @@ date window and a grid cell around the location, so the work grows with the
 number of events, never with all pairs; an event joins an incident when its
 date, place, actors and factuality agree with the incident's first event and
 their sentences are alike by embedding (less alike when trigger and actors
-are the same; nearly the same words for threats, plans and denials).
+are the same; nearly the same words for threats, plans and denials, and,
+across stories, for events without a day of their own).
 Independent sources count near-duplicate documents (wire copy reprinted by
 several outlets) once, found with MinHash over word 5-grams.
 """
@@ -34,8 +35,8 @@ MAX_KM = {1: 30.0, 2: 60.0, 3: 250.0}
 DATE_WINDOW_DAYS = {1: 1, 2: 3, 3: 15}
 # Sentence similarity an event needs with an incident's leader: embedding cosine, or word
 # Jaccard when merging runs without embeddings.
-SIMILARITY_THRESHOLDS = {"default": 0.55, "same_trigger_and_actor": 0.40, "not_happened": 0.75}
-TOKEN_THRESHOLDS = {"default": 0.35, "same_trigger_and_actor": 0.20, "not_happened": 0.60}
+SIMILARITY_THRESHOLDS = {"default": 0.55, "same_trigger_and_actor": 0.40, "not_happened": 0.75, "undated": 0.85}
+TOKEN_THRESHOLDS = {"default": 0.35, "same_trigger_and_actor": 0.20, "not_happened": 0.60, "undated": 0.70}
 MAX_CANDIDATES = 64          # per event per neighbouring block; keeps dense blocks linear
 HAPPENED = {"asserted", "reported", "alleged", "disputed", "unconfirmed", "hedged"}
 NOT_HAPPENED = {"future", "hypothetical", "negated", "denied"}
@@ -173,6 +174,8 @@ def compatible(a: EventRecord, b: EventRecord) -> bool:
                                  or max(a.time_precision, b.time_precision) >= 3):
         return False
     window = max(DATE_WINDOW_DAYS.get(a.time_precision, 15), DATE_WINDOW_DAYS.get(b.time_precision, 15))
+    if a.time_precision == 1 and b.time_precision == 1:
+        window = 0  # two events each dated to a day are one incident only on the same day
     if abs((a.date - b.date).days) > window:
         return False
     if a.lat is not None and b.lat is not None:
@@ -241,17 +244,21 @@ def merge_incidents(events: Sequence[EventRecord],
 def _alike(a: EventRecord, b: EventRecord, similarity) -> bool:
     if a.doc_id == b.doc_id:
         return a.trigger_lemma == b.trigger_lemma and a.actor_codes == b.actor_codes
-    if a.origin == b.origin:
-        return True  # the same wire story reprinted: the same event in the same words
     score = _token_jaccard(a.sentence, b.sentence) if similarity is None else similarity(a, b)
     thresholds = TOKEN_THRESHOLDS if similarity is None else SIMILARITY_THRESHOLDS
+    if a.trigger_lemma == b.trigger_lemma and a.actor_codes and a.actor_codes == b.actor_codes:
+        needed = thresholds["same_trigger_and_actor"]
+    else:
+        needed = thresholds["default"]
     # A threat, a plan or a denial is one incident only when told in nearly the same words:
     # "Russia will strike Kyiv" in two reports is rarely one statement.
     if a.status in NOT_HAPPENED or b.status in NOT_HAPPENED:
-        return score >= thresholds["not_happened"]
-    if a.trigger_lemma == b.trigger_lemma and a.actor_codes and a.actor_codes == b.actor_codes:
-        return score >= thresholds["same_trigger_and_actor"]
-    return score >= thresholds["default"]
+        needed = max(needed, thresholds["not_happened"])
+    # An event without a day of its own ("Russian attacks on Crimea", "the city was heavily bombed")
+    # is as often a summary of many days as one deed; across stories only the same sentence joins it.
+    if a.origin != b.origin and max(a.time_precision, b.time_precision) >= 2:
+        needed = max(needed, thresholds["undated"])
+    return score >= needed
 
 
 def _token_jaccard(a: str, b: str) -> float:
