@@ -32,6 +32,10 @@ def _init_worker(settings: Settings) -> None:
     # One thread per worker: the workers are the parallelism; more threads only contend.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
+    # thinc imports torch when it is installed (for the embeddings), though the spaCy model never
+    # uses it: blocking it saves each worker 1.6 s of start-up and 180 MB.
+    if "torch" not in sys.modules:
+        sys.modules["torch"] = None  # type: ignore[assignment]
     global _worker_settings
     _worker_settings = settings
     from .pipeline import load_resources
