@@ -22,7 +22,7 @@ from .models import Actor, SourceDocument
 from .nlp import doc_text, entities_in, noun_chunks_of, sentence_of, sentences
 from .spans import inside_any
 
-__all__ = ["ActorDictionary", "load_actor_dictionary", "find_actors", "actor_at", "iso3"]
+__all__ = ["ActorDictionary", "load_actor_dictionary", "find_actors", "actor_at", "iso3", "partitive_words"]
 
 LOCATIVE_PREPOSITIONS = {"in", "at", "from", "near", "to", "across", "into", "throughout", "around", "inside", "outside", "toward", "towards", "through", "within", "over"}
 POSSESSIVE_PRONOUNS = {"its", "their"}
@@ -396,14 +396,15 @@ def _country_of_attachment(root: Token, coder: _Coder) -> str | None:
 
 def _is_agentive(token: Token) -> bool:
     """Whether a noun acts or is acted on as a party: a subject, an object, or "by"/"against"/"with" someone."""
-    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in _partitives():
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in partitive_words():
         return _is_agentive(token.head.head)  # "thousands of Iraqi Kurds demonstrated"
     return token.dep_ in ("nsubj", "nsubjpass", "agent", "dobj", "dative") or (
         token.dep_ == "pobj" and token.head.lower_ in ("by", "against", "with"))
 
 
 @functools.cache
-def _partitives() -> frozenset[str]:
+def partitive_words() -> frozenset[str]:
+    """Words that name a part of a group ("some of", "dozens of"), from the actors table."""
     return frozenset(load_table("actors").get("partitives", []))
 
 

@@ -453,9 +453,10 @@ def find_attributions(doc: Doc, furniture: Sequence[tuple[int, int]] = ()) -> li
         # Our own stance-taking cues stay cues even where PolNeAR's univocal annotation taught the
         # model to skip them, nested in another claim: "said the army could not confirm". Neutral
         # ones ("said") are left to the model: adding them all cost 2-3 points of F1 on PolNeAR dev.
-        if p < models["cue"].threshold and not _lexicon_cue(token, cues):
+        forced = _lexicon_cue(token, cues)
+        if p < models["cue"].threshold and not forced:
             continue
-        claim = build_attribution(token, ctx, models, cues, force=_lexicon_cue(token, cues))
+        claim = build_attribution(token, ctx, models, cues, force=forced)
         if claim is not None:
             claim["p"] = p
             found.append(claim)

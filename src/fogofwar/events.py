@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from .actors import _partitives, actor_at, iso3
+from .actors import partitive_words, actor_at, iso3
 from .lexicons import load_table
 from .models import Acled, Actor, Event, EventActor, EventDate, EventLocation, Place, Plover, SourceDocument, Span as TextSpan, Time
 from .nlp import doc_text, sentence_of, sentences
@@ -308,7 +308,7 @@ def _resolve_actor(tok: Token, actors: list[Actor]) -> Actor | None:
     actor = actor_at(actors, tok.idx, tok.idx + len(tok))
     if actor is not None:
         return actor
-    if tok.lower_ in _partitives():
+    if tok.lower_ in partitive_words():
         # "a group of Moroccan diplomats", "thousands of Kurds": the party is the of-phrase
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ == "of":

@@ -155,7 +155,7 @@ def _extra_features(token: Token) -> list[str]:
         governor = head.head
     else:
         governor = next((c for c in token.children if c.dep_ in ("amod", "compound")
-                         and c.lemma_.lower() in cues.cancel_words | cues.neg_implicative), None)
+                         and (c.lemma_.lower() in cues.cancel_words or c.lemma_.lower() in cues.neg_implicative)), None)
         if governor is None and token.dep_ in ("acl", "relcl"):
             governor = next((c for c in head.children if c.dep_ in ("amod", "compound")
                              and c.lemma_.lower() in cues.cancel_words), None)

@@ -208,27 +208,12 @@ def merge_incidents(events: Sequence[EventRecord],
         uf.find(n)
         if e.date is None:
             continue
-        window = DATE_WINDOW_DAYS.get(e.time_precision, 15)
-        day = e.date.toordinal()
-        joined = False
-        for cell in _cells(e):
-            for neighbour in _neighbour_cells(cell):
-                for d in range(day - window, day + window + 1):
-                    for m in leaders.get((e.plover_type, d, neighbour), ())[:MAX_CANDIDATES]:
-                        leader = events[m]
-                        if compatible(e, leader) and _alike(e, leader, similarity):
-                            uf.union(n, m)
-                            joined = True
-                            break
-                    if joined:
-                        break
-                if joined:
-                    break
-            if joined:
-                break
-        if not joined:
+        leader = _matching_leader(e, events, leaders, similarity)
+        if leader is not None:
+            uf.union(n, leader)
+        else:
             for cell in _cells(e):
-                leaders[(e.plover_type, day, cell)].append(n)
+                leaders[(e.plover_type, e.date.toordinal(), cell)].append(n)
     groups: dict[int, list[int]] = defaultdict(list)
     for n in range(len(events)):
         groups[uf.find(n)].append(n)
@@ -239,6 +224,20 @@ def merge_incidents(events: Sequence[EventRecord],
         incidents.append(Incident(incident_id, keys))
     incidents.sort(key=lambda i: i.incident_id)
     return incidents
+
+
+def _matching_leader(e: EventRecord, events: Sequence[EventRecord], leaders: dict[tuple, list[int]],
+                     similarity) -> int | None:
+    """The first incident leader in e's neighbouring blocks that e matches, if any."""
+    window = DATE_WINDOW_DAYS.get(e.time_precision, 15)
+    day = e.date.toordinal()
+    for cell in _cells(e):
+        for neighbour in _neighbour_cells(cell):
+            for d in range(day - window, day + window + 1):
+                for m in leaders.get((e.plover_type, d, neighbour), ())[:MAX_CANDIDATES]:
+                    if compatible(e, events[m]) and _alike(e, events[m], similarity):
+                        return m
+    return None
 
 
 def _alike(a: EventRecord, b: EventRecord, similarity) -> bool:

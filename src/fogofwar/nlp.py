@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import functools
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import spacy
@@ -83,20 +83,25 @@ def release(doc: Doc) -> None:
 # spaCy's Token.sent and Span.noun_chunks walk the whole document on every call; on a long
 # article that made the stages quadratic. These compute each once per Doc and cache it.
 
+def _cached_spans(doc: Doc, key: str, make: Callable[[], Iterable]) -> list:
+    """Spans built once per Doc, kept with their start tokens under `key` and `key + "_starts"`."""
+    cached = doc.user_data.get(key)
+    if cached is None:
+        cached = list(make())
+        doc.user_data[key] = cached
+        doc.user_data[key + "_starts"] = [s.start for s in cached]
+    return cached
+
+
 def sentences(doc: Doc) -> list:
     """The sentences of a parsed document, computed once."""
-    cached = doc.user_data.get("fow_sentences")
-    if cached is None:
-        cached = list(doc.sents)
-        doc.user_data["fow_sentences"] = cached
-        doc.user_data["fow_sentence_starts"] = [s.start for s in cached]
-    return cached
+    return _cached_spans(doc, "fow_sentences", lambda: doc.sents)
 
 
 def sentence_of(token) -> Any:
     """The sentence that holds a token, by binary search over the cached sentences."""
     sents = sentences(token.doc)
-    starts = token.doc.user_data["fow_sentence_starts"]
+    starts = token.doc.user_data["fow_sentences_starts"]
     return sents[bisect.bisect_right(starts, token.i) - 1]
 
 
@@ -105,7 +110,8 @@ def noun_chunks_of(sent) -> list:
     doc = sent.doc
     by_sentence = doc.user_data.get("fow_noun_chunks")
     if by_sentence is None:
-        starts = [s.start for s in sentences(doc)]
+        sentences(doc)
+        starts = doc.user_data["fow_sentences_starts"]
         by_sentence = {}
         for chunk in doc.noun_chunks:
             key = starts[bisect.bisect_right(starts, chunk.start) - 1]
@@ -116,18 +122,13 @@ def noun_chunks_of(sent) -> list:
 
 def entities(doc: Doc) -> list:
     """The named entities of a document, built once (Doc.ents makes new Span objects on every call)."""
-    cached = doc.user_data.get("fow_ents")
-    if cached is None:
-        cached = list(doc.ents)
-        doc.user_data["fow_ents"] = cached
-        doc.user_data["fow_ent_starts"] = [e.start for e in cached]
-    return cached
+    return _cached_spans(doc, "fow_ents", lambda: doc.ents)
 
 
 def entities_in(span) -> list:
     """The entities wholly inside a span or sentence, by binary search (Span.ents scans the document)."""
     ents = entities(span.doc)
-    starts = span.doc.user_data["fow_ent_starts"]
+    starts = span.doc.user_data["fow_ents_starts"]
     out = []
     for k in range(bisect.bisect_left(starts, span.start), len(ents)):
         ent = ents[k]
