@@ -15,6 +15,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import fast_rules
+
 __all__ = ["load_nlp", "parse_many", "sentences", "sentence_of", "noun_chunks_of", "entities", "entities_in", "doc_text",
            "release"]
 
@@ -41,6 +43,8 @@ def load_nlp(model: str) -> Language:
         raise RuntimeError(f"spaCy model {model!r} is not installed; run `make setup`") from exc
     if "fow_paragraph_breaks" not in nlp.pipe_names:
         nlp.add_pipe("fow_paragraph_breaks", before="parser")
+    swapped = fast_rules.install(nlp)
+    log.debug("faster rule components for %s", swapped)
     # Texts of up to Settings.max_chars are parsed whole; spaCy's own guard is lower.
     nlp.max_length = max(nlp.max_length, 2_000_000)
     return nlp
