@@ -133,7 +133,8 @@ def bench_throughput(corpus: Path, tmp: Path) -> dict:
     return {"articles": len(rows), "rounds": ROUNDS, "spacy_pipe_2proc_s": round(spacy_s, 1), "extract_2workers_s": round(ours_s, 1),
             "spacy_articles_per_s": round(len(rows) / spacy_s, 2), "extract_articles_per_s": round(len(rows) / ours_s, 2),
             "ratio_extract_to_spacy": round(spacy_s / ours_s, 3),
-            "ratio_per_round": [round(a / b, 3) for a, b in zip(spacy_runs, ours_runs)]}
+            "ratio_per_round": [round(a / b, 3) for a, b in zip(spacy_runs, ours_runs)],
+            "spacy_runs_s": [round(s, 1) for s in spacy_runs], "extract_runs_s": [round(s, 1) for s in ours_runs]}
 
 
 ROUNDS = 3
@@ -251,13 +252,16 @@ def main() -> None:
     args = ap.parse_args()
     env_path = str(ROOT / "src")
     os.environ["PYTHONPATH"] = env_path + os.pathsep + os.environ.get("PYTHONPATH", "")
-    results = {"corpus": str(args.corpus) if args.corpus.exists() else "bundled samples",
-               "machine": {"cpus": os.cpu_count()}, "date": dt.date.today().isoformat()}
+    # A run of some benchmarks updates their entries and keeps the others' last results.
+    results = json.loads(args.out.read_text()) if args.out.exists() else {}
+    results.update({"corpus": str(args.corpus) if args.corpus.exists() else "bundled samples",
+                    "machine": {"cpus": os.cpu_count()}})
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.only.split(","):
             t = time.perf_counter()
             results[name] = BENCHMARKS[name](args.corpus, Path(tmp))
             results[name]["benchmark_seconds"] = round(time.perf_counter() - t, 1)
+            results[name]["date"] = dt.date.today().isoformat()
             print(json.dumps({name: results[name]}), flush=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
 

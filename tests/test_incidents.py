@@ -32,6 +32,17 @@ def test_events_without_a_day_of_their_own_merge_across_stories_only_in_nearly_t
     assert groups(merge_incidents([a, b], lambda x, y: 0.9)) == [["a:e1", "b:e1"]]
 
 
+def test_two_deeds_of_one_reprinted_sentence_stay_apart():
+    """'shelled Kupiansk and struck Izium' reprinted: each deed joins its own reprint, not the other's."""
+    sentence = "Russian forces shelled Kupiansk and struck Izium on Saturday, the governor said."
+    shelled_a = event("a:e1", "a", ptype="ASSAULT", trigger="shell", sentence=sentence)
+    struck_a = event("a:e2", "a", ptype="ASSAULT", trigger="strike", sentence=sentence)
+    shelled_b = event("b:e1", "b", ptype="ASSAULT", trigger="shell", sentence=sentence)
+    struck_b = event("b:e2", "b", ptype="ASSAULT", trigger="strike", sentence=sentence)
+    incidents = merge_incidents([shelled_a, struck_a, shelled_b, struck_b], lambda x, y: 1.0)
+    assert groups(incidents) == [["a:e1", "b:e1"], ["a:e2", "b:e2"]]
+
+
 def test_places_too_far_apart_do_not_merge():
     """The same wording 300 km apart is two incidents."""
     events = [event("a:e1", "a"), event("b:e1", "b", lat=46.6, lon=32.6)]

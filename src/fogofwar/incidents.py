@@ -36,6 +36,8 @@ DATE_WINDOW_DAYS = {1: 1, 2: 3, 3: 15}
 # Sentence similarity an event needs with an incident's leader: embedding cosine, or word
 # Jaccard when merging runs without embeddings.
 SIMILARITY_THRESHOLDS = {"default": 0.55, "same_trigger_and_actor": 0.40, "not_happened": 0.75, "undated": 0.85}
+# Token overlap above which two events' sentences count as one sentence reprinted.
+SAME_SENTENCE = 0.8
 TOKEN_THRESHOLDS = {"default": 0.35, "same_trigger_and_actor": 0.20, "not_happened": 0.60, "undated": 0.70}
 MAX_CANDIDATES = 64          # per event per neighbouring block; keeps dense blocks linear
 HAPPENED = {"asserted", "reported", "alleged", "disputed", "unconfirmed", "hedged"}
@@ -243,6 +245,10 @@ def _matching_leader(e: EventRecord, events: Sequence[EventRecord], leaders: dic
 def _alike(a: EventRecord, b: EventRecord, similarity) -> bool:
     if a.doc_id == b.doc_id:
         return a.trigger_lemma == b.trigger_lemma and a.actor_codes == b.actor_codes
+    # Two deeds told in one sentence ("shelled Kharkiv and struck Izium") share all its words; in
+    # reprints of that sentence only the trigger tells them apart.
+    if a.trigger_lemma != b.trigger_lemma and _token_jaccard(a.sentence, b.sentence) >= SAME_SENTENCE:
+        return False
     score = _token_jaccard(a.sentence, b.sentence) if similarity is None else similarity(a, b)
     thresholds = TOKEN_THRESHOLDS if similarity is None else SIMILARITY_THRESHOLDS
     if a.trigger_lemma == b.trigger_lemma and a.actor_codes and a.actor_codes == b.actor_codes:
