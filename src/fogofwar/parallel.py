@@ -72,7 +72,7 @@ def extract_json_lines(items: Iterable[Item], settings: Settings, workers: int =
         return
     # Forking is cheap and safe while this process holds no threads of torch's; otherwise use a fork server.
     context = mp.get_context("forkserver" if "torch" in sys.modules or sys.platform != "linux" else "fork")
-    # Slack of two chunks per worker: results leave in order, so a slow oldest chunk must not idle the others.
+    # Four chunks per worker in flight: results leave in order, and a slow oldest chunk must not idle the other workers.
     in_flight_limit = 4 * workers
     with context.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
         window: deque = deque()
