@@ -20,6 +20,7 @@ from .conftest import span
     ("future", False, set(), "future"),
     ("conditional", False, set(), "hypothetical"),
     ("plain", True, {"assert"}, "negated"),
+    ("cancelled", False, {"assert"}, "negated"),
 ])
 def test_status_combines_clause_and_claims(category, negated, stances, status):
     """Each combination of clause cue and claim stances maps to one SPEC status."""
@@ -53,3 +54,19 @@ def test_an_alleged_event_has_low_factuality(analyze):
     result = analyze("Officials alleged that Russian forces had laid mines in the town.", published="2022-11-10")
     (event,) = [e for e in result.events if span(result, e.trigger) == "laid"]
     assert event.status == "alleged" and event.factuality < 2.0
+
+
+def test_a_cancelled_event_did_not_take_place(analyze):
+    """The argument of a cancellation that happened is not factual; one only threatened, or a
+    suspended activity (which had begun), is left to the model."""
+    result = analyze("The government postponed the referendum. The ministry said the convoy's departure was delayed. "
+                     "Officials could postpone the election.")
+    values = predicate_values(result)
+    assert values["referendum"] <= 0 and values["departure"] <= 0
+    assert values.get("election", 3.0) > values["referendum"]
+
+
+def test_a_preposition_under_a_cancelling_verb_is_not_its_argument(analyze):
+    """'suspended amid turmoil': the turmoil is not what was suspended or cancelled."""
+    result = analyze("Trading was delayed amid turmoil on the markets.")
+    assert predicate_values(result).get("turmoil", 3.0) > 0

@@ -48,6 +48,7 @@ class _Cues:
     conditional: frozenset
     negation: frozenset
     cancel_words: frozenset
+    preventing: frozenset
 
 
 @functools.cache
@@ -56,7 +57,7 @@ def _cues() -> _Cues:
     return _Cues(t["values"], t["status_values"], frozenset(t["modal_words"]), frozenset(t["future_words"]),
                  frozenset(t["future_verbs"]), frozenset(t["desire_verbs"]), frozenset(t["neg_implicative_verbs"]),
                  frozenset(t["belief_verbs"]), frozenset(t["conditional_marks"]), frozenset(t["negation_words"]),
-                 frozenset(t.get("cancel_words", ())))
+                 frozenset(t["cancel_words"]), frozenset(t["preventing_words"]))
 
 
 @functools.cache
@@ -66,22 +67,33 @@ def _report_verbs() -> frozenset:
 
 def local_category(token: Token) -> tuple[str, bool]:
     """(category, negated) of a predicate from its own clause and the verbs above it."""
+    category, negated, _ = category_path(token)
+    return category, negated
+
+
+def category_path(token: Token) -> tuple[str, bool, str]:
+    """(category, negated, path): the path is the dependency labels climbed to the word that set
+    the category ("" when the predicate's own clause set it), since a cue several clauses up
+    ("would like to thank them for their work") says less than one on the predicate itself."""
     cues = _cues()
     negated = any(c.dep_ == "neg" or c.lower_ in ("never",) and c.dep_ in ("neg", "advmod") for c in token.children)
     children = list(token.children)
     aux = {c.lower_ for c in children if c.dep_ in ("aux", "auxpass", "advmod")}
     sent = sentence_of(token)
     if any(c.dep_ == "mark" and c.lower_ in cues.conditional for c in children):
-        return "conditional", negated
+        return "conditional", negated, ""
     if sent.text.rstrip().endswith("?"):
-        return "question", negated
+        return "question", negated, ""
     if token.dep_ == "ROOT" and token.tag_ == "VB" and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in children):
-        return "imperative", negated
+        return "imperative", negated, ""
+    stopper = _stopping_word(token)
+    if stopper is not None and stopper.lemma_.lower() in cues.preventing and _is_realized(stopper):
+        return "cancelled", negated, ""
     if aux & cues.modal:
-        return "modal", negated
+        return "modal", negated, ""
     if aux & cues.future:
-        return "future", negated
-    head = token
+        return "future", negated, ""
+    head, path = token, ""
     for _ in range(3):
         if head.dep_ not in CLAUSE_CLIMB or head.head is head:
             break
@@ -90,33 +102,35 @@ def local_category(token: Token) -> tuple[str, bool]:
         if head.dep_ == "conj" and any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in head.children):
             break
         dep = head.dep_
+        path += dep + "<"
         head = head.head
         lemma = head.lemma_.lower()
         if any(c.dep_ == "mark" and c.lower_ in cues.conditional for c in head.children) and dep != "ccomp":
-            return "conditional", negated
+            return "conditional", negated, path
         if dep == "xcomp" and lemma in cues.neg_implicative:
-            return "neg_implicative", negated
+            return "neg_implicative", negated, path
         if dep == "xcomp" and lemma in cues.future_verbs:
-            return "future", negated
+            return "future", negated, path
         if dep in ("xcomp", "dobj", "pobj", "pcomp", "prep") and lemma in cues.desire:
-            return "desire", negated
+            return "desire", negated, path
         if dep == "ccomp" and lemma in cues.belief:
-            return "belief", negated
+            return "belief", negated, path
         if dep == "ccomp" and lemma in _report_verbs():
-            return "report", negated
+            return "report", negated, path
         if {c.lower_ for c in head.children if c.dep_ == "aux"} & cues.modal and dep in ("xcomp", "conj"):
-            return "modal", negated
-    return "plain", negated
+            return "modal", negated, path
+    return "plain", negated, ""
 
 
 def predicate_features(token: Token) -> list[str]:
     """Features of a predicate for the factuality model: its clause cues and the verbs above it."""
-    category, negated = local_category(token)
+    category, negated, path = category_path(token)
     lem = token.lemma_.lower()
     neg = str(negated)
     f = ["b", "cat=" + category, "neg=" + neg, "catneg=" + category + "|" + neg, "pos=" + token.pos_,
          "tag=" + token.tag_, "dep=" + token.dep_, "l=" + lem, "lpos=" + lem + "|" + token.pos_,
-         "tagneg=" + token.tag_ + "|" + neg]
+         "tagneg=" + token.tag_ + "|" + neg, "catpath=" + category + "|" + path,
+         f"catdepth={category}|{path.count('<')}|{token.pos_}"]
     for c in token.children:
         if c.dep_ in ("aux", "auxpass", "neg", "mark", "advmod", "prt", "det", "expl"):
             f += ["c=" + c.dep_ + "|" + c.lower_, "cn=" + c.dep_ + "|" + c.lower_ + "|" + neg]
@@ -149,22 +163,16 @@ def _extra_features(token: Token) -> list[str]:
     f = []
     cues = _cues()
     head = token.head
-    if token.dep_ in ("dobj", "nsubjpass"):
-        governor = head
-    elif token.dep_ == "pobj" and head.dep_ == "prep":
-        governor = head.head
-    else:
-        governor = next((c for c in token.children if c.dep_ in ("amod", "compound")
-                         and (c.lemma_.lower() in cues.cancel_words or c.lemma_.lower() in cues.neg_implicative)), None)
-        if governor is None and token.dep_ in ("acl", "relcl"):
-            governor = next((c for c in head.children if c.dep_ in ("amod", "compound")
-                             and c.lemma_.lower() in cues.cancel_words), None)
+    governor = _stopping_word(token)
     if governor is not None:
         lemma = governor.lemma_.lower()
+        # A cancellation that has taken place ("the cancelled deal", "was delayed") stops the event;
+        # one that is only threatened or denied ("could delay", "won't delay") does not.
+        realized = "realized" if _is_realized(governor) else "potential"
         if lemma in cues.cancel_words:
-            f += ["narg=cancel", "narg=cancel|" + token.pos_]
-        elif lemma in cues.neg_implicative:
-            f += ["narg=stop", "narg=stop|" + token.dep_]
+            f += ["narg=cancel", "narg=cancel|" + token.pos_, "narg=cancel|" + realized]
+        else:
+            f += ["narg=stop", "narg=stop|" + token.dep_, "narg=stop|" + realized]
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
         f += ["inf", "inf|" + token.dep_, "inf|" + token.dep_ + "|" + head.tag_, "inf|" + head.tag_]
         if head.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in head.children):
@@ -182,6 +190,44 @@ def _extra_features(token: Token) -> list[str]:
     return f
 
 
+def _stopping_word(token: Token) -> Token | None:
+    """The cancelling or neg-implicative word whose argument the predicate is, if any: a modifier
+    ("the now-cancelled deal", "the delayed departure"), a governing verb ("cancel the deal",
+    "the departure was delayed") or a governing noun ("a delay in delivery")."""
+    cues = _cues()
+
+    def stopping(t: Token) -> bool:
+        lemma = t.lemma_.lower()
+        return lemma in cues.cancel_words or lemma in cues.neg_implicative
+
+    modifier = next((c for c in token.children if c.dep_ in ("amod", "compound") and stopping(c)), None)
+    if modifier is not None:
+        return modifier
+    head = token.head
+    if token.dep_ in ("dobj", "nsubjpass"):
+        governor = head
+    elif token.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "NOUN":
+        governor = head.head  # "a delay in delivery", not "suspended amid turmoil"
+    elif token.dep_ in ("acl", "relcl"):
+        # "the cancelled deal to lease": the infinitive shares its noun's fate.
+        governor = next((c for c in head.children if c.dep_ in ("amod", "compound")
+                         and c.lemma_.lower() in cues.cancel_words), None)
+    else:
+        governor = None
+    return governor if governor is not None and stopping(governor) else None
+
+
+def _is_realized(word: Token) -> bool:
+    """Whether a cancelling word says the cancellation happened: no modal, future, negation or
+    infinitive marker on it, and no desire or plan verb above it."""
+    cues = _cues()
+    clause = [word, word.head] if word.dep_ == "conj" else [word]  # "to impede or delay"
+    marks = {c.lower_ for w in clause for c in w.children if c.dep_ in ("aux", "neg", "advmod")}
+    if marks & (cues.modal | cues.future | cues.negation | {"to"}):
+        return False
+    return not (clause[-1].dep_ == "xcomp" and clause[-1].head.lemma_.lower() in cues.desire | cues.future_verbs)
+
+
 @functools.cache
 def _models() -> tuple[LinearModel, LinearModel, dict]:
     t = load_table("factuality_model")
@@ -196,9 +242,12 @@ def local_value(token: Token) -> float:
     rated exactly +3), else that estimate, clipped to the scale."""
     regression, certain, snap = _models()
     features = predicate_features(token)
-    if certain.probability(features) >= certain.threshold:
+    if "cat=cancelled" not in features and certain.probability(features) >= certain.threshold:
         return 3.0
     value = regression.score(features)
+    if "cat=cancelled" in features:
+        # Too rare in the training data for the model to learn; the rule caps it.
+        return max(-3.0, min(_cues().values["cancelled"], value))
     if value >= snap.get(token.pos_, snap.get("default", 3.0)):
         return 3.0
     return max(-3.0, min(3.0, value))
@@ -236,7 +285,7 @@ def assess_events(doc: Doc, events: list[Event], claims: list[Claim]) -> list[As
 
 
 def _status(category: str, negated: bool, stances: set[str]) -> str:
-    if negated:
+    if negated or category == "cancelled":
         return "negated"
     if category == "conditional" or category == "question":
         return "hypothetical"
