@@ -224,6 +224,9 @@ def _noun_phrases(sent: Span) -> list[Span]:
     return phrases
 
 
+POSSESSIVE_END = re.compile(r"['’]s$")
+
+
 def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
     """Code a noun phrase: sector from its head or title, country from its modifiers."""
     root = chunk.root
@@ -234,12 +237,16 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
     country = None
     name = None
     # A named organization or metonym inside the phrase ("the Kremlin", "NATO's forces").
+    full_text = doc_text(chunk.doc)
     for size in range(min(5, len(words)), 0, -1):
         for i in range(len(words) - size + 1):
-            piece = chunk.doc[words[i].i: words[i + size - 1].i + 1]
-            text = re.sub(r"['’]s$", "", piece.text)
-            code = coder.dictionary.names.get(normalize_name(text))
-            if code and normalize_name(text) not in coder.dictionary.people:
+            first, last = words[i], words[i + size - 1]
+            # The piece's text straight from the document, as Span.text would give it.
+            text = POSSESSIVE_END.sub("", full_text[first.idx: last.idx + len(last)])
+            key = normalize_name(text)
+            code = coder.dictionary.names.get(key)
+            if code and key not in coder.dictionary.people:
+                piece = chunk.doc[first.i: last.i + 1]
                 c, s = split_code(code)
                 country = country or c
                 if piece.root is root or piece.end == chunk.end:

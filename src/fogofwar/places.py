@@ -230,13 +230,17 @@ def _strip_determiners(span: Span) -> Span:
 
 def _trimmed_bounds(span: Span) -> tuple[int, int, str]:
     """Character bounds of a span without a trailing possessive ("Kyiv’s" → "Kyiv")."""
-    text = span.text
+    return _trimmed_text(span.start_char, span.text)
+
+
+def _trimmed_text(start: int, text: str) -> tuple[int, int, str]:
+    """(start, end, text) of a name's text without a trailing possessive or full stop."""
     m = POSSESSIVE.search(text)
     if m and len(text) > len(m.group()):
         text = text[: m.start()]
     if text.endswith(".") and "." not in text[:-1]:
         text = text[:-1]  # a sentence's full stop, not the last dot of "D.C."
-    return span.start_char, span.start_char + len(text), text
+    return start, start + len(text), text
 
 
 @functools.cache
@@ -356,21 +360,30 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             blocked.update(range(ent.start, ent.end))
     function_words = set(load_table("english_function_words")["words"])
     lower_words = {t.text for t in doc if t.text.islower()}
+    # Token attributes read once: building spaCy Spans and Tokens for every window was most of this stage's time.
+    words = [t.text for t in doc]
+    starts = [t.idx for t in doc]
+    skip = [t.ent_type_ in ("DATE", "TIME", "PERCENT", "CARDINAL") for t in doc]
+    breaks = [(t.is_punct and t.text not in "-'’.") or "\n" in t.text for t in doc]
+    bad_end = [t.is_punct and t.text != "." for t in doc]
+    text_of_doc = doc_text(doc)
+    next_break = [len(doc)] * (len(doc) + 1)
+    for k in range(len(doc) - 1, -1, -1):
+        next_break[k] = k if breaks[k] else next_break[k + 1]
     out = []
     i = 0
     while i < len(doc):
-        token = doc[i]
-        if not token.text[:1].isupper() or i in blocked or token.ent_type_ in ("DATE", "TIME", "PERCENT", "CARDINAL"):
+        if not words[i][:1].isupper() or i in blocked or skip[i]:
             i += 1
             continue
+        token = doc[i]
         found = None
-        for n in range(min(MAX_NAME_TOKENS, len(doc) - i), 0, -1):
-            span = doc[i: i + n]
-            if any(t.is_punct and t.text not in "-'’." for t in span) or any("\n" in t.text for t in span):
+        # A window holding a break (punctuation other than - ' . or a line break) is never a name.
+        for n in range(min(MAX_NAME_TOKENS, len(doc) - i, next_break[i] - i), 0, -1):
+            last = i + n - 1
+            if bad_end[last]:
                 continue
-            if span[-1].is_punct and span[-1].text != ".":
-                continue
-            start, end, text = _trimmed_bounds(span)
+            start, end, text = _trimmed_text(starts[i], text_of_doc[starts[i]: starts[last] + len(words[last])])
             hits = gazetteer.lookup(text)
             demonym = gazetteer.demonym_country(text) if n <= 2 else None
             region = gazetteer.demonym_place(text) if n <= 2 and not demonym else None
@@ -383,7 +396,7 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
                 hits = [(e, m) for e, m in hits if e.kind in ("country", "admin1", "continent", "feature")]
             if not hits and not demonym and region is None:
                 continue
-            if n > 1 and not span[-1].text[:1].isupper() and not any(e.kind in ("admin1", "feature") for e, _ in hits):
+            if n > 1 and not words[last][:1].isupper() and not any(e.kind in ("admin1", "feature") for e, _ in hits):
                 continue
             found = Candidate(start, end, text, hits, False, demonym=demonym if not hits else None,
                               has_suffix=_has_admin_suffix(text), fixed=region)
