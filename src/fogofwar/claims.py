@@ -539,9 +539,15 @@ def _kind(text: str, content: tuple[int, int], lemma: str, quotes: list[tuple[in
     quoted = [q for q in quotes if q[0] < e and s < q[1]]
     if not quoted:
         return "indirect"
-    covered = quoted + [x for x in inside if x]
-    bare = [i for i in range(s, e) if text[i].isalnum() and not any(a <= i < b for a, b in covered)]
-    return "mixed" if bare else "direct"
+    # Walk the uncovered gaps of the content once, rather than every character against every span.
+    pos = s
+    for a, b in sorted(quoted + [x for x in inside if x]):
+        if a > pos and any(ch.isalnum() for ch in text[pos:min(a, e)]):
+            return "mixed"
+        pos = max(pos, b)
+        if pos >= e:
+            return "direct"
+    return "mixed" if any(ch.isalnum() for ch in text[pos:e]) else "direct"
 
 
 def _univocal(found: list[dict], text: str) -> list[dict]:
