@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fogofwar.incidents import EventRecord, merge_incidents, minhash_signature, near_duplicate_groups
+from fogofwar.incidents import EventRecord, independent_sources, merge_incidents, minhash_signature, near_duplicate_groups
 
 
 def event(key, doc, day=10, lat=49.2, lon=37.25, ptype="RETREAT", actors=("RUSMIL",), status="reported",
-          factuality=2.0, trigger="withdrew", sentence="Russian troops withdrew from Izium.", origin=None, precision=1):
+          factuality=2.0, trigger="withdrew", sentence="Russian troops withdrew from Izium.", origin=None, precision=1,
+          outlet=None):
     return EventRecord(key=key, doc_id=doc, plover_type=ptype, date=dt.date(2022, 9, day), time_precision=precision,
                        lat=lat, lon=lon, geo_precision=1, country="UA", actor_codes=frozenset(actors),
                        recipient_codes=frozenset(), trigger_lemma=trigger, sentence=sentence, status=status,
-                       factuality=factuality, origin=origin or doc)
+                       factuality=factuality, origin=origin or doc, outlet=outlet)
 
 
 def groups(incidents):
@@ -112,3 +113,11 @@ def test_events_placed_only_at_a_country_merge_only_with_reprints():
     assert groups(merge_incidents([a, b])) == [["a:e1"], ["b:e1"]]
     b.origin = "a"
     assert groups(merge_incidents([a, b])) == [["a:e1", "b:e1"]]
+
+
+def test_independent_sources_count_a_wire_story_and_an_outlet_once():
+    """Reprints of one wire story count once, and so do an outlet's own repeats; others count apiece."""
+    members = [event("a:e1", "a", outlet="Wire"), event("b:e1", "b", origin="a", outlet="Paper B"),
+               event("c:e1", "c", outlet="Paper C"), event("d:e1", "d", outlet="paper c "),
+               event("e:e1", "e", outlet=None), event("e:e2", "e", outlet=None)]
+    assert independent_sources(members) == 3

@@ -78,6 +78,14 @@ def test_a_reprint_counts_as_one_source(store, settings):
     assert (incident["n_documents"], incident["independent_sources"]) == (2, 1)
 
 
+def test_one_outlet_reporting_twice_is_one_source(store, settings):
+    """Two differently worded stories of the same outlet are two documents but one independent source."""
+    again = dict(REPORTS[1], id="a3", outlet="Wire A")
+    ingest_rows(store, [REPORTS[0], REPORTS[1], again], settings, use_embeddings=True)
+    (incident,) = store.incidents(plover_type="RETREAT", min_sources=0)
+    assert (incident["n_documents"], incident["independent_sources"]) == (3, 2)
+
+
 def test_a_warning_and_the_deed_are_different_incidents(store, settings):
     """'threatens to close the port' and 'closed the port' are not merged."""
     rows = [{"id": "w", "published": "2022-07-01", "text": "Russia will blockade the port of Odesa next week, officials warned."},

@@ -8,7 +8,7 @@ their sentences are alike by embedding (less alike when trigger and actors
 are the same; nearly the same words for threats, plans and denials, and,
 across stories, for events without a day of their own).
 Independent sources count near-duplicate documents (wire copy reprinted by
-several outlets) once, found with MinHash over word 5-grams.
+several outlets, found with MinHash over word 5-grams) once, and an outlet once.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ import numpy as np
 
 __all__ = [
     "EventRecord", "Incident", "minhash_signature", "near_duplicate_groups", "merge_incidents",
-    "MINHASH_PERMUTATIONS", "UnionFind",
+    "independent_sources", "MINHASH_PERMUTATIONS", "UnionFind",
 ]
 
 MINHASH_PERMUTATIONS = 64
@@ -131,6 +131,18 @@ class EventRecord:
     factuality: float
     origin: str
     published: dt.date | None = None
+    outlet: str | None = None
+
+
+def independent_sources(members: Iterable[EventRecord]) -> int:
+    """How many independent sources report an incident: documents that share a near-duplicate
+    origin (wire copy) or an outlet (one newsroom repeating its own caption or story) count once."""
+    groups = UnionFind()
+    for e in members:
+        groups.union(("doc", e.doc_id), ("origin", e.origin))
+        if e.outlet:
+            groups.union(("doc", e.doc_id), ("outlet", e.outlet.strip().lower()))
+    return len({groups.find(("doc", e.doc_id)) for e in members})
 
 
 @dataclass

@@ -22,7 +22,8 @@ import duckdb
 import numpy as np
 
 from .parallel import chunks as _chunks
-from .incidents import EventRecord, Incident, merge_incidents, minhash_signature, near_duplicate_groups
+from .incidents import (EventRecord, Incident, independent_sources, merge_incidents, minhash_signature,
+                        near_duplicate_groups)
 from .ingest import FailedDocument, RawDocument
 from .models import Result
 
@@ -174,7 +175,7 @@ class Store:
         origins = near_duplicate_groups(signatures)
         events = self._event_records(origins)
         incidents = merge_incidents(events, self._similarity(events) if use_embeddings else None)
-        rows, links = self._incident_rows(incidents, events, origins)
+        rows, links = self._incident_rows(incidents, events)
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.execute("UPDATE documents SET origin = doc_id")
@@ -221,13 +222,13 @@ class Store:
         rows = self.con.execute("""
             SELECT e.key, e.doc_id, e.plover_type, e.event_date, e.time_precision, e.lat, e.lon, e.geo_precision,
                    e.country, e.actor_codes, e.recipient_codes, lower(e.trigger_text), e.sentence_text, e.status,
-                   e.factuality, d.published
+                   e.factuality, d.published, d.outlet
             FROM events e JOIN documents d USING (doc_id)
             WHERE NOT e.background
             ORDER BY e.key""").fetchall()
         out = []
         for (key, doc_id, ptype, date, tprec, lat, lon, gprec, country, actors, recipients, trigger, sentence,
-             status, fact, published) in rows:
+             status, fact, published, outlet) in rows:
             out.append(EventRecord(
                 key=key, doc_id=doc_id, plover_type=ptype, date=_parse_day(date), time_precision=tprec or 3,
                 lat=lat, lon=lon, geo_precision=gprec or 3, country=country,
@@ -235,10 +236,10 @@ class Store:
                 recipient_codes=frozenset(filter(None, (recipients or "").split(";"))),
                 trigger_lemma=(trigger or "").split()[0] if trigger else "", sentence=sentence or "",
                 status=status, factuality=fact if fact is not None else 3.0, origin=origins.get(doc_id, doc_id),
-                published=published))
+                published=published, outlet=outlet))
         return out
 
-    def _incident_rows(self, incidents: list[Incident], events: list[EventRecord], origins: dict[str, str]):
+    def _incident_rows(self, incidents: list[Incident], events: list[EventRecord]):
         by_key = {e.key: e for e in events}
         detail = {row[0]: row for row in self.con.execute("""
             SELECT key, cameo, acled_event_type, acled_sub_event_type, location_name, admin1, trigger_text, sentence_text
@@ -267,7 +268,7 @@ class Store:
                 first.time_precision, published[0] if published else None,
                 ";".join(sorted(set().union(*(e.actor_codes for e in members)))),
                 ";".join(sorted(set().union(*(e.recipient_codes for e in members)))),
-                len({e.doc_id for e in members}), len(members), len({origins.get(e.doc_id, e.doc_id) for e in members}),
+                len({e.doc_id for e in members}), len(members), independent_sources(members),
                 json.dumps(sorted(supporting)), json.dumps(sorted(contradicting)), status,
                 round(sum(e.factuality for e in members) / len(members), 2), (info[7] or "")[:300]))
             links.extend((inc.incident_id, e.doc_id, e.key.split(":", 1)[1] if ":" in e.key else e.key) for e in members)
