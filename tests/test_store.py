@@ -80,7 +80,8 @@ def test_a_reprint_counts_as_one_source(store, settings):
 
 def test_one_outlet_reporting_twice_is_one_source(store, settings):
     """Two differently worded stories of the same outlet are two documents but one independent source."""
-    again = dict(REPORTS[1], id="a3", outlet="Wire A")
+    again = {"id": "a3", "outlet": "Wire A", "published": "2022-09-12",
+             "text": "Russian troops withdrew from the city of Izium on Saturday as Ukrainian forces advanced, officials said."}
     ingest_rows(store, [REPORTS[0], REPORTS[1], again], settings, use_embeddings=True)
     (incident,) = store.incidents(plover_type="RETREAT", min_sources=0)
     assert (incident["n_documents"], incident["independent_sources"]) == (3, 2)
