@@ -121,3 +121,5 @@ def test_independent_sources_count_a_wire_story_and_an_outlet_once():
                event("c:e1", "c", outlet="Paper C"), event("d:e1", "d", outlet="paper c "),
                event("e:e1", "e", outlet=None), event("e:e2", "e", outlet=None)]
     assert independent_sources(members) == 3
+    # Paper B's own story is a source of its own beside the wire copy it also ran.
+    assert independent_sources(members + [event("f:e1", "f", outlet="Paper B")]) == 4

@@ -8,7 +8,8 @@ their sentences are alike by embedding (less alike when trigger and actors
 are the same; nearly the same words for threats, plans and denials, and,
 across stories, for events without a day of their own).
 Independent sources count near-duplicate documents (wire copy reprinted by
-several outlets, found with MinHash over word 5-grams) once, and an outlet once.
+several outlets, found with MinHash over word 5-grams) once, and an outlet once
+for its own stories.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import datetime as dt
 import hashlib
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -135,14 +136,19 @@ class EventRecord:
 
 
 def independent_sources(members: Iterable[EventRecord]) -> int:
-    """How many independent sources report an incident: documents that share a near-duplicate
-    origin (wire copy) or an outlet (one newsroom repeating its own caption or story) count once."""
-    groups = UnionFind()
-    for e in members:
-        groups.union(("doc", e.doc_id), ("origin", e.origin))
-        if e.outlet:
-            groups.union(("doc", e.doc_id), ("outlet", e.outlet.strip().lower()))
-    return len({groups.find(("doc", e.doc_id)) for e in members})
+    """How many independent sources report an incident. Wire copy that several members reprint
+    (one near-duplicate origin) is one source; otherwise a document counts as its outlet, so one
+    newsroom repeating its own caption or story counts once. An outlet's own story and the wire
+    copy it runs stay two sources, and two outlets never fuse through the wire copy they share."""
+    documents = {e.doc_id: e for e in members}
+    reprints = Counter(e.origin for e in documents.values())
+    keys = set()
+    for e in documents.values():
+        if reprints[e.origin] > 1 or not e.outlet:
+            keys.add(("origin", e.origin))
+        else:
+            keys.add(("outlet", e.outlet.strip().lower()))
+    return len(keys)
 
 
 @dataclass
