@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +101,10 @@ def process_partition(partition: str, shard: str, settings: Settings) -> int:
     """Extract one partition and write its Parquet shard atomically; the number of documents."""
     import duckdb
 
+    from .parallel import prepare_worker_process
+
+    if "fogofwar.pipeline" not in sys.modules:  # the first task on this worker
+        prepare_worker_process()
     from .pipeline import extract
 
     rows = []
