@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 import os
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,8 +102,7 @@ def process_partition(partition: str, shard: str, settings: Settings) -> int:
 
     from .parallel import prepare_worker_process
 
-    if "fogofwar.pipeline" not in sys.modules:  # the first task on this worker
-        prepare_worker_process()
+    prepare_worker_process()  # idempotent; it matters before the first task loads the models
     from .pipeline import extract
 
     rows = []

@@ -48,7 +48,7 @@ class _Cues:
     conditional: frozenset
     negation: frozenset
     cancel_words: frozenset
-    preventing: frozenset
+    preventing: frozenset  # cancel words whose argument never took place (not "suspend")
 
 
 @functools.cache
@@ -57,7 +57,7 @@ def _cues() -> _Cues:
     return _Cues(t["values"], t["status_values"], frozenset(t["modal_words"]), frozenset(t["future_words"]),
                  frozenset(t["future_verbs"]), frozenset(t["desire_verbs"]), frozenset(t["neg_implicative_verbs"]),
                  frozenset(t["belief_verbs"]), frozenset(t["conditional_marks"]), frozenset(t["negation_words"]),
-                 frozenset(t["cancel_words"]), frozenset(t["preventing_words"]))
+                 frozenset(t["cancel_words"]), frozenset(t["cancel_words"]) - frozenset(t["halting_words"]))
 
 
 @functools.cache
@@ -242,12 +242,12 @@ def local_value(token: Token) -> float:
     rated exactly +3), else that estimate, clipped to the scale."""
     regression, certain, snap = _models()
     features = predicate_features(token)
-    if "cat=cancelled" not in features and certain.probability(features) >= certain.threshold:
-        return 3.0
-    value = regression.score(features)
     if "cat=cancelled" in features:
         # Too rare in the training data for the model to learn; the rule caps it.
-        return max(-3.0, min(_cues().values["cancelled"], value))
+        return max(-3.0, min(_cues().values["cancelled"], regression.score(features)))
+    if certain.probability(features) >= certain.threshold:
+        return 3.0
+    value = regression.score(features)
     if value >= snap.get(token.pos_, snap.get("default", 3.0)):
         return 3.0
     return max(-3.0, min(3.0, value))
