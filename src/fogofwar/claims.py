@@ -629,7 +629,7 @@ def _make_claim(doc: Doc, number: int, c: dict, actors: list[Actor], events: lis
         ss, se = c["source"]
         source = ClaimSource(start=ss, end=se, text=text[ss:se],
                              code=_source_code(doc, actors, c.get("source_head"), (ss, se)))
-    linked = [e.id for e in events if cs <= e.trigger.start < ce]
+    linked = [e.id for e in events if any(cs <= m.trigger.start < ce for m in e.mentions or [e])]
     return Claim(
         id=f"c{number}",
         source=source,

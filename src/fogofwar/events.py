@@ -143,7 +143,7 @@ def find_events(doc: Doc, source: SourceDocument, places: list[Place], times: li
         found.sort(key=lambda c: c.token.i)
         for cand in _clause_events(found):
             built.append((sent, _build_event(0, cand, sent, places, times, actors, anchor, main_place)))
-    events = [e for _, e in _merge_headline(built, source, doc)]
+    events = [e for _, e in built]
     return [e.model_copy(update={"id": f"e{i}"}) for i, e in enumerate(events, 1)]
 
 
@@ -560,21 +560,6 @@ def _host(token: Token, kept: set[int], modality) -> int | None:
         if current.i in kept:
             return None if blocked else current.i
     return None
-
-
-def _merge_headline(built: list[tuple[Span, Event]], source: SourceDocument, doc: Doc) -> list[tuple[Span, Event]]:
-    """A headline restated in the lead is one event: drop the title line's event that the first body sentence repeats."""
-    text = doc_text(doc)
-    first_line_end = text.find("\n")
-    if first_line_end <= 0 or not source.title or text[:first_line_end].strip() != source.title.strip():
-        return built
-    title = [(s, e) for s, e in built if s.start_char < first_line_end]
-    body = [(s, e) for s, e in built if s.start_char > first_line_end]
-    if not title or not body:
-        return built
-    lead = body[0][0]
-    lead_types = {e.plover.type for s, e in body if s.start == lead.start}
-    return [(s, e) for s, e in built if not (s.start_char < first_line_end and e.plover.type in lead_types)]
 
 
 def _acled(cand: _Candidate, sent: Span) -> tuple[str, str] | None:

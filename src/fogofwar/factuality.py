@@ -19,7 +19,7 @@ from .models import Claim, Event, Predicate, SourceDocument
 from .nlp import sentence_of
 from .spans import inside_any
 
-__all__ = ["Assessment", "assess_events", "find_predicates", "local_category"]
+__all__ = ["Assessment", "assess_events", "find_predicates", "local_category", "mention_category", "UNSETTLING"]
 
 PREDICATE_POS = {"VERB", "NOUN"}
 CLAUSE_CLIMB = {"xcomp", "ccomp", "advcl", "conj", "relcl", "acl", "pcomp", "pobj", "prep", "dobj"}
@@ -269,19 +269,76 @@ def find_predicates(doc: Doc, source: SourceDocument) -> list[Predicate]:
 
 
 def assess_events(doc: Doc, events: list[Event], claims: list[Claim]) -> list[Assessment]:
-    """Status and factuality of every event from its clause and the claims that carry it."""
+    """Status and factuality of every happening from each mention's clause and every claim about it.
+
+    A mention that is only hypothetical, planned or generic ("a forced pullout would mark...") says
+    nothing about whether the happening took place: the others decide, and it counts only when
+    every mention is of that kind.
+    """
     cues = _cues()
     out = []
     for event in events:
-        span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
-        category, negated = local_category(span[0]) if span is not None and len(span) else ("plain", False)
-        carrying = [c for c in claims if event.id in c.events]
-        status = _status(category, negated, {c.stance for c in carrying})
-        value = cues.status_values[status]
-        if category not in ("plain", "report") and status not in ("negated",):
-            value = min(value, cues.values[category])
-        out.append(Assessment(event.id, status, round(value, 2), tuple(c.id for c in carrying)))
+        readings = []
+        for mention in event.mentions or [event]:
+            span = doc.char_span(mention.trigger.start, mention.trigger.end, alignment_mode="expand")
+            category, negated = mention_category(span[0]) if span is not None and len(span) else ("plain", False)
+            carrying = [c for c in claims if c.content.start <= mention.trigger.start < c.content.end]
+            status = _status(category, negated, {c.stance for c in carrying})
+            value = cues.status_values[status]
+            if category not in ("plain", "report") and status not in ("negated",):
+                value = min(value, cues.values[category])
+            readings.append((status, value, carrying))
+        status, value = _combined_status(readings, cues)
+        carrying_ids = tuple(dict.fromkeys(c.id for _, _, cs in readings for c in cs))
+        out.append(Assessment(event.id, status, round(value, 2), carrying_ids))
     return out
+
+
+UNSETTLED = ("future", "hypothetical")
+UNSETTLING = ("conditional", "question", "future", "desire", "modal")
+
+
+def mention_category(token: Token) -> tuple[str, bool]:
+    """A noun that is the subject of an unsettled clause ("a forced pullout would mark ...") is as
+    unsettled as that clause."""
+    category, negated = local_category(token)
+    if category == "plain" and token.pos_ == "NOUN" and token.dep_ in ("nsubj", "nsubjpass") and token.head != token:
+        head_category, _ = local_category(token.head)
+        if head_category in UNSETTLING:
+            return head_category, negated
+    return category, negated
+
+
+def _combined_status(readings: list[tuple[str, float, list[Claim]]], cues) -> tuple[str, float]:
+    """One status for a happening: the mentions that tell it as having happened (or not), with every
+    stance any source takes towards any of them."""
+    factual = [r for r in readings if r[0] not in UNSETTLED]
+    if not factual:
+        status = "future" if any(r[0] == "future" for r in readings) else "hypothetical"
+        return status, max(v for s, v, _ in readings if s == status)
+    if len(factual) == 1:
+        return factual[0][0], factual[0][1]
+    statuses = {s for s, _, _ in factual}
+    stances = {c.stance for _, _, cs in factual for c in cs}
+    positive = bool(stances & {"assert", "acknowledge"}) or bool(statuses & {"asserted", "reported"})
+    if stances & {"deny"} or statuses & {"denied", "negated", "disputed"}:
+        if positive:
+            status = "disputed"
+        else:
+            status = "denied" if "denied" in statuses or "deny" in stances else "negated"
+    elif "doubt" in stances or "unconfirmed" in statuses:
+        status = "unconfirmed"
+    elif "allege" in stances or "alleged" in statuses:
+        status = "alleged"
+    elif statuses <= {"hedged"}:
+        status = "hedged"
+    elif stances or "reported" in statuses:
+        status = "reported"
+    else:
+        status = "asserted"
+    # A happening is no surer than the surest way any mention tells it.
+    value = min(cues.status_values[status], max(v for _, v, _ in factual))
+    return status, value
 
 
 def _status(category: str, negated: bool, stances: set[str]) -> str:

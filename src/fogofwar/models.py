@@ -1,4 +1,4 @@
-"""Typed records of the output contract (SPEC.md, schema 1).
+"""Typed records of the output contract (SPEC.md, schema 2).
 
 One set of models serves the stages, the CLI, the store, the API and the
 exports. Offsets are character offsets, [start, end), into `Result.text`.
@@ -20,6 +20,8 @@ __all__ = [
     "Acled",
     "EventLocation",
     "EventDate",
+    "Mention",
+    "Casualty",
     "Event",
     "Cue",
     "ClaimSource",
@@ -30,7 +32,7 @@ __all__ = [
     "SourceDocument",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Stance = Literal["assert", "deny", "doubt", "allege", "acknowledge", "believe", "warn", "predict"]
 ClaimKind = Literal["direct", "indirect", "mixed", "according_to"]
@@ -104,10 +106,33 @@ class EventDate(Record):
     text: str | None = None
 
 
+class Mention(Record):
+    """One place in the text that names a happening: a verb, a noun, an anaphoric "the strike"."""
+
+    trigger: Span
+    sentence: dict[str, int]
+
+
+class Casualty(Record):
+    """A casualty figure as the report states it: "at least 11" is min 11, max None; "dozens" has neither."""
+
+    min: int | None = None
+    max: int | None = None
+    text: str
+    start: int
+    end: int
+
+
+CasualtyKind = Literal["killed", "injured", "missing", "detained"]
+
+
 class Event(Record):
+    """A happening: every mention in the document of one real-world event (schema 2)."""
+
     id: str
     trigger: Span
     sentence: dict[str, int]
+    mentions: list[Mention] = Field(default_factory=list)
     plover: Plover
     cameo: str | None = None
     acled: Acled | None = None
@@ -119,6 +144,8 @@ class Event(Record):
     status: Status = "asserted"
     claims: list[str] = Field(default_factory=list)
     background: bool = False
+    casualties: dict[CasualtyKind, Casualty] = Field(default_factory=dict)
+    means: list[str] = Field(default_factory=list)
 
 
 class Cue(Span):

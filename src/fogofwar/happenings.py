@@ -1,0 +1,341 @@
+"""Happenings: every mention of one real-world happening in a document, as one event (schema 2).
+
+events.py finds mentions: each verb or noun that names a happening. A report
+names one strike many times ("struck ... killing 11 ... the strike ... The
+attack"), so this stage groups them. In text order, a mention joins the
+latest happening of its PLOVER type that nothing contradicts: an explicit
+date, a place (containment agrees: a town lies in its region), the actors'
+or the targets' countries, the footing in the past (background recalled
+from long ago against today's report). The happening then takes the most
+specific actor, recipient, place and date any mention gives, its casualty
+figures (casualties.py) and its means. Generic mentions ("attacks", "can
+strike") and hypothetical ones ("a forced pullout would mark") join a
+happening but are never one on their own; a deed to come told by a verb
+("recapturing Kherson could allow") is another happening than the deed done.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from . import casualties as casualties_stage
+from .factuality import mention_category
+from .models import Casualty, Event, EventActor, Mention, Place, SourceDocument
+from .nlp import doc_text
+
+__all__ = ["resolve_happenings", "places_agree", "dates_agree"]
+
+TOWN_KM = 30.0
+NEAR_KM = 60.0
+DEFINITE = {"the", "this", "that", "these", "those"}
+CASUALTY_LEMMAS = {"kill", "wound", "injure", "die", "killing", "death", "hurt"}
+# Which happening a casualty figure belongs to: attacks for the dead and wounded, arrests for the detained.
+# The closed list of SPEC.md, schema 2, in its order.
+MEANS = ("missile", "drone", "airstrike", "artillery", "rocket", "explosive", "mine", "small_arms", "naval",
+         "armour", "cyber", "chemical", "other")
+FIGURE_TYPES = {"killed": {"ASSAULT"}, "injured": {"ASSAULT"}, "missing": {"ASSAULT"},
+                "detained": {"COERCE", "ASSAULT"}}
+
+
+@dataclass
+class _Mention:
+    event: Event
+    token: Token | None
+    nominal: bool
+    definite: bool
+    generic: bool
+    explicit_date: bool
+    place: Place | None           # a place in the mention's own phrase or clause ("struck a mall in Kremenchuk")
+    sentence_place: Place | None  # a place elsewhere in its sentence ("the U.S. officer said ... pull out")
+    in_title: bool
+    casualty_word: bool
+    category: str = "plain"       # the clause's reading (factuality.local_category): future, conditional...
+
+    @property
+    def unsettled(self) -> bool:
+        return self.category in ("conditional", "question", "future", "desire", "modal")
+
+
+@dataclass
+class _Happening:
+    mentions: list[_Mention]
+
+    @property
+    def type(self) -> str:
+        return self.mentions[0].event.plover.type
+
+
+def resolve_happenings(doc: Doc, source: SourceDocument, mentions: list[Event], places: list[Place]) -> list[Event]:
+    """Group a document's event mentions into happenings, in order of first mention."""
+    title_end = _title_end(doc, source)
+    found = [_describe(doc, m, places, title_end) for m in mentions]
+    happenings: list[_Happening] = []
+    for m in found:
+        target = _best_happening(m, happenings)
+        if target is None:
+            happenings.append(_Happening([m]))
+        else:
+            target.mentions.append(m)
+    happenings = [h for h in happenings
+                  if not all(m.generic or m.category in ("conditional", "question") for m in h.mentions)]
+    figures = casualties_stage.find_casualties(doc)
+    casualties = _attach_figures(figures, happenings)
+    events = []
+    for n, h in enumerate(happenings, 1):
+        events.append(_combine(n, h, casualties.get(id(h), {}), doc))
+    return events
+
+
+def _title_end(doc: Doc, source: SourceDocument) -> int:
+    text = doc_text(doc)
+    first_line_end = text.find("\n")
+    if first_line_end > 0 and source.title and text[:first_line_end].strip() == source.title.strip():
+        return first_line_end
+    return 0
+
+
+def _describe(doc: Doc, event: Event, places: list[Place], title_end: int) -> _Mention:
+    span = doc.char_span(event.trigger.start, event.trigger.end, alignment_mode="expand")
+    token = span[0] if span is not None and len(span) else None
+    nominal = token is not None and token.pos_ in ("NOUN", "PROPN")
+    children = list(token.children) if token is not None else []
+    definite = nominal and any((c.dep_ == "det" and c.lower_ in DEFINITE) or c.dep_ == "poss" for c in children)
+    explicit_date = event.date.text is not None and event.date.value is not None
+    place = sentence_place = None
+    if event.location.place is not None and event.location.place < len(places):
+        p = places[event.location.place]
+        if event.sentence["start"] <= p.start < event.sentence["end"]:
+            sentence_place = p
+            if token is not None and _governed_by(doc, p, token):
+                place = p
+    return _Mention(event, token, nominal, definite, _generic(token, nominal, explicit_date, children), explicit_date,
+                    place, sentence_place, event.trigger.start < title_end,
+                    token is not None and token.lemma_.lower() in CASUALTY_LEMMAS,
+                    mention_category(token)[0] if token is not None else "plain")
+
+
+def _governed_by(doc: Doc, place: Place, token: Token) -> bool:
+    """Whether a place sits in the trigger's phrase, or the trigger's clause when the trigger is a noun."""
+    span = doc.char_span(place.start, place.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    heads = {token} | ({token.head} if token.pos_ in ("NOUN", "PROPN") else set())
+    return any(h == root or h in root.ancestors for h in heads)
+
+
+def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: list[Token]) -> bool:
+    """"Attacks" with no article, number or date, and what one "can" do, name no one happening."""
+    if token is None:
+        return False
+    if nominal:
+        return (token.tag_ == "NNS" and not explicit_date
+                and not any(c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in children)
+                and token.dep_ not in ("nsubj", "nsubjpass"))
+    return any(c.dep_ == "aux" and c.lemma_.lower() == "can" for c in children)
+
+
+def _best_happening(m: _Mention, happenings: list[_Happening]) -> _Happening | None:
+    """The happening a mention joins: of those it agrees with, one whose date its own date (stated or the
+    dateline's) fits, then the latest, as an anaphor takes the nearest antecedent."""
+    best, best_key = None, None
+    for n, h in enumerate(happenings):
+        if not _can_join(m, h):
+            continue
+        key = (any(dates_agree(m.event.date.value, o.event.date.value) for o in h.mentions if o.explicit_date)
+               or not any(o.explicit_date for o in h.mentions), n)
+        if best_key is None or key > best_key:
+            best, best_key = h, key
+    return best
+
+
+def _can_join(m: _Mention, h: _Happening) -> bool:
+    if m.event.plover.type != h.type:
+        return False
+    if not m.nominal and m.unsettled != all(o.unsettled for o in h.mentions):
+        return False  # "could recapture" is not the recapture that happened, nor the other way round
+    return all(_agree(m, other) for other in h.mentions)
+
+
+def _agree(a: _Mention, b: _Mention) -> bool:
+    """Whether two mentions of one type can name one happening: nothing they say conflicts."""
+    ea, eb = a.event, b.event
+    if ea.background != eb.background:
+        # Long-past background joins today's report only through an anaphoric "the invasion".
+        later = a if a.event.trigger.start > b.event.trigger.start else b
+        if not (later.definite and not later.explicit_date):
+            return False
+    if a.explicit_date and b.explicit_date and not dates_agree(ea.date.value, eb.date.value):
+        return False
+    if not places_agree(a.place, b.place):
+        return False
+    if not _countries_agree(ea.actor, eb.actor) or not _countries_agree(ea.recipient, eb.recipient):
+        return False
+    # Two deeds told in one sentence by two verbs of one type, each with a place, are two happenings
+    # unless the places agree (checked above); two verbs with different actors likewise (checked above).
+    return True
+
+
+def dates_agree(a: str | None, b: str | None) -> bool:
+    """Two TIMEX3 date values that can name the same day: equal, or one containing the other."""
+    if not a or not b:
+        return True
+    a, b = a.split("T")[0], b.split("T")[0]
+    if a == b or a.startswith(b) or b.startswith(a):
+        return True
+    day_a, day_b = _day(a), _day(b)
+    week_a, week_b = _week(a), _week(b)
+    if week_a and day_b:
+        return day_b.isocalendar()[:2] == week_a
+    if week_b and day_a:
+        return day_a.isocalendar()[:2] == week_b
+    return False
+
+
+def _day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def _week(value: str) -> tuple[int, int] | None:
+    if "-W" not in value:
+        return None
+    try:
+        year, week = value.split("-W")
+        return int(year), int(week[:2])
+    except ValueError:
+        return None
+
+
+def places_agree(a: Place | None, b: Place | None) -> bool:
+    """Same place, one inside the other (a town in its region or country), or towns close together."""
+    if a is None or b is None or a.lat is None or b.lat is None:
+        return True
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return True
+    if _contains(a, b) or _contains(b, a):
+        return True
+    limit = TOWN_KM if a.feature in ("P", "S") and b.feature in ("P", "S") else NEAR_KM
+    return km(a.lat, a.lon, b.lat, b.lon) <= limit
+
+
+def _contains(region: Place, place: Place) -> bool:
+    if region.feature != "A" or not region.country or region.country != place.country:
+        return False
+    # A country (no admin-1 of its own) holds every place in it; a region the places of its admin-1.
+    return region.admin1 is None or place.admin1 == region.admin1
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dl = math.radians(lon2 - lon1)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _countries_agree(a: list[EventActor], b: list[EventActor]) -> bool:
+    ca, cb = {x.country for x in a if x.country}, {x.country for x in b if x.country}
+    return not ca or not cb or bool(ca & cb)
+
+
+def _attach_figures(figures, happenings: list[_Happening]) -> dict[int, dict[str, Casualty]]:
+    """Each casualty figure goes to the happening of the attack (or arrest) its clause belongs to."""
+    out: dict[int, dict[str, Casualty]] = {}
+    for f in figures:
+        owner = _figure_owner(f, happenings)
+        if owner is None:
+            continue
+        found = out.setdefault(id(owner), {})
+        new = Casualty(min=f.min, max=f.max, text=f.text, start=f.start, end=f.end)
+        old = found.get(f.kind)
+        if old is None or _more_informative(new, old):
+            found[f.kind] = new
+    return out
+
+
+def _more_informative(new: Casualty, old: Casualty) -> bool:
+    """A stated number beats none, and a later, higher toll beats an earlier one."""
+    if old.min is None and old.max is None:
+        return new.min is not None or new.max is not None
+    if new.min is None and new.max is None:
+        return False
+    return (new.min or new.max or 0) > (old.min or old.max or 0)
+
+
+def _figure_owner(f, happenings: list[_Happening]) -> _Happening | None:
+    allowed = FIGURE_TYPES.get(f.kind, set())
+    best, best_key = None, None
+    for h in happenings:
+        if h.type not in allowed:
+            continue
+        for m in h.mentions:
+            if m.token is None or not (m.event.sentence["start"] <= f.start < m.event.sentence["end"]):
+                continue
+            anchor = m.token.doc[f.anchor]
+            # The mention whose clause holds the figure ("struck ..., killing 11"), else the nearest one.
+            key = (0 if m.token == anchor or m.token in anchor.ancestors or anchor in m.token.ancestors else 1,
+                   abs(m.token.i - f.anchor))
+            if best_key is None or key < best_key:
+                best, best_key = h, key
+    return best
+
+
+def _combine(number: int, h: _Happening, casualties: dict[str, Casualty], doc: Doc) -> Event:
+    """One event from its mentions: the most informative as its trigger, the most specific arguments."""
+    mentions = sorted(h.mentions, key=lambda m: m.event.trigger.start)
+    main = max(mentions, key=_informative)
+    actor_from = max(mentions, key=lambda m: (_actor_score(m.event.actor), -m.in_title, -m.event.trigger.start))
+    recipient_from = max(mentions, key=lambda m: (_actor_score(m.event.recipient), -m.in_title, -m.event.trigger.start))
+    # Where the text says it happened: a place in a mention's own clause, else one in its sentence;
+    # the place of writing (a guess from the dateline) only when the text names none.
+    placed = [m for m in mentions if m.place is not None] or [m for m in mentions if m.sentence_place is not None]
+    location_from = min(placed, key=lambda m: (m.event.location.precision or 3, m.in_title, m.event.trigger.start)) \
+        if placed else main
+    dated = [m for m in mentions if m.explicit_date]
+    date_from = min(dated, key=lambda m: (m.event.date.precision or 3, m.in_title, m.event.trigger.start)) \
+        if dated else main
+    acled = main.event.acled or next((m.event.acled for m in mentions if m.event.acled), None)
+    return main.event.model_copy(update={
+        "id": f"e{number}",
+        "mentions": [Mention(trigger=m.event.trigger, sentence=m.event.sentence) for m in mentions],
+        "actor": actor_from.event.actor,
+        "recipient": recipient_from.event.recipient,
+        "location": location_from.event.location,
+        "date": date_from.event.date,
+        "background": date_from.event.background,
+        "acled": acled,
+        "casualties": casualties,
+        "means": _means(mentions, doc) if h.type == "ASSAULT" else [],
+    })
+
+
+def _informative(m: _Mention) -> tuple:
+    e = m.event
+    score = (1.0 * (not m.nominal) + 1.0 * bool(_actor_score(e.actor)) + 1.0 * (m.place is not None)
+             + 0.5 * m.explicit_date - 2.0 * m.in_title - 1.5 * m.casualty_word - 1.0 * m.generic)
+    return score, -e.trigger.start
+
+
+def _actor_score(actors: list[EventActor]) -> int:
+    return max((2 if a.country and a.sector else 1 if a.country or a.code else 0 for a in actors), default=0)
+
+
+def _means(mentions: list[_Mention], doc: Doc) -> list[str]:
+    """How it was done, from every sentence that mentions it; in the table's order."""
+    order = list(MEANS)
+    found: set[str] = set()
+    seen: set[int] = set()
+    for m in mentions:
+        start = m.event.sentence["start"]
+        if start in seen:
+            continue
+        seen.add(start)
+        span = doc.char_span(start, m.event.sentence["end"], alignment_mode="expand")
+        if span is not None:
+            found.update(casualties_stage.find_means(span))
+    return sorted(found, key=lambda x: order.index(x) if x in order else len(order))
