@@ -33,6 +33,7 @@ NEAR_KM = 60.0
 DEFINITE = {"the", "this", "that", "these", "those"}
 CASUALTY_LEMMAS = {"kill", "wound", "injure", "die", "killing", "death", "hurt"}
 # Which happening a casualty figure belongs to: attacks for the dead and wounded, arrests for the detained.
+FOLLOW_UP_CHARS = 400        # how far after an attack's mention a figure told on its own still belongs to it
 # The closed list of SPEC.md, schema 2, in its order.
 MEANS = ("missile", "drone", "airstrike", "artillery", "rocket", "explosive", "mine", "small_arms", "naval",
          "armour", "cyber", "chemical", "other")
@@ -82,7 +83,7 @@ def resolve_happenings(doc: Doc, source: SourceDocument, mentions: list[Event], 
     happenings = [h for h in happenings
                   if not all(m.generic or m.category in ("conditional", "question") for m in h.mentions)]
     figures = casualties_stage.find_casualties(doc)
-    casualties = _attach_figures(figures, happenings)
+    casualties = _attach_figures(figures, happenings, title_end)
     events = []
     for n, h in enumerate(happenings, 1):
         events.append(_combine(n, h, casualties.get(id(h), {}), doc))
@@ -243,19 +244,35 @@ def _countries_agree(a: list[EventActor], b: list[EventActor]) -> bool:
     return not ca or not cb or bool(ca & cb)
 
 
-def _attach_figures(figures, happenings: list[_Happening]) -> dict[int, dict[str, Casualty]]:
-    """Each casualty figure goes to the happening of the attack (or arrest) its clause belongs to."""
+def _attach_figures(figures, happenings: list[_Happening], title_end: int) -> dict[int, dict[str, Casualty]]:
+    """Each casualty figure goes to the happening of the attack (or arrest) its clause belongs to; the
+    body's wording ("killing at least 11") is kept over the headline's ("kills 11")."""
     out: dict[int, dict[str, Casualty]] = {}
-    for f in figures:
-        owner = _figure_owner(f, happenings)
+    for f in sorted(figures, key=lambda f: (f.start < title_end, f.start)):
+        owner = _figure_owner(f, happenings) or _preceding_owner(f, happenings)
         if owner is None:
             continue
         found = out.setdefault(id(owner), {})
         new = Casualty(min=f.min, max=f.max, text=f.text, start=f.start, end=f.end)
         old = found.get(f.kind)
-        if old is None or _more_informative(new, old):
+        if old is None or (f.start >= title_end and _more_informative(new, old)):
             found[f.kind] = new
     return out
+
+
+def _preceding_owner(f, happenings: list[_Happening]) -> _Happening | None:
+    """A figure told in a sentence of its own ("Five people remain missing.") belongs to the attack
+    mentioned last before it, when that is close."""
+    allowed = FIGURE_TYPES.get(f.kind, set())
+    best, best_start = None, -1
+    for h in happenings:
+        if h.type not in allowed:
+            continue
+        for m in h.mentions:
+            start = m.event.trigger.start
+            if best_start < start < f.start and f.start - start <= FOLLOW_UP_CHARS:
+                best, best_start = h, start
+    return best
 
 
 def _more_informative(new: Casualty, old: Casualty) -> bool:

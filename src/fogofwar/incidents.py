@@ -7,6 +7,11 @@ date, place, actors and factuality agree with the incident's first event and
 their sentences are alike by embedding (less alike when trigger and actors
 are the same; nearly the same words for threats, plans and denials, and,
 across stories, for events without a day of their own).
+Reports told differently are joined through their stories: two documents that
+share rare names, numbers and words (TF-IDF cosine over the whole text) are
+about one story, and their events of one type merge when date, place
+(distance or containment), actors and casualty figures agree, even without a
+day or a town of their own.
 Independent sources count near-duplicate documents (wire copy reprinted by
 several outlets, found with MinHash over word 5-grams) once, and an outlet once
 for its own stories.
@@ -25,7 +30,7 @@ import numpy as np
 
 __all__ = [
     "EventRecord", "Incident", "minhash_signature", "near_duplicate_groups", "merge_incidents",
-    "independent_sources", "MINHASH_PERMUTATIONS", "UnionFind",
+    "independent_sources", "MINHASH_PERMUTATIONS", "UnionFind", "story_vectors", "story_clusters",
 ]
 
 MINHASH_PERMUTATIONS = 64
@@ -41,6 +46,14 @@ SIMILARITY_THRESHOLDS = {"default": 0.55, "same_trigger_and_actor": 0.40, "not_h
 SAME_SENTENCE = 0.8
 TOKEN_THRESHOLDS = {"default": 0.35, "same_trigger_and_actor": 0.20, "not_happened": 0.60, "undated": 0.70}
 MAX_CANDIDATES = 64          # per event per neighbouring block; keeps dense blocks linear
+# Stories: the TF-IDF cosine of a document with a story's centroid above which it tells that story;
+# events of one type in one story merge on agreement alone.
+STORY_LINK = 0.2
+STORY_TERMS = 60             # the heaviest terms kept per document
+STORY_ACTIVE_DAYS = 14       # a story with no new document for two weeks is over
+STORY_MAX_DF = 0.05          # terms in more than this share of documents say nothing about the story
+STORY_WINDOW_DAYS = 3        # told stories' events, when both are dated, still fall within a week
+CASUALTY_RATIO = 3.0         # killed figures further apart than this are different deeds
 HAPPENED = {"asserted", "reported", "alleged", "disputed", "unconfirmed", "hedged"}
 NOT_HAPPENED = {"future", "hypothetical", "negated", "denied"}
 
@@ -133,6 +146,9 @@ class EventRecord:
     origin: str
     published: dt.date | None = None
     outlet: str | None = None
+    date_explicit: bool = False    # the text gave the date, rather than the dateline
+    admin1: str | None = None
+    killed: tuple[int | None, int | None] | None = None
 
 
 def independent_sources(members: Iterable[EventRecord]) -> int:
@@ -203,12 +219,57 @@ def compatible(a: EventRecord, b: EventRecord) -> bool:
             return False
     elif a.country and b.country and a.country != b.country:
         return False
+    return _same_sides(a, b)
+
+
+def _same_sides(a: EventRecord, b: EventRecord) -> bool:
+    """Actors, footing and casualty figures that do not contradict each other."""
     if a.actor_codes and b.actor_codes and not _countries(a.actor_codes) & _countries(b.actor_codes):
         return False
     # "warns it will close" and "has closed" are different incidents.
     if (a.status in NOT_HAPPENED) != (b.status in NOT_HAPPENED) or abs(a.factuality - b.factuality) >= 2.5:
         return False
-    return True
+    return _casualties_agree(a.killed, b.killed)
+
+
+def _casualties_agree(a, b) -> bool:
+    """Death tolls rise as reports come in, but 2 killed and 40 killed are different deeds."""
+    if not a or not b:
+        return True
+    low_a, low_b = a[0] or a[1], b[0] or b[1]
+    if not low_a or not low_b:
+        return True
+    return max(low_a, low_b) / min(low_a, low_b) <= CASUALTY_RATIO
+
+
+def story_compatible(a: EventRecord, b: EventRecord) -> bool:
+    """Two events of documents that tell one story: one incident unless something they say conflicts.
+    A date or place of either may be missing or vague (a region, the dateline's day); what both
+    state must agree: dates within their precision, places by distance or containment."""
+    if a.plover_type != b.plover_type or a.doc_id == b.doc_id:
+        return False
+    if a.date is not None and b.date is not None:
+        window = max(DATE_WINDOW_DAYS.get(a.time_precision, 15), DATE_WINDOW_DAYS.get(b.time_precision, 15))
+        if a.date_explicit and b.date_explicit and a.time_precision == 1 and b.time_precision == 1:
+            window = 0  # a strike on Monday and the shelling on Tuesday are two incidents
+        if abs((a.date - b.date).days) > min(window, STORY_WINDOW_DAYS):
+            return False
+    if not _places_agree(a, b):
+        return False
+    return _same_sides(a, b)
+
+
+def _places_agree(a: EventRecord, b: EventRecord) -> bool:
+    if a.lat is None or b.lat is None:
+        return not (a.country and b.country and a.country != b.country)
+    if a.country and b.country and a.country != b.country:
+        return False
+    coarse = max(a.geo_precision, b.geo_precision)
+    if coarse >= 3 and a.admin1 and b.admin1 and a.admin1 == b.admin1:
+        return True  # a town and the region it lies in
+    if coarse >= 3 and (a.admin1 is None or b.admin1 is None):
+        return True  # a country and a place in it
+    return _km(a, b) <= max(MAX_KM.get(a.geo_precision, 250), MAX_KM.get(b.geo_precision, 250))
 
 
 def _countries(codes: frozenset[str]) -> set[str]:
@@ -216,22 +277,35 @@ def _countries(codes: frozenset[str]) -> set[str]:
 
 
 def merge_incidents(events: Sequence[EventRecord],
-                    similarity: Callable[[EventRecord, EventRecord], float] | None = None) -> list[Incident]:
+                    similarity: Callable[[EventRecord, EventRecord], float] | None = None,
+                    stories: dict[str, str] | None = None) -> list[Incident]:
     """Cluster events into incidents; deterministic, near-linear in the number of events.
 
     Leader clustering: each event joins the first earlier incident whose leading event it matches,
     or leads a new one. Linking any pair instead chained thousands of reports into one incident.
+    Candidates come from the leaders of the event's story (`stories`: document → story id), which
+    it joins when nothing conflicts, then from blocks of type, day and grid cell, which it joins
+    when the sentences are alike as well.
     """
+    stories = stories or {}
     leaders: dict[tuple, list[int]] = defaultdict(list)
+    story_leaders: dict[tuple[str, str], list[int]] = defaultdict(list)
     uf = UnionFind()
     for n, e in enumerate(events):
         uf.find(n)
-        if e.date is None:
-            continue
-        leader = _matching_leader(e, events, leaders, similarity)
+        story = stories.get(e.doc_id)
+        leader = None
+        if story is not None:
+            leader = next((m for m in story_leaders.get((story, e.plover_type), ())[:MAX_CANDIDATES]
+                           if story_compatible(e, events[m])), None)
+        if leader is None and e.date is not None:
+            leader = _matching_leader(e, events, leaders, similarity)
         if leader is not None:
             uf.union(n, leader)
-        else:
+            continue
+        if story is not None:
+            story_leaders[(story, e.plover_type)].append(n)
+        if e.date is not None:
             for cell in _cells(e):
                 leaders[(e.plover_type, e.date.toordinal(), cell)].append(n)
     groups: dict[int, list[int]] = defaultdict(list)
@@ -262,7 +336,7 @@ def _matching_leader(e: EventRecord, events: Sequence[EventRecord], leaders: dic
 
 def _alike(a: EventRecord, b: EventRecord, similarity) -> bool:
     if a.doc_id == b.doc_id:
-        return a.trigger_lemma == b.trigger_lemma and a.actor_codes == b.actor_codes
+        return False  # a document's happenings are already one event each
     # Two deeds told in one sentence ("shelled Kharkiv and struck Izium") share all its words; in
     # reprints of that sentence only the trigger tells them apart.
     if a.trigger_lemma != b.trigger_lemma and _token_jaccard(a.sentence, b.sentence) >= SAME_SENTENCE:
@@ -287,3 +361,64 @@ def _alike(a: EventRecord, b: EventRecord, similarity) -> bool:
 def _token_jaccard(a: str, b: str) -> float:
     x, y = set(_WORD.findall(a.lower())), set(_WORD.findall(b.lower()))
     return len(x & y) / len(x | y) if x and y else 0.0
+
+
+def story_vectors(texts: dict[str, str], stopwords: frozenset[str] = frozenset()) -> dict[str, dict[str, float]]:
+    """Each document's heaviest TF-IDF terms (words of three letters or more, and numbers), L2-normed.
+    Terms found in more than STORY_MAX_DF of the documents (and in more than two) are left out."""
+    counts = {d: Counter(w for w in _WORD.findall(t.lower()) if (len(w) >= 3 or w.isdigit()) and w not in stopwords)
+              for d, t in texts.items()}
+    df = Counter(w for c in counts.values() for w in c)
+    n = max(1, len(counts))
+    max_df = max(2, int(STORY_MAX_DF * n))
+    vectors = {}
+    for d, c in counts.items():
+        weights = {w: (1 + math.log(k)) * math.log(n / df[w]) for w, k in c.items() if df[w] <= max_df}
+        top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_TERMS]
+        norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
+        vectors[d] = {w: v / norm for w, v in top if v > 0}
+    return vectors
+
+
+def story_clusters(vectors: dict[str, dict[str, float]], dates: dict[str, dt.date | None],
+                   threshold: float = STORY_LINK) -> dict[str, str]:
+    """Document id → story id: single-pass clustering as in topic detection and tracking. In date order,
+    each document joins the story whose centroid it is most similar to (cosine ≥ threshold, the story
+    active within STORY_ACTIVE_DAYS), or starts one. Candidate stories come from an inverted index
+    over their centroids' heaviest terms, so the work grows with the documents, not their pairs."""
+    order = sorted(vectors, key=lambda d: (dates.get(d) is None, dates.get(d) or dt.date.min, d))
+    centroids: list[dict[str, float]] = []
+    norms: list[float] = []
+    last: list[dt.date | None] = []
+    names: list[str] = []
+    postings: dict[str, list[int]] = defaultdict(list)
+    out = {}
+    for d in order:
+        vec, day = vectors[d], dates.get(d)
+        scores: dict[int, float] = defaultdict(float)
+        for w, v in vec.items():
+            for k in postings.get(w, ())[-MAX_CANDIDATES:]:
+                scores[k] += v * centroids[k].get(w, 0.0)
+        best, best_score = None, threshold
+        for k, score in scores.items():
+            if day is not None and last[k] is not None and abs((day - last[k]).days) > STORY_ACTIVE_DAYS:
+                continue
+            score /= norms[k]
+            if score >= best_score and (best is None or score > best_score or k < best):
+                best, best_score = k, score
+        if best is None:
+            best = len(centroids)
+            centroids.append({})
+            norms.append(1.0)
+            last.append(day)
+            names.append(d)
+        centroid = centroids[best]
+        for w, v in vec.items():
+            if w not in centroid:
+                postings[w].append(best)
+            centroid[w] = centroid.get(w, 0.0) + v
+        norms[best] = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
+        if day is not None and (last[best] is None or day > last[best]):
+            last[best] = day
+        out[d] = names[best]
+    return out

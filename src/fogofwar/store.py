@@ -23,7 +23,7 @@ import numpy as np
 
 from .parallel import chunks as _chunks
 from .incidents import (EventRecord, Incident, independent_sources, merge_incidents, minhash_signature,
-                        near_duplicate_groups)
+                        near_duplicate_groups, story_clusters, story_vectors)
 from .ingest import FailedDocument, RawDocument
 from .models import Result
 
@@ -32,8 +32,9 @@ __all__ = ["Store", "content_hash", "IngestReport", "DEFAULT_STORE", "SCHEMA_VER
 log = logging.getLogger(__name__)
 
 DEFAULT_STORE = "fogofwar.duckdb"
-SCHEMA_VERSION = "1"
-RECORD_TABLES = ("places", "times", "actors", "events", "claims", "event_claims")
+SCHEMA_VERSION = "2"
+RECORD_TABLES = ("places", "times", "actors", "events", "event_mentions", "claims", "event_claims")
+DERIVED_TABLES = ("incidents", "incident_events")
 STATUS_ORDER = ["asserted", "reported", "alleged", "hedged", "unconfirmed", "disputed", "denied",
                 "future", "hypothetical", "negated"]
 SUPPORTING = {"assert", "acknowledge", "believe", "allege"}
@@ -85,9 +86,24 @@ class Store:
     # --- schema -------------------------------------------------------------
 
     def _create_schema(self) -> None:
+        self._drop_older_schema()
         sql = (resources.files("fogofwar") / "data" / "schema.sql").read_text(encoding="utf-8")
         self.con.execute(sql)
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+    def _drop_older_schema(self) -> None:
+        """A store of an older schema holds records of another shape: its tables are dropped (the
+        embedding cache is kept) and the next ingest extracts every document again."""
+        tables = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "meta" not in tables:
+            return
+        found = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if found is None or found[0] == SCHEMA_VERSION:
+            return
+        log.warning("store %s has schema %s, this fogofwar writes %s: its documents will be extracted again",
+                    self.path, found[0], SCHEMA_VERSION)
+        for table in ("documents",) + RECORD_TABLES + DERIVED_TABLES:
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")
 
     # --- writing ------------------------------------------------------------
 
@@ -174,7 +190,8 @@ class Store:
         signatures = dict(self.con.execute("SELECT doc_id, minhash FROM documents WHERE error_code IS NULL").fetchall())
         origins = near_duplicate_groups(signatures)
         events = self._event_records(origins)
-        incidents = merge_incidents(events, self._similarity(events) if use_embeddings else None)
+        stories = self._stories({e.doc_id for e in events})
+        incidents = merge_incidents(events, self._similarity(events, stories) if use_embeddings else None, stories)
         rows, links = self._incident_rows(incidents, events)
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -197,7 +214,20 @@ class Store:
             raise
         return len(rows)
 
-    def _similarity(self, events: list[EventRecord]):
+    def _stories(self, doc_ids: set[str]) -> dict[str, str]:
+        """Each document's story (TF-IDF over title and text, clustered in order of publication)."""
+        from .lexicons import load_table
+
+        texts, dates = {}, {}
+        for d, title, text, published in self.con.execute(
+                "SELECT doc_id, title, text, published FROM documents WHERE error_code IS NULL").fetchall():
+            if d in doc_ids:
+                texts[d] = (title or "") + "\n" + (text or "")
+                dates[d] = published
+        stopwords = frozenset(w.lower() for w in load_table("english_function_words")["words"])
+        return story_clusters(story_vectors(texts, stopwords), dates)
+
+    def _similarity(self, events: list[EventRecord], stories: dict[str, str] | None = None):
         """Sentence similarity for the pairs merging will ask about, embedded once and cached in the store."""
         from .embeddings import CachedSimilarity, sentence_key
 
@@ -207,7 +237,7 @@ class Store:
             needed.update((a.sentence, b.sentence))
             return 0.0
 
-        merge_incidents(events, record)  # a dry run: which sentences will be compared
+        merge_incidents(events, record, stories)  # a dry run: which sentences will be compared
         keys = {sentence_key(s): s for s in needed}
         cached = {}
         if keys:
@@ -222,13 +252,13 @@ class Store:
         rows = self.con.execute("""
             SELECT e.key, e.doc_id, e.plover_type, e.event_date, e.time_precision, e.lat, e.lon, e.geo_precision,
                    e.country, e.actor_codes, e.recipient_codes, lower(e.trigger_text), e.sentence_text, e.status,
-                   e.factuality, d.published, d.outlet
+                   e.factuality, d.published, d.outlet, e.date_text, e.admin1, e.killed_min, e.killed_max
             FROM events e JOIN documents d USING (doc_id)
             WHERE NOT e.background
             ORDER BY e.key""").fetchall()
         out = []
         for (key, doc_id, ptype, date, tprec, lat, lon, gprec, country, actors, recipients, trigger, sentence,
-             status, fact, published, outlet) in rows:
+             status, fact, published, outlet, date_text, admin1, killed_min, killed_max) in rows:
             out.append(EventRecord(
                 key=key, doc_id=doc_id, plover_type=ptype, date=_parse_day(date), time_precision=tprec or 3,
                 lat=lat, lon=lon, geo_precision=gprec or 3, country=country,
@@ -236,13 +266,15 @@ class Store:
                 recipient_codes=frozenset(filter(None, (recipients or "").split(";"))),
                 trigger_lemma=(trigger or "").split()[0] if trigger else "", sentence=sentence or "",
                 status=status, factuality=fact if fact is not None else 3.0, origin=origins.get(doc_id, doc_id),
-                published=published, outlet=outlet))
+                published=published, outlet=outlet, date_explicit=date_text is not None, admin1=admin1,
+                killed=(killed_min, killed_max) if killed_min is not None or killed_max is not None else None))
         return out
 
     def _incident_rows(self, incidents: list[Incident], events: list[EventRecord]):
         by_key = {e.key: e for e in events}
         detail = {row[0]: row for row in self.con.execute("""
-            SELECT key, cameo, acled_event_type, acled_sub_event_type, location_name, admin1, trigger_text, sentence_text
+            SELECT key, cameo, acled_event_type, acled_sub_event_type, location_name, admin1, trigger_text, sentence_text,
+                   n_mentions, casualties, means
             FROM events""").fetchall()}
         stances: dict[str, list[tuple[str, str | None, str]]] = {}
         for doc_id, event_id, text, code, stance in self.con.execute("""
@@ -253,15 +285,13 @@ class Store:
         for inc in incidents:
             members = [by_key[k] for k in inc.events]
             first = min(members, key=lambda e: (e.geo_precision, e.time_precision, e.key))
-            info = detail.get(first.key, (None,) * 8)
-            supporting, contradicting = set(), set()
-            for e in members:
-                for text, code, stance in stances.get(e.key, []):
-                    label = (text or "(unnamed)") + (f" [{code}]" if code else "")
-                    (supporting if stance in SUPPORTING else contradicting if stance in CONTRADICTING else set()).add(label)
+            info = detail.get(first.key, (None,) * 11)
+            supporting, contradicting = sources_by_stance(s for e in members for s in stances.get(e.key, []))
             statuses = [e.status for e in members]
             status = _incident_status(statuses, supporting, contradicting)
             published = sorted(e.published for e in members if e.published)
+            casualties = casualty_ranges(json.loads(detail.get(e.key, (None,) * 11)[9] or "{}") for e in members)
+            means = sorted({m for e in members for m in (detail.get(e.key, (None,) * 11)[10] or "").split(";") if m})
             rows.append((
                 inc.incident_id, first.plover_type, info[1], info[2], info[3], info[4], first.lat, first.lon,
                 first.country, info[5], first.geo_precision, first.date.isoformat() if first.date else None,
@@ -269,8 +299,11 @@ class Store:
                 ";".join(sorted(set().union(*(e.actor_codes for e in members)))),
                 ";".join(sorted(set().union(*(e.recipient_codes for e in members)))),
                 len({e.doc_id for e in members}), len(members), independent_sources(members),
-                json.dumps(sorted(supporting)), json.dumps(sorted(contradicting)), status,
-                round(sum(e.factuality for e in members) / len(members), 2), (info[7] or "")[:300]))
+                json.dumps(supporting), json.dumps(contradicting), status,
+                round(sum(e.factuality for e in members) / len(members), 2), (info[7] or "")[:300],
+                sum(detail.get(e.key, (None,) * 11)[8] or 1 for e in members),
+                *_range(casualties.get("killed")), *_range(casualties.get("injured")),
+                json.dumps(casualties), ";".join(means)))
             links.extend((inc.incident_id, e.doc_id, e.key.split(":", 1)[1] if ":" in e.key else e.key) for e in members)
         return rows, links
 
@@ -425,12 +458,67 @@ def _insert_rows(con, table: str, rows: list[tuple]) -> None:
         con.unregister("_fogofwar_rows")
 
 
-def _incident_status(statuses: list[str], supporting: set[str], contradicting: set[str]) -> str:
+def _incident_status(statuses: list[str], supporting: list[str], contradicting: list[str]) -> str:
+    """One side asserts, the other denies or doubts: disputed; only doubters: unconfirmed or denied."""
     if supporting and contradicting:
         return "disputed"
     if contradicting and not supporting:
         return "denied" if "denied" in statuses else "unconfirmed"
+    if "disputed" in statuses and len(set(statuses)) > 1:
+        return "disputed"
     return min(statuses, key=STATUS_ORDER.index)
+
+
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "this", "that", "officials", "sources"}
+
+
+def sources_by_stance(claims: Iterable[tuple[str | None, str | None, str]]) -> tuple[list[str], list[str]]:
+    """The claim sources that back an incident and those that doubt or deny it, each source once.
+
+    One source is one name under one actor code: "Ukrainian President Volodymyr Zelenskiy",
+    "Zelenskiy" and "he" [UKRGOV] are one, shown by its fullest name. A source that both asserts and
+    denies counts where its doubt lies: a denial outweighs the wording of a report.
+    """
+    groups: dict[tuple[str, str], dict] = {}
+    for text, code, stance in claims:
+        if stance not in SUPPORTING and stance not in CONTRADICTING:
+            continue
+        words = [w.strip(".,'’s") for w in (text or "").split()]
+        names = [w for w in words if w[:1].isupper() and w.lower() not in PRONOUNS]
+        key = (code or "", names[-1].lower() if names else "")
+        g = groups.setdefault(key, {"labels": set(), "stances": set()})
+        g["labels"].add(text or "(unnamed)")
+        g["stances"].add(stance)
+    # An unnamed source ("he" [UKRGOV]) is the named one of its code when there is exactly one.
+    for (code, name), g in list(groups.items()):
+        if name == "" and code:
+            named = [k for k in groups if k[0] == code and k[1]]
+            if len(named) == 1:
+                groups[named[0]]["stances"] |= g["stances"]
+                del groups[(code, name)]
+    supporting, contradicting = [], []
+    for (code, _), g in groups.items():
+        label = max(g["labels"], key=lambda t: (len(t), t)) + (f" [{code}]" if code else "")
+        (contradicting if g["stances"] & CONTRADICTING else supporting).append(label)
+    return sorted(set(supporting)), sorted(set(contradicting))
+
+
+def casualty_ranges(figures: Iterable[dict]) -> dict[str, dict]:
+    """Per kind, the lowest and highest figure any report gives: {killed: {min, max, reports}}."""
+    out: dict[str, dict] = {}
+    for found in figures:
+        for kind, f in found.items():
+            values = [v for v in (f.get("min"), f.get("max")) if v is not None]
+            r = out.setdefault(kind, {"min": None, "max": None, "reports": 0, "text": f.get("text")})
+            r["reports"] += 1
+            if values:
+                r["min"] = min(values + ([r["min"]] if r["min"] is not None else []))
+                r["max"] = max(values + ([r["max"]] if r["max"] is not None else []))
+    return out
+
+
+def _range(r: dict | None) -> tuple[int | None, int | None]:
+    return (r["min"], r["max"]) if r else (None, None)
 
 
 def _parse_day(value: str | None) -> dt.date | None:
@@ -447,6 +535,10 @@ def _parse_day(value: str | None) -> dt.date | None:
     except ValueError:
         return None
     return None
+
+
+def _figure(c) -> tuple[int | None, int | None]:
+    return (c.min, c.max) if c is not None else (None, None)
 
 
 def _rows_for(batch: list[tuple[Result, str]], now: dt.datetime) -> dict[str, list[tuple]]:
@@ -474,7 +566,13 @@ def _rows_for(batch: list[tuple[Result, str]], now: dt.datetime) -> dict[str, li
                 ";".join(a.code for a in e.recipient if a.code), "; ".join(a.text for a in e.recipient),
                 e.location.place, place.name if place else None, place.lat if place else None, place.lon if place else None,
                 place.country if place else None, place.admin1 if place else None, e.location.precision,
-                e.date.value, e.date.precision, e.factuality, e.status, e.background))
+                e.date.value, e.date.precision, e.factuality, e.status, e.background,
+                e.date.text, len(e.mentions) or 1,
+                *_figure(e.casualties.get("killed")), *_figure(e.casualties.get("injured")),
+                json.dumps({k: v.model_dump() for k, v in e.casualties.items()}), ";".join(e.means)))
+            for m in e.mentions or [e]:
+                rows["event_mentions"].append((r.id, e.id, m.trigger.start, m.trigger.end, m.sentence.get("start"),
+                                               m.sentence.get("end"), m.trigger.text))
             for cid in e.claims:
                 rows["event_claims"].append((r.id, e.id, cid))
         for c in r.claims:

@@ -1,4 +1,4 @@
--- fogofwar store schema, version 1. Written by the fogofwar team.
+-- fogofwar store schema, version 2 (one events row per happening, its mentions in event_mentions). Written by the fogofwar team.
 -- One row per document; every record of the output contract in its own table,
 -- keyed by the document id; incidents merge events across documents.
 
@@ -47,7 +47,16 @@ CREATE TABLE IF NOT EXISTS events (
     actor_codes VARCHAR, actor_text VARCHAR, recipient_codes VARCHAR, recipient_text VARCHAR,
     place_idx INTEGER, location_name VARCHAR, lat DOUBLE, lon DOUBLE, country VARCHAR, admin1 VARCHAR,
     geo_precision INTEGER, event_date VARCHAR, time_precision INTEGER,
-    factuality DOUBLE, status VARCHAR, background BOOLEAN
+    factuality DOUBLE, status VARCHAR, background BOOLEAN,
+    date_text VARCHAR, n_mentions INTEGER,
+    killed_min INTEGER, killed_max INTEGER, injured_min INTEGER, injured_max INTEGER,
+    casualties VARCHAR,          -- JSON: {killed|injured|missing|detained: {min, max, text, start, end}}
+    means VARCHAR                -- ';'-separated, from SPEC.md's closed list
+);
+
+CREATE TABLE IF NOT EXISTS event_mentions (
+    doc_id VARCHAR, event_id VARCHAR, trigger_start INTEGER, trigger_end INTEGER,
+    sentence_start INTEGER, sentence_end INTEGER, trigger_text VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS claims (
@@ -70,7 +79,11 @@ CREATE TABLE IF NOT EXISTS incidents (
     actor_codes VARCHAR, recipient_codes VARCHAR,
     n_documents INTEGER, n_events INTEGER, independent_sources INTEGER,
     supporting VARCHAR, contradicting VARCHAR,   -- JSON lists of claim sources
-    status VARCHAR, factuality DOUBLE, summary VARCHAR
+    status VARCHAR, factuality DOUBLE, summary VARCHAR,
+    n_mentions INTEGER,
+    killed_min INTEGER, killed_max INTEGER, injured_min INTEGER, injured_max INTEGER,
+    casualties VARCHAR,          -- JSON: per kind, the lowest and highest figure any report gives
+    means VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS incident_events (
