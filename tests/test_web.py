@@ -139,12 +139,14 @@ def test_the_page_shows_every_located_incident_on_a_basemap_without_network(page
 
 
 def test_clicking_a_marker_shows_the_incidents_claims(page):
-    """The Odesa strike's marker opens its claim: source, code, stance, quote, outlet and date."""
+    """The Odesa strike's marker opens its claims, the denial apart: source, code, stance, quote, outlet, date."""
     (odesa,) = [i for i in incidents(page) if i["location_name"] == "Odesa"]
     page.locator(f"#map [data-incident='{odesa['incident_id']}']").click()
     panel = page.locator(f".evidence[data-incident='{odesa['incident_id']}']")
     panel.wait_for()
-    claim = panel.locator(".claim")
+    assert panel.locator(".claims.against .claim .source").all_inner_texts() == ["Moscow"]
+    assert panel.locator(".claims.against .claim .badge").inner_text() == "denies"
+    claim = panel.locator(".claims.backing .claim")
     assert claim.count() == 1
     assert claim.locator(".source").inner_text() == "the Ukrainian air force"
     assert claim.locator("code").inner_text() == "UKRMIL"

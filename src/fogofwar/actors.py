@@ -270,6 +270,8 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
                 country = c
                 name = name or t.text
                 break
+    if sector is None and country and country not in ("IGO", "NGO") and root.lower_ in _weapon_words():
+        sector = "MIL"  # "a Russian missile", "Ukrainian shelling": that country's military
     if country is None and sector is not None:
         country = _country_of_attachment(root, coder)
     if country is None and sector is None:
@@ -307,6 +309,11 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
                   country=country, sector=sector, name=name)
     coder.seen.append(actor)
     return actor
+
+
+@functools.cache
+def _weapon_words() -> frozenset[str]:
+    return frozenset(load_table("actors")["weapon_words"])
 
 
 def _country_in_tokens(tokens: list[Token], coder: _Coder) -> tuple[str | None, str | None]:

@@ -125,10 +125,29 @@ def summarize(results, claims):
                 click.echo(f"   {e.id} {e.plover.type:<9} {e.trigger.text!r:<18} by {actor:<8} at {place:<14} "
                            f"on {e.date.value or '?':<10} {e.status} ({e.factuality:+.1f})"
                            + (" [background]" if e.background else ""))
+                details = []
+                if len(e.mentions) > 1:
+                    details.append(f"{len(e.mentions)} mentions: " + ", ".join(repr(m.trigger.text) for m in e.mentions))
+                details += [f"{kind} {_figure(c)}" for kind, c in e.casualties.items()]
+                if e.means:
+                    details.append("by " + ", ".join(e.means))
+                if details:
+                    click.echo("      " + "; ".join(details))
             if claims:
                 for c in row.claims:
                     who = c.source.text if c.source else "(unnamed)"
                     click.echo(f"   {c.id} {who[:40]!r} {c.cue.lemma} [{c.stance}]: {c.content.text[:70]!r}")
+
+
+def _figure(c) -> str:
+    """A casualty figure as a reader says it: "at least 11", "10-15", "'dozens'"."""
+    if c.min is None and c.max is None:
+        return repr(c.text)
+    if c.max is None:
+        return f"at least {c.min}"
+    if c.min is None:
+        return f"up to {c.max}"
+    return str(c.min) if c.min == c.max else f"{c.min}-{c.max}"
 
 
 @cli.command()

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .actors import partitive_words, actor_at, iso3
 from .lexicons import load_table
-from .models import Acled, Actor, Event, EventActor, EventDate, EventLocation, Place, Plover, SourceDocument, Span as TextSpan, Time
+from .models import Acled, Actor, Event, EventActor, EventDate, EventLocation, Mention, Place, Plover, SourceDocument, Span as TextSpan, Time
 from .nlp import doc_text, sentence_of, sentences
 from .spans import inside_any
 
@@ -77,6 +77,7 @@ class _Candidate:
     actor_tokens: list[Token] | None = None
     recipient_tokens: list[Token] | None = None
     inner: list["_Candidate"] = field(default_factory=list)
+    nested: list["_Candidate"] = field(default_factory=list)   # same-type triggers that are its arguments
 
 
 @functools.cache
@@ -474,6 +475,8 @@ def _clause_events(found: list[_Candidate]) -> list[_Candidate]:
             out.append(cand)
             continue
         outer = by_token[host]
+        if outer.type == cand.type:
+            outer.nested.append(cand)  # "The strike destroyed the roof": one happening, two mentions
         if outer.type == cand.type and outer.mode is None and cand.mode is not None:
             outer.mode, outer.cameo = cand.mode, cand.cameo
         if outer.type == cand.type and cand.acled and (outer.acled is None or outer.acled[0] == "Battles"):
@@ -613,18 +616,31 @@ def _attack_or_clash(cand: _Candidate, found: tuple[str, str]) -> tuple[str, str
     return found
 
 
-def _build_event(number: int, cand: _Candidate, sent: Span, places: list[Place], times: list[Time],
-                 actors: list[Actor], anchor: dt.date | None, main_place: int | None) -> Event:
-    token = cand.token
+def _trigger_span(token: Token) -> TextSpan:
+    """A trigger's words: the verb with its particle ("pull out")."""
     end_token = token
     for child in token.children:
         if child.dep_ == "prt" and child.i > end_token.i:
             end_token = child
-    trigger = TextSpan(start=token.idx, end=end_token.idx + len(end_token), text=doc_text(sent.doc)[token.idx: end_token.idx + len(end_token)])
+    end = end_token.idx + len(end_token)
+    return TextSpan(start=token.idx, end=end, text=doc_text(token.doc)[token.idx:end])
+
+
+def _with_nested(cand: _Candidate) -> list[_Candidate]:
+    return [cand] + [n for inner in cand.nested for n in _with_nested(inner)]
+
+
+def _build_event(number: int, cand: _Candidate, sent: Span, places: list[Place], times: list[Time],
+                 actors: list[Actor], anchor: dt.date | None, main_place: int | None) -> Event:
+    token = cand.token
+    trigger = _trigger_span(token)
+    sentence = {"start": sent.start_char, "end": sent.end_char}
+    mentions = [Mention(trigger=_trigger_span(c.token), sentence=sentence) for c in _with_nested(cand)]
     if cand.actor_tokens is not None:
         actor_tokens = cand.actor_tokens
     else:
         actor_tokens = _with_conjuncts(_subject_token(token) if token.pos_ == "VERB" else _noun_actor_token(token))
+    actor_tokens = _outside_dateline(actor_tokens, token, sent, actors)
     location = _event_location(token, sent, places, main_place)
     where = iso3(places[location.place].country) if location.place is not None else None
     actor = _event_actors(actor_tokens, actors, acting=True, where=where)
@@ -638,7 +654,8 @@ def _build_event(number: int, cand: _Candidate, sent: Span, places: list[Place],
     return Event(
         id=f"e{number}",
         trigger=trigger,
-        sentence={"start": sent.start_char, "end": sent.end_char},
+        sentence=sentence,
+        mentions=sorted(mentions, key=lambda m: m.trigger.start),
         plover=Plover(type=cand.type, mode=cand.mode, context=list(cand.context)),
         cameo=cand.cameo,
         acled=Acled(event_type=acled[0], sub_event_type=acled[1]) if acled else None,
@@ -727,7 +744,8 @@ def _main_place(places: list[Place]) -> int | None:
 def _event_date(token: Token, sent: Span, times: list[Time], anchor: dt.date | None) -> tuple[EventDate, bool]:
     """The event's date from its own time expression, else from the dateline and the clause's tense."""
     from .times import clause_tense  # the times stage owns the tense reading
-    in_sentence = [t for t in times if sent.start_char <= t.start < sent.end_char]
+    dateline_end = _dateline_end(sent)
+    in_sentence = [t for t in times if sent.start_char <= t.start < sent.end_char and t.start >= dateline_end]
     dates = [t for t in in_sentence if t.type in ("DATE", "TIME") and _parse_value(t.value)]
     # "<a day> after <ordering>": the event inside the after-phrase lies that long before the clause's date.
     for t in in_sentence:
@@ -737,7 +755,8 @@ def _event_date(token: Token, sent: Span, times: list[Time], anchor: dt.date | N
         if follow is None or not len(follow) or follow[0].lower_ not in ("after", "before"):
             continue
         rel = follow[0]
-        if rel.i < token.i <= rel.right_edge.i:
+        scope_end = rel.head.right_edge.i if rel.dep_ == "mark" else rel.right_edge.i  # "after Moscow ordered it"
+        if rel.i < token.i <= scope_end:
             ref = _parse_value(dates[0].value) if dates else anchor
             shift = _duration_days(t.value)
             if ref and shift is not None:
@@ -765,7 +784,12 @@ def _event_date(token: Token, sent: Span, times: list[Time], anchor: dt.date | N
         else:
             closeness = 4
         return closeness, abs(t.start - token.idx)
-    dates = [t for t in dates if rank(t)[0] < 4]
+    def of_reporting(t: Time) -> bool:
+        # "..., the governor said on Tuesday": the day of the saying, not of the deed.
+        span = token.doc.char_span(t.start, t.end, alignment_mode="expand")
+        verb = clause_verb(span.root) if span is not None else None
+        return verb is not None and verb != clause_verb(token) and verb.lemma_.lower() in _grammar()["modality"]["speech"]
+    dates = [t for t in dates if rank(t)[0] < 4 and not of_reporting(t)]
     refs = [t for t in in_sentence if t.type in ("DATE", "TIME") and t.value.endswith("_REF") and rank(t)[0] < 2]
     if dates or refs:
         best = min(dates + refs, key=rank)
@@ -781,6 +805,30 @@ def _event_date(token: Token, sent: Span, times: list[Time], anchor: dt.date | N
     # No expression of its own: the dateline's day, looser for what the clause tells as done or to come.
     tense = clause_tense(sent.doc, token.idx)
     return EventDate(value=anchor.isoformat(), precision={"present": 1, "past": 2}.get(tense, 3), text=None), False
+
+
+def _outside_dateline(actor_tokens: list[Token], token: Token, sent: Span, actors: list[Actor]) -> list[Token]:
+    """The dateline town is never an actor. The parse often makes "KYIV, Ukraine, June 28 - Russian
+    missiles hit ..." the town's doing; the actor is then the coded party named before the verb."""
+    dateline_end = _dateline_end(sent)
+    if dateline_end == sent.start_char:
+        return actor_tokens
+    kept = [t for t in actor_tokens if t.idx >= dateline_end]
+    if kept or token.pos_ != "VERB":
+        return kept
+    before = [a for a in actors if dateline_end <= a.start and a.end <= token.idx and a.country]
+    span = sent.doc.char_span(before[-1].start, before[-1].end, alignment_mode="expand") if before else None
+    return [span.root] if span is not None else []
+
+
+DATELINE = re.compile(r"[A-Z][A-Z .'’-]+,[^\n]{0,60}?\s[-—–]+\s")
+
+
+def _dateline_end(sent: Span) -> int:
+    """Where a sentence's dateline ("KYIV, Ukraine, June 28 (Reuters) -") ends: its date is the day of
+    writing, not the day of the event."""
+    m = DATELINE.match(sent.text)
+    return sent.start_char + m.end() if m else sent.start_char
 
 
 def _attached(token: Token, t: Time) -> bool:

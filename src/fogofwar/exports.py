@@ -72,12 +72,17 @@ def export_jsonl(store: Store, path: Path) -> int:
     """One incident a line, with its events and their claims."""
     names, rows = store.query("""
         SELECT ie.incident_id, e.doc_id, e.event_id, e.trigger_text, e.sentence_text, e.status, e.factuality,
-               e.actor_codes, e.event_date, d.outlet, d.url, d.title
+               e.actor_codes, e.event_date, e.casualties, e.means, d.outlet, d.url, d.title
         FROM incident_events ie JOIN events e ON e.doc_id = ie.doc_id AND e.event_id = ie.event_id
         JOIN documents d ON d.doc_id = e.doc_id ORDER BY ie.incident_id, e.doc_id, e.event_id""")
     cn, crows = store.query("""
         SELECT ec.doc_id, ec.event_id, c.claim_id, c.source_text, c.source_code, c.cue_lemma, c.stance, c.content_text
         FROM event_claims ec JOIN claims c ON c.doc_id = ec.doc_id AND c.claim_id = ec.claim_id""")
+    mn, mrows = store.query("""SELECT doc_id, event_id, trigger_start, trigger_end, trigger_text FROM event_mentions
+                               ORDER BY doc_id, event_id, trigger_start""")
+    mentions = defaultdict(list)
+    for row in mrows:
+        mentions[(row[0], row[1])].append(dict(zip(mn[2:], row[2:])))
     claims = defaultdict(list)
     for row in crows:
         claims[(row[0], row[1])].append(dict(zip(cn[2:], row[2:])))
@@ -85,6 +90,9 @@ def export_jsonl(store: Store, path: Path) -> int:
     for row in rows:
         rec = dict(zip(names[1:], row[1:]))
         rec["claims"] = claims.get((rec["doc_id"], rec["event_id"]), [])
+        rec["casualties"] = json.loads(rec["casualties"] or "{}")
+        rec["means"] = [m for m in (rec["means"] or "").split(";") if m]
+        rec["mentions"] = mentions.get((rec["doc_id"], rec["event_id"]), [])
         events[row[0]].append(rec)
     incidents = store.incidents(min_sources=0)
     with open(path, "w", encoding="utf-8") as f:
@@ -113,11 +121,18 @@ def export_acled(store: Store, path: Path) -> int:
                 "actor1": codes[0] or None, "actor2": targets[0] or None, "iso": inc["country"],
                 "country": _country_name(inc["country"]), "admin1": inc["admin1"], "location": inc["location_name"],
                 "latitude": inc["lat"], "longitude": inc["lon"], "geo_precision": inc["geo_precision"],
-                "source": "; ".join(inc["outlets"]), "notes": inc["summary"], "fatalities": None, "timestamp": now,
+                "source": "; ".join(inc["outlets"]), "notes": inc["summary"], "fatalities": acled_fatalities(inc), "timestamp": now,
                 "plover_type": inc["plover_type"], "cameo": inc["cameo"], "status": inc["status"],
                 "factuality": inc["factuality"], "independent_sources": inc["independent_sources"],
                 "n_documents": inc["n_documents"]})
     return len(rows)
+
+
+def acled_fatalities(inc: dict[str, Any]) -> int:
+    """ACLED's rule: the most conservative figure any report gives; 0 when none gives one."""
+    killed = (inc.get("casualties") or {}).get("killed") or {}
+    low = killed.get("min") if killed.get("min") is not None else killed.get("max")
+    return int(low) if low is not None else 0
 
 
 @exporter("gdelt-tsv")
@@ -140,7 +155,7 @@ def export_gdelt(store: Store, path: Path) -> int:
                 "Actor1Code": codes[0] if codes else "", "Actor1CountryCode": codes[0][:3] if codes else "",
                 "Actor2Code": targets[0] if targets else "", "Actor2CountryCode": targets[0][:3] if targets else "",
                 "EventCode": cameo, "EventBaseCode": cameo[:3], "EventRootCode": cameo[:2],
-                "QuadClass": maps["quad_class"].get(inc["plover_type"]), "NumMentions": inc["n_events"],
+                "QuadClass": maps["quad_class"].get(inc["plover_type"]), "NumMentions": inc["n_mentions"] or inc["n_events"],
                 "NumSources": inc["independent_sources"], "NumArticles": inc["n_documents"],
                 "ActionGeo_Type": 0 if inc["lat"] is None else (1 if inc["geo_precision"] == 3 and not inc["admin1"] else 4),
                 "ActionGeo_FullName": ", ".join(x for x in (inc["location_name"], inc["admin1"], _country_name(inc["country"])) if x),

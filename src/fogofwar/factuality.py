@@ -305,7 +305,7 @@ def mention_category(token: Token) -> tuple[str, bool]:
     if category == "plain" and token.pos_ == "NOUN" and token.dep_ in ("nsubj", "nsubjpass") and token.head != token:
         head_category, _ = local_category(token.head)
         if head_category in UNSETTLING:
-            return head_category, negated
+            return "conditional", negated  # talk of what it would mean: no report that it happened
     return category, negated
 
 

@@ -124,7 +124,8 @@ def _governed_by(doc: Doc, place: Place, token: Token) -> bool:
     if span is None:
         return False
     root = span.root
-    heads = {token} | ({token.head} if token.pos_ in ("NOUN", "PROPN") else set())
+    # "carried out strikes in Kremenchuk": the place of a noun's verb, when the noun is its object.
+    heads = {token} | ({token.head} if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("dobj", "attr") else set())
     return any(h == root or h in root.ancestors for h in heads)
 
 
@@ -319,7 +320,9 @@ def _combine(number: int, h: _Happening, casualties: dict[str, Casualty], doc: D
     acled = main.event.acled or next((m.event.acled for m in mentions if m.event.acled), None)
     return main.event.model_copy(update={
         "id": f"e{number}",
-        "mentions": [Mention(trigger=m.event.trigger, sentence=m.event.sentence) for m in mentions],
+        "mentions": sorted((x for m in mentions for x in (m.event.mentions or [Mention(trigger=m.event.trigger,
+                                                                                         sentence=m.event.sentence)])),
+                           key=lambda x: x.trigger.start),
         "actor": actor_from.event.actor,
         "recipient": recipient_from.event.recipient,
         "location": location_from.event.location,

@@ -50,6 +50,7 @@ MAX_CANDIDATES = 64          # per event per neighbouring block; keeps dense blo
 # events of one type in one story merge on agreement alone.
 STORY_LINK = 0.2
 STORY_TERMS = 60             # the heaviest terms kept per document
+STORY_PRIOR_DOCS = 50        # IDF as if among this many more documents: a small store still weighs words
 STORY_ACTIVE_DAYS = 14       # a story with no new document for two weeks is over
 STORY_MAX_DF = 0.05          # terms in more than this share of documents say nothing about the story
 STORY_WINDOW_DAYS = 3        # told stories' events, when both are dated, still fall within a week
@@ -373,7 +374,7 @@ def story_vectors(texts: dict[str, str], stopwords: frozenset[str] = frozenset()
     max_df = max(2, int(STORY_MAX_DF * n))
     vectors = {}
     for d, c in counts.items():
-        weights = {w: (1 + math.log(k)) * math.log(n / df[w]) for w, k in c.items() if df[w] <= max_df}
+        weights = {w: (1 + math.log(k)) * math.log((n + STORY_PRIOR_DOCS) / df[w]) for w, k in c.items() if df[w] <= max_df}
         top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_TERMS]
         norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
         vectors[d] = {w: v / norm for w, v in top if v > 0}

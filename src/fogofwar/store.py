@@ -359,14 +359,7 @@ class Store:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
         names, rows = self.query(sql, params)
-        out = []
-        for row in rows:
-            rec = dict(zip(names, row))
-            rec["supporting"] = json.loads(rec["supporting"] or "[]")
-            rec["contradicting"] = json.loads(rec["contradicting"] or "[]")
-            rec["first_reported"] = rec["first_reported"].isoformat() if rec["first_reported"] else None
-            out.append(rec)
-        return out
+        return [_incident_record(dict(zip(names, row))) for row in rows]
 
     def count_incidents(self, **filters) -> int:
         return len(self.incidents(**filters))
@@ -376,10 +369,7 @@ class Store:
         found = self.query("SELECT * FROM incidents WHERE incident_id = ?", [incident_id])
         if not found[1]:
             return None
-        incident = dict(zip(found[0], found[1][0]))
-        incident["supporting"] = json.loads(incident["supporting"] or "[]")
-        incident["contradicting"] = json.loads(incident["contradicting"] or "[]")
-        incident["first_reported"] = incident["first_reported"].isoformat() if incident["first_reported"] else None
+        incident = _incident_record(dict(zip(found[0], found[1][0])))
         names, rows = self.query("""
             SELECT e.*, d.title, d.outlet, d.url, d.published, d.origin
             FROM incident_events ie JOIN events e ON e.doc_id = ie.doc_id AND e.event_id = ie.event_id
@@ -391,7 +381,14 @@ class Store:
                 SELECT c.* FROM event_claims ec JOIN claims c ON c.doc_id = ec.doc_id AND c.claim_id = ec.claim_id
                 WHERE ec.doc_id = ? AND ec.event_id = ? ORDER BY c.claim_id""", [e["doc_id"], e["event_id"]])
             e["claims"] = [dict(zip(cn, r)) for r in cr]
+            mn, mr = self.query("""
+                SELECT trigger_start, trigger_end, trigger_text, sentence_start, sentence_end FROM event_mentions
+                WHERE doc_id = ? AND event_id = ? ORDER BY trigger_start""", [e["doc_id"], e["event_id"]])
+            e["mentions"] = [dict(zip(mn, r)) for r in mr]
+            e["casualties"] = json.loads(e["casualties"] or "{}")
+            e["means"] = [m for m in (e["means"] or "").split(";") if m]
         incident["events"] = events
+        incident["sources"] = claims_by_source(events)
         incident["documents"] = sorted({e["doc_id"] for e in events})
         return incident
 
@@ -456,6 +453,33 @@ def _insert_rows(con, table: str, rows: list[tuple]) -> None:
                     else f"INSERT INTO {table} SELECT * FROM _fogofwar_rows")
     finally:
         con.unregister("_fogofwar_rows")
+
+
+def _incident_record(rec: dict[str, Any]) -> dict[str, Any]:
+    """An incidents row as the API and exports give it: JSON columns parsed, dates as text."""
+    rec["supporting"] = json.loads(rec["supporting"] or "[]")
+    rec["contradicting"] = json.loads(rec["contradicting"] or "[]")
+    rec["casualties"] = json.loads(rec.get("casualties") or "{}")
+    rec["means"] = [m for m in (rec.get("means") or "").split(";") if m]
+    rec["first_reported"] = rec["first_reported"].isoformat() if rec["first_reported"] else None
+    return rec
+
+
+def claims_by_source(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every claim about an incident's events, grouped by who made it (text and actor code), with the
+    stances that source takes; the sources that contradict come first."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for e in events:
+        for c in e["claims"]:
+            text = c.get("source_text") or "(unnamed)"
+            key = (c.get("source_code") or "", text.lower())
+            g = groups.setdefault(key, {"source": text, "code": c.get("source_code"), "stances": [], "claims": []})
+            if c["stance"] not in g["stances"]:
+                g["stances"].append(c["stance"])
+            g["claims"].append({"doc_id": e["doc_id"], "claim_id": c["claim_id"], "stance": c["stance"],
+                                "content_text": c.get("content_text"), "outlet": e.get("outlet"),
+                                "published": e.get("published")})
+    return sorted(groups.values(), key=lambda g: (not set(g["stances"]) & CONTRADICTING, g["source"].lower()))
 
 
 def _incident_status(statuses: list[str], supporting: list[str], contradicting: list[str]) -> str:

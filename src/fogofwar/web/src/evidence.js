@@ -1,4 +1,5 @@
-// The evidence panel: one incident, every claim about it (who, stance, quote, outlet, date) and its reports.
+// The evidence panel: one incident, its casualties and means, every claim about it (who, stance, quote,
+// outlet, date) split into what backs it and what doubts or denies it, and its reports with their mentions.
 import { el, safeUrl, token } from './dom.js';
 import { dayLabel } from './time.js';
 
@@ -16,6 +17,23 @@ function factualityMeter(value) {
   const v = Number(value ?? 0);
   const meter = el('meter', { min: -3, max: 3, low: -1, high: 1, optimum: 3, value: v, title: `factuality ${v}` });
   return el('span', { class: 'factuality' }, meter, el('span', { text: ` ${v >= 0 ? '+' : ''}${v.toFixed(1)}` }));
+}
+
+const CONTRADICTING = new Set(['deny', 'doubt']);
+const CASUALTY_LABELS = { killed: 'killed', injured: 'injured', missing: 'missing', detained: 'detained' };
+
+/** "at least 11", "11–14", "dozens" (the report's words when it gives no number). */
+function figure(c) {
+  if (c.min == null && c.max == null) return `“${c.text || '?'}”`;
+  if (c.min != null && c.max == null) return `at least ${c.min}`;
+  if (c.min == null) return `up to ${c.max}`;
+  return c.min === c.max ? `${c.min}` : `${c.min}–${c.max}`;
+}
+
+function casualtyLine(casualties) {
+  const parts = Object.entries(casualties || {}).filter(([k]) => CASUALTY_LABELS[k])
+    .map(([k, c]) => `${CASUALTY_LABELS[k]} ${figure(c)}${c.reports > 1 ? ` (${c.reports} reports)` : ''}`);
+  return parts.length ? el('div', { class: 'casualties', text: `Casualties: ${parts.join(' · ')}` }) : null;
 }
 
 function sourceName(claim) {
@@ -45,6 +63,8 @@ function reportItem(doc, events, openDocument) {
       doc.origin && doc.origin !== doc.doc_id ? el('span', { class: 'muted', text: ` · reprint of ${doc.origin}` }) : null),
     el('ul', { class: 'events' }, events.map((e) => el('li', {},
       el('span', { class: 'sentence', text: e.sentence_text || e.trigger_text || '' }),
+      (e.mentions || []).length > 1 ? el('div', { class: 'mentions muted',
+        text: `${e.mentions.length} mentions: ${e.mentions.map((m) => m.trigger_text).join(' · ')}` }) : null,
       el('div', { class: 'muted' },
         badge('status', e.status), ' ', factualityMeter(e.factuality),
         e.claims.length ? null : el('span', { text: ' · no attributed source (the outlet’s own report)' }))))),
@@ -53,6 +73,17 @@ function reportItem(doc, events, openDocument) {
         onclick: () => openDocument(doc.doc_id, events[0]?.event_id) }),
       url ? el('span', {}, ' · ', el('a', { href: url, target: '_blank', rel: 'noopener noreferrer nofollow', text: 'original' }))
         : null));
+}
+
+/** The claims that doubt or deny the incident first, then those that back it. */
+function claimSections(claims, openDocument) {
+  if (!claims.length) return [el('p', { class: 'muted', text: 'No attributed claim: only the outlets’ own reports.' })];
+  const against = claims.filter((c) => CONTRADICTING.has(c.stance));
+  const backing = claims.filter((c) => !CONTRADICTING.has(c.stance));
+  const section = (title, list, cls) => (list.length ? [
+    el('h3', { text: `${title} (${list.length})` }),
+    el('div', { class: `claims ${cls}` }, list.map((c) => claimCard(c, openDocument)))] : []);
+  return [...section('Claims doubting or denying it', against, 'against'), ...section('Claims backing it', backing, 'backing')];
 }
 
 /** Fill the panel with one incident's evidence. */
@@ -74,13 +105,13 @@ export function renderIncident(panel, inc, { openDocument, back }) {
     inc.acled_event_type ? el('div', { class: 'muted', text: `ACLED: ${inc.acled_event_type} / ${inc.acled_sub_event_type}` }) : null,
     inc.actor_codes || inc.recipient_codes
       ? el('div', { class: 'muted', text: `Actors: ${inc.actor_codes || '?'} → ${inc.recipient_codes || '?'}` }) : null,
+    casualtyLine(inc.casualties),
+    (inc.means || []).length ? el('div', { class: 'means muted', text: `Means: ${inc.means.join(', ').replace(/_/g, ' ')}` }) : null,
     inc.summary ? el('p', { class: 'summary', text: inc.summary }) : null,
     el('dl', { class: 'sides' },
       el('dt', { text: 'Supporting' }), el('dd', { text: named(inc.supporting) }),
       el('dt', { text: 'Contradicting' }), el('dd', { text: named(inc.contradicting) })),
-    el('h3', { text: `Claims (${inc.claims.length})` }),
-    inc.claims.length ? el('div', { class: 'claims' }, inc.claims.map((c) => claimCard(c, openDocument)))
-      : el('p', { class: 'muted', text: 'No attributed claim: only the outlets’ own reports.' }),
+    ...claimSections(inc.claims, openDocument),
     el('h3', { text: `Reports (${inc.documents.length})` }),
     el('ul', { class: 'reports' }, inc.documents.map((d) => reportItem(d, byDoc.get(d.doc_id) || [], openDocument)))));
 }

@@ -1,0 +1,155 @@
+"""Happenings: one event per happening in a document, and one incident per happening across reports."""
+from __future__ import annotations
+
+import pytest
+
+from fogofwar.ingest import RawDocument
+from fogofwar.pipeline import extract
+from fogofwar.store import Store
+
+from .conftest import span
+
+STRIKE = ("A Russian missile struck a shopping mall in Kremenchuk on Monday, killing at least 11 people and "
+          "wounding 23, regional officials said. Rescuers searched the rubble through the night. "
+          "The strike destroyed the roof of the building. The attack drew condemnation from Kyiv's allies.")
+
+
+def assaults(result):
+    return [e for e in result.events if e.plover.type == "ASSAULT"]
+
+
+def test_anaphoric_mentions_and_casualty_clauses_are_one_attack(analyze):
+    """'struck ... killing ... wounding ... The strike ... The attack': one ASSAULT with every mention."""
+    result = analyze(STRIKE, published="2022-06-28")
+    (attack,) = assaults(result)
+    words = [m.trigger.text for m in attack.mentions]
+    assert "struck" in words and "strike" in words and "attack" in words
+    assert "killing" in words and "wounding" in words  # properties of the attack, not attacks of their own
+    assert [m.trigger.start for m in attack.mentions] == sorted(m.trigger.start for m in attack.mentions)
+    assert result.places[attack.location.place].name.startswith("Kremenchu")
+    assert attack.date.value == "2022-06-27" and attack.date.precision == 1
+    assert "missile" in attack.means
+
+
+def test_casualty_figures_are_parsed_as_the_report_gives_them(analyze):
+    result = analyze(STRIKE, published="2022-06-28")
+    (attack,) = assaults(result)
+    killed, injured = attack.casualties["killed"], attack.casualties["injured"]
+    assert (killed.min, killed.max) == (11, None)
+    assert (injured.min, injured.max) == (23, 23)
+    assert span(result, killed) == killed.text and "at least 11" in killed.text
+
+
+@pytest.mark.parametrize("clause, low, high", [
+    ("killing more than 20 people", 21, None),
+    ("killing two civilians", 2, 2),
+    ("killing dozens of people", None, None),
+])
+def test_casualty_counts_in_an_attack(analyze, clause, low, high):
+    result = analyze(f"Russian artillery shelled the town of Izium on Sunday, {clause}, the governor said.",
+                     published="2022-05-02")
+    (attack,) = assaults(result)
+    killed = attack.casualties["killed"]
+    assert (killed.min, killed.max) == (low, high)
+    assert killed.text in clause
+
+
+def test_the_dateline_is_not_the_place_when_the_text_says_where(analyze):
+    text = ("KYIV, Ukraine, June 28 - Russian missiles hit a shopping mall in Kremenchuk on Monday, "
+            "officials said. Russia's defence ministry denied the attack.")
+    result = analyze(text, published="2022-06-28")
+    (attack,) = assaults(result)
+    assert result.places[attack.location.place].name.startswith("Kremenchu")
+
+
+def test_hypothetical_mentions_do_not_make_a_happening_certain(analyze):
+    """A withdrawal Russia reports and Ukraine cannot confirm stays unconfirmed; 'would mark' asserts nothing."""
+    text = ("Russia said its troops were withdrawing from Kherson on Thursday. Ukraine's army said it could not "
+            "confirm that Russian forces were withdrawing. A full retreat from the city would mark a humiliating "
+            "defeat for Moscow.")
+    result = analyze(text, published="2022-11-10")
+    retreats = [e for e in result.events if e.plover.type == "RETREAT"]
+    assert len(retreats) == 1
+    assert retreats[0].status in ("unconfirmed", "disputed") and retreats[0].factuality < 2.5
+    assert len(retreats[0].mentions) >= 2
+
+
+def test_a_hypothetical_alone_is_no_happening(analyze):
+    result = analyze("A Russian retreat from Kherson would mark a humiliating defeat.", published="2022-11-10")
+    assert not [e for e in result.events if e.plover.type == "RETREAT"]
+
+
+def test_two_strikes_on_two_towns_in_one_sentence_stay_apart(analyze):
+    result = analyze("Russian forces shelled Kharkiv and bombed Izium on Monday, the Ukrainian military said.",
+                     published="2022-09-13")
+    places = sorted(result.places[e.location.place].name for e in assaults(result))
+    assert len(places) == 2 and places[0] != places[1]
+
+
+def test_the_order_and_the_withdrawal_stay_apart(analyze):
+    """The order of Wednesday and Thursday's withdrawal are two happenings (their dates conflict)."""
+    text = ("Russian troops withdrew from Kherson on Thursday, the defence ministry said, "
+            "a day after Moscow ordered a withdrawal.")
+    result = analyze(text, published="2022-11-10")
+    dates = sorted(e.date.value for e in result.events if e.plover.type == "RETREAT")
+    assert dates == ["2022-11-09", "2022-11-10"]
+
+
+REPORT_A = ("Russian missiles struck a shopping mall in Kremenchuk on Monday, killing at least 18 people, "
+            "Ukrainian officials said. President Volodymyr Zelenskiy said more than 1,000 people were inside the "
+            "Amstor mall in the Poltava region when it was hit.")
+REPORT_B = ("At least 20 people were killed when a Russian missile hit the crowded Amstor shopping centre in the "
+            "central Ukrainian city of Kremenchuk, the regional governor said on Tuesday. Rescuers searched the "
+            "ruins of the Amstor centre overnight; Zelenskiy called the strike on Kremenchuk a terrorist act.")
+OTHER_DAY = ("Russian artillery shelled Kremenchuk on Wednesday, the regional governor said; nobody was hurt "
+             "at the oil refinery on the edge of the city.")
+UNRELATED = ("Thousands of people rallied in Warsaw on Sunday to demand more help for refugees, police said.")
+
+
+def ingest(path, settings, docs):
+    with Store(path) as store:
+        store.ingest(docs, lambda xs: extract(xs, settings), use_embeddings=False)
+        return {(d, e): i for i, d, e in store.query(
+            "SELECT incident_id, doc_id, event_id FROM incident_events")[1]}
+
+
+def doc(doc_id, text, published, outlet):
+    return RawDocument(id=doc_id, text=text, published=published, outlet=outlet)
+
+
+def assault_incidents(links, path):
+    with Store(path, read_only=True) as store:
+        types = {(d, e): t for d, e, t in store.query("SELECT doc_id, event_id, plover_type FROM events")[1]}
+    return {doc_id: {i for (d, e), i in links.items() if d == doc_id and types[(d, e)] == "ASSAULT"}
+            for doc_id, _ in links}
+
+
+def test_two_differently_worded_reports_of_one_strike_are_one_incident(tmp_path, settings):
+    links = ingest(tmp_path / "s.duckdb", settings, [doc("a", REPORT_A, "2022-06-27", "Wire A"),
+                                                     doc("b", REPORT_B, "2022-06-28", "Paper B")])
+    by_doc = assault_incidents(links, tmp_path / "s.duckdb")
+    assert by_doc["a"] & by_doc["b"]
+    with Store(tmp_path / "s.duckdb", read_only=True) as store:
+        (inc,) = [i for i in store.incidents(min_sources=2) if i["plover_type"] == "ASSAULT"]
+    assert inc["independent_sources"] == 2
+    assert (inc["casualties"]["killed"]["min"], inc["casualties"]["killed"]["max"]) == (18, 20)
+
+
+def test_a_strike_and_the_next_days_shelling_of_the_town_stay_apart(tmp_path, settings):
+    links = ingest(tmp_path / "s.duckdb", settings, [doc("a", REPORT_A, "2022-06-27", "Wire A"),
+                                                     doc("c", OTHER_DAY, "2022-06-29", "Paper C")])
+    by_doc = assault_incidents(links, tmp_path / "s.duckdb")
+    assert by_doc["a"] and by_doc["c"] and not by_doc["a"] & by_doc["c"]
+
+
+def test_incident_ids_survive_reingest_rebuild_and_unrelated_documents(tmp_path, settings):
+    path = tmp_path / "s.duckdb"
+    docs = [doc("a", REPORT_A, "2022-06-27", "Wire A"), doc("b", REPORT_B, "2022-06-28", "Paper B")]
+    first = ingest(path, settings, docs)
+    assert ingest(path, settings, docs) == first
+    with Store(path) as store:
+        store.rebuild_incidents(use_embeddings=False)
+        rebuilt = {(d, e): i for i, d, e in store.query("SELECT incident_id, doc_id, event_id FROM incident_events")[1]}
+    assert rebuilt == first
+    grown = ingest(path, settings, docs + [doc("d", UNRELATED, "2022-03-06", "Paper D")])
+    assert {k: v for k, v in grown.items() if k[0] != "d"} == first
