@@ -27,7 +27,7 @@ def test_two_workers_give_the_same_rows_in_the_same_order(settings):
     one = list(extract_json_lines(items(), settings, workers=1))
     two = list(extract_json_lines(items(), settings, workers=2, chunk_size=2))
     assert one == two
-    assert [json.loads(line)["id"] for line in two] == ["good-1", "empty", "binary", "line-4", "good-2"]
+    assert [json.loads(line)["id"] for line in two] == ["good-1", "empty", "binary", f"{FIXTURES / 'batch.jsonl'}:line-4", "good-2"]
 
 
 def test_batch_writes_every_document_once_and_a_rerun_skips_done_partitions(tmp_path, settings):

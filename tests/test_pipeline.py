@@ -25,7 +25,7 @@ def test_a_batch_with_bad_rows_gives_one_row_each_and_errors_only_on_bad_ones(se
     """good, empty, binary, malformed, good: five rows, in order, three errors."""
     rows = list(extract(read_inputs([str(FIXTURES / "batch.jsonl")], settings), settings))
     assert [(r.id, r.error.code if r.error else None) for r in rows] == [
-        ("good-1", None), ("empty", "empty"), ("binary", "binary"), ("line-4", "malformed_json"), ("good-2", None)]
+        ("good-1", None), ("empty", "empty"), ("binary", "binary"), (f"{FIXTURES / 'batch.jsonl'}:line-4", "malformed_json"), ("good-2", None)]
     assert rows[0].events and rows[4].events
 
 

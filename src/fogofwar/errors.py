@@ -24,6 +24,7 @@ class ErrorCode:
     NOT_ENGLISH = "not_english"      # fogofwar reads English only
     MALFORMED_JSON = "malformed_json"  # a JSON Lines line that does not parse
     BAD_ROW = "bad_row"              # valid JSON, but not a document object
+    DUPLICATE_ID = "duplicate_id"    # an id an earlier document of the same run already has
     NO_MAIN_TEXT = "no_main_text"    # HTML or feed entry with nothing to read
     UNREADABLE = "unreadable"        # an OS error while reading one file
     INTERNAL = "internal"            # a bug: an unexpected exception in a stage
