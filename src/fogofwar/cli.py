@@ -6,6 +6,7 @@ when it could not run at all.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -27,6 +28,27 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     # dask sets its own loggers to INFO; they speak only when asked to (-vv) or on trouble.
     for name in ("distributed", "dask"):
         logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else max(level, logging.ERROR))
+    # trafilatura logs "empty HTML tree" at ERROR for pages our fallback then reads; a row states every real failure.
+    for name in ("trafilatura", "htmldate", "courlan"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.CRITICAL)
+
+
+def _first_error(exc: BaseException) -> str:
+    """The first line of the error that started a chain ("No space left on device", not the failed rollback after it)."""
+    while exc.__cause__ or exc.__context__:
+        exc = exc.__cause__ or exc.__context__
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+@contextlib.contextmanager
+def _store_errors(db: str):
+    """A store that fails (a full disk, damaged blocks) is a one-line message and exit code 1, not a traceback."""
+    import duckdb
+
+    try:
+        yield
+    except (duckdb.Error, OSError) as exc:
+        raise click.ClickException(f"store {db}: {_first_error(exc)}") from exc
 
 
 def _usable_inputs(inputs, stdin: bool = True) -> list[str]:
@@ -213,7 +235,7 @@ def ingest(inputs, db, max_chars, commit_every, no_embeddings, rebuild_incidents
         for line in extract_json_lines(items, settings, settings.workers):
             yield Result.model_validate_json(line)
 
-    with _open_store(db, read_only=False) as store, \
+    with _store_errors(db), _open_store(db, read_only=False) as store, \
             tqdm(desc="ingest", unit="doc", disable=not sys.stderr.isatty() or quiet, file=sys.stderr) as bar:
         try:
             report = store.ingest(read_inputs(usable, settings), extract,
@@ -246,7 +268,7 @@ def incidents(db, since, until, near, plover_type, actor, min_sources, limit, as
         except ValueError as exc:
             raise click.BadParameter("use LAT,LON,KM, e.g. 46.64,32.61,50", param_hint="--near") from exc
         point = (lat, lon, km)
-    with _open_store(db, read_only=True) as store:
+    with _store_errors(db), _open_store(db, read_only=True) as store:
         rows = store.incidents(since=since, until=until, near=point, plover_type=plover_type, actor=actor,
                                min_sources=min_sources, limit=limit)
     if as_json:
@@ -265,15 +287,24 @@ def incidents(db, since, until, near, plover_type, actor, min_sources, limit, as
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="How to print the rows.")
-def query(sql, db, fmt):
-    """Run read-only SQL against the store."""
+@click.option("--allow-files", is_flag=True,
+              help="Let the SQL read and write files and extensions (COPY ... TO, read_csv, glob, ATTACH, INSTALL).")
+def query(sql, db, fmt, allow_files):
+    """Run read-only SQL against the store's tables."""
     import csv as csv_module
 
-    with _open_store(db, read_only=True) as store:
+    import duckdb
+
+    with _store_errors(db), _open_store(db, read_only=True) as store:
+        if not allow_files:
+            _forbid_files(store.con)
         try:
             names, rows = store.query(sql)
+        except duckdb.PermissionException as exc:
+            raise click.ClickException(f"{_first_error(exc)}; a query reads only the store's tables "
+                                       "unless you pass --allow-files") from exc
         except Exception as exc:  # duckdb's errors name the problem; show it without a traceback
-            raise click.ClickException(str(exc).splitlines()[0]) from exc
+            raise click.ClickException(_first_error(exc)) from exc
     if fmt == "json":
         for row in rows:
             click.echo(json.dumps(dict(zip(names, row)), default=str, ensure_ascii=False))
@@ -287,6 +318,12 @@ def query(sql, db, fmt):
             click.echo("\t".join("" if v is None else str(v) for v in row))
 
 
+def _forbid_files(con) -> None:
+    """Keep a connection's SQL inside the database: no files, no extensions, and no SET to undo that."""
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
 @cli.command("export")
 @db_option
 @click.option("--format", "fmt", required=True, type=click.Choice(["jsonl", "acled-csv", "gdelt-tsv", "geojson", "parquet"]),
@@ -296,7 +333,7 @@ def export_command(db, fmt, output):
     """Write the store's incidents as JSONL, ACLED-style CSV, GDELT-style TSV, GeoJSON or Parquet."""
     from .exports import export
 
-    with _open_store(db, read_only=True) as store:
+    with _store_errors(db), _open_store(db, read_only=True) as store:
         n = export(store, fmt, output)
     click.echo(f"fogofwar: {n} records written to {output}", err=True)
 
