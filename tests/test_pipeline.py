@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 
-from fogofwar.ingest import read_inputs
+from fogofwar.ingest import RawDocument, read_inputs
 from fogofwar.models import Result
+from fogofwar.nlp import load_nlp
 from fogofwar.pipeline import STAGES, Stage, check_stages, extract
 
 from .conftest import FIXTURES
@@ -62,3 +63,30 @@ def read_inputs_from_rows(rows, settings):
     from fogofwar.ingest import read_jsonl_lines
 
     return read_jsonl_lines(io.StringIO("\n".join(json.dumps(r) for r in rows)), "test", settings)
+
+
+def test_a_text_the_parser_fails_on_costs_only_its_own_row(settings, monkeypatch):
+    """A document spaCy raises on is an internal row; the batch around it goes on."""
+    nlp = load_nlp(settings.model)
+    tokenizer = nlp.tokenizer
+
+    def failing(text):
+        if "Lyman" in text:
+            raise ValueError("cannot tokenize")
+        return tokenizer(text)
+
+    monkeypatch.setattr(nlp, "tokenizer", failing)
+    items = [RawDocument(id="a", text="Russian troops withdrew from Izium, officials said."),
+             RawDocument(id="b", text="Russian troops withdrew from Lyman, officials said."),
+             RawDocument(id="c", text="Ukrainian forces shelled Kupiansk, officials said.")]
+    rows = list(extract(items, settings))
+    assert [(r.id, r.error.code if r.error else None) for r in rows] == [("a", None), ("b", "internal"), ("c", None)]
+    assert rows[1].error.message == "the parser failed: ValueError: cannot tokenize"
+    assert rows[0].events and rows[2].events
+
+
+def test_a_raw_lone_surrogate_is_replaced_before_parsing(settings):
+    """A RawDocument built in Python with a lone surrogate is analysed with U+FFFD in its place."""
+    (row,) = extract([RawDocument(id="s", text="Russian troops \ud800 withdrew from Lyman, officials said.")], settings)
+    assert (row.error, row.text) == (None, "Russian troops \ufffd withdrew from Lyman, officials said.")
+    row.to_json()

@@ -566,12 +566,13 @@ def find_furniture(text: str) -> list[tuple[int, int]]:
 
 def prepare_document(raw: RawDocument, settings: Settings) -> SourceDocument:
     """Check a raw document's text and fill in its metadata; raise DocumentError if unreadable."""
-    check_text(raw.text, settings)
+    text = clean_text(raw.text)  # again here for documents made in Python, not read by this module
+    check_text(text, settings)
     published = (normalize_published(raw.published) or normalize_published(raw.html_date)
-                 or find_published(raw.text))
-    return SourceDocument(id=raw.id, text=raw.text, url=raw.url, outlet=raw.outlet,
-                          title=raw.title or first_line_title(raw.text), published=published,
-                          furniture=find_furniture(raw.text))
+                 or find_published(text))
+    return SourceDocument(id=clean_text(raw.id), text=text, url=raw.url, outlet=raw.outlet,
+                          title=raw.title or first_line_title(text), published=published,
+                          furniture=find_furniture(text))
 
 
 def first_line_title(text: str) -> str | None:

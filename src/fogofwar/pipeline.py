@@ -28,7 +28,7 @@ from .errors import DocumentError, ErrorCode
 from .gazetteer import Gazetteer, load_gazetteer
 from .ingest import FailedDocument, RawDocument, prepare_document
 from .models import ErrorInfo, Result, SourceDocument
-from .nlp import load_nlp, parse_many, release
+from .nlp import allow_length, load_nlp, parse_many, release
 from .settings import Settings
 
 __all__ = ["Stage", "STAGES", "Resources", "load_resources", "analyze", "process_document", "extract", "check_stages"]
@@ -122,8 +122,18 @@ def process_document(raw: RawDocument, settings: Settings, resources: Resources 
         source = prepare_document(raw, settings)
     except DocumentError as exc:
         return error_result(raw, exc.code, exc.message)
-    doc = load_nlp(settings.model)(source.text)
+    nlp = load_nlp(settings.model)
+    allow_length(nlp, settings.max_chars)
+    try:
+        doc = nlp(source.text)
+    except Exception as exc:
+        return _parse_failure(source, exc)
     return _safe_analyze(doc, source, resources)
+
+
+def _parse_failure(source: SourceDocument, exc: Exception) -> Result:
+    log.warning("document %s could not be parsed: %s", source.id, exc)
+    return error_result(source, ErrorCode.INTERNAL, f"the parser failed: {type(exc).__name__}: {exc}")
 
 
 def _safe_analyze(doc: Doc, source: SourceDocument, resources: Resources) -> Result:
@@ -155,8 +165,10 @@ def extract(items: Iterable[RawDocument | FailedDocument], settings: Settings) -
                 continue
             yield source.text, source
 
-    for doc, context in parse_many(prepared(), settings.model, settings.batch_size):
+    for doc, context in parse_many(prepared(), settings.model, settings.batch_size, settings.max_chars):
         if isinstance(context, Result):
             yield context
+        elif isinstance(doc, Exception):
+            yield _parse_failure(context, doc)
         else:
             yield _safe_analyze(doc, context, resources)
