@@ -62,3 +62,30 @@ def test_a_batch_killed_midway_and_rerun_has_every_document_exactly_once(tmp_pat
     rows = read_shards(out)
     ids = [r[0] for r in rows]
     assert len(ids) == n and len(set(ids)) == n
+
+
+def test_a_worker_killed_midway_is_replaced_and_every_row_is_written(tmp_path):
+    """kill -9 of one of two workers: its chunks run again on a new pool, and the run ends with every row once, in order."""
+    import psutil
+
+    n = 120
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in make_rows(n)) + "\n")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "fogofwar", "extract", str(source), "-o", str(out), "--workers", "2"],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 240
+        while time.time() < deadline and (not out.exists() or len(out.read_text().splitlines()) < 16):
+            time.sleep(0.2)
+        workers = psutil.Process(proc.pid).children()
+        assert len(workers) == 2
+        os.kill(workers[0].pid, signal.SIGKILL)
+        _, stderr = proc.communicate(timeout=300)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0
+    assert "a worker process died" in stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == [f"doc-{i:03d}" for i in range(n)]
+    assert all(r["error"] is None for r in rows)
