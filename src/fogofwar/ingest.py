@@ -570,7 +570,7 @@ def prepare_document(raw: RawDocument, settings: Settings) -> SourceDocument:
     check_text(text, settings)
     published = (normalize_published(raw.published) or normalize_published(raw.html_date)
                  or find_published(text))
-    return SourceDocument(id=clean_text(raw.id), text=text, url=raw.url, outlet=raw.outlet,
+    return SourceDocument(id=raw.id, text=text, url=raw.url, outlet=raw.outlet,
                           title=raw.title or first_line_title(text), published=published,
                           furniture=find_furniture(text))
 

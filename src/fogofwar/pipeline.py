@@ -26,7 +26,7 @@ from . import places as places_stage
 from . import times as times_stage
 from .errors import DocumentError, ErrorCode
 from .gazetteer import Gazetteer, load_gazetteer
-from .ingest import FailedDocument, RawDocument, prepare_document
+from .ingest import FailedDocument, RawDocument, clean_text, prepare_document
 from .models import ErrorInfo, Result, SourceDocument
 from .nlp import allow_length, load_nlp, parse_many, release
 from .settings import Settings
@@ -110,7 +110,7 @@ def error_result(item: RawDocument | FailedDocument | SourceDocument, code: str,
     """The row of a document that could not be analysed."""
     fields = item.fields if isinstance(item, FailedDocument) else {
         "url": item.url, "outlet": item.outlet, "title": item.title, "published": item.published}
-    text = "" if isinstance(item, FailedDocument) or code == ErrorCode.TOO_LARGE else item.text
+    text = "" if isinstance(item, FailedDocument) or code == ErrorCode.TOO_LARGE else clean_text(item.text)
     return Result(id=item.id, url=fields.get("url"), outlet=fields.get("outlet"), title=fields.get("title"),
                   published=fields.get("published"), text=text, error=ErrorInfo(code=code, message=message))
 
