@@ -90,3 +90,12 @@ def test_a_raw_lone_surrogate_is_replaced_before_parsing(settings):
     (row,) = extract([RawDocument(id="s", text="Russian troops \ud800 withdrew from Lyman, officials said.")], settings)
     assert (row.error, row.text) == (None, "Russian troops \ufffd withdrew from Lyman, officials said.")
     row.to_json()
+
+
+def test_a_row_is_one_line_for_any_line_splitter(settings):
+    """U+2028, U+2029 and U+0085 in a text are written escaped, so str.splitlines() sees one row per line."""
+    text = "Russian troops withdrew\u2028from Lyman\u2029on Monday,\x85officials said."
+    (row,) = extract([RawDocument(id="u", text=text)], settings)
+    line = row.to_json()
+    assert len(line.splitlines()) == 1
+    assert json.loads(line)["text"] == text
