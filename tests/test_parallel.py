@@ -89,3 +89,16 @@ def test_a_worker_killed_midway_is_replaced_and_every_row_is_written(tmp_path):
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == [f"doc-{i:03d}" for i in range(n)]
     assert all(r["error"] is None for r in rows)
+
+
+def test_workers_that_never_start_stop_the_run_with_a_message(settings):
+    """Workers that die before any chunk comes back (here: a model that is not installed) end the run, not loop."""
+    import pytest
+
+    from fogofwar.ingest import RawDocument
+
+    items = [RawDocument(id=f"d{i}", text="Troops withdrew.") for i in range(40)]
+    from fogofwar.errors import WorkerError
+
+    with pytest.raises(WorkerError, match="worker processes died 5 times in a row without extracting a document"):
+        list(extract_json_lines(items, settings.replace(model="no_such_model"), workers=2, chunk_size=2))

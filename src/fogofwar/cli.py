@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .errors import InputError
+from .errors import InputError, WorkerError
 from .settings import Settings
 
 __all__ = ["main", "cli"]
@@ -114,7 +114,7 @@ def extract(inputs, output, predicates, max_chars, actors_file, batch_size, cach
                     counts["errors"] += 1
                     log.info("error row: %s", line[:200])
                 bar.update()
-    except InputError as exc:
+    except (InputError, WorkerError) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         if output:
@@ -241,7 +241,7 @@ def ingest(inputs, db, max_chars, commit_every, no_embeddings, rebuild_incidents
             report = store.ingest(read_inputs(usable, settings), extract,
                                   batch_size=commit_every, progress=bar.update, use_embeddings=not no_embeddings,
                                   rebuild=rebuild_incidents)
-        except InputError as exc:
+        except (InputError, WorkerError) as exc:
             raise click.ClickException(str(exc)) from exc
     if not quiet:
         click.echo(f"fogofwar: {report.read} documents read, {report.written} written, {report.skipped} unchanged, "

@@ -134,7 +134,7 @@ def read_folder(folder: Path, settings: Settings) -> Iterator[Item]:
     entries: list[tuple[Path, OSError | None]] = []
 
     def note_error(exc: OSError) -> None:
-        entries.append((Path(exc.filename), exc))
+        entries.append((Path(exc.filename or folder), exc))
 
     # os.walk, unlike Path.rglob, reports the folders it cannot list instead of skipping them silently.
     for top, _dirs, names in os.walk(folder, onerror=note_error):
@@ -346,7 +346,7 @@ def decode_bytes(data: bytes) -> str:
         pass
     text = data.decode("utf-8-sig", errors="replace")
     bad = text.count("\ufffd") - data.count("\ufffd".encode())
-    good = sum(1 for ch in text if ch > "\x7f") - text.count("\ufffd")
+    good = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
     # Windows-1252 text forms a valid UTF-8 sequence only by a rare accident (a capital accented
     # letter before a curly quote), so a fair number of them means UTF-8 with a few damaged bytes.
     if 4 * good >= bad:

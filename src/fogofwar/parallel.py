@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from .errors import WorkerError
 from .ingest import FailedDocument, RawDocument
 from .settings import Settings
 
@@ -96,6 +97,9 @@ def extract_json_lines(items: Iterable[Item], settings: Settings, workers: int =
         pool.shutdown()
 
 
+MAX_FRUITLESS_RESTARTS = 4
+
+
 class _Pool:
     """A process pool that can be replaced after one of its workers died."""
 
@@ -104,6 +108,7 @@ class _Pool:
         self.context = mp.get_context("forkserver" if "torch" in sys.modules or sys.platform != "linux" else "fork")
         self.workers = workers
         self.settings = settings
+        self.fruitless = 0  # restarts since a chunk last came back
         self.executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
@@ -115,7 +120,18 @@ class _Pool:
 
     def restart(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
+        self.fruitless += 1
+        if self.fruitless > MAX_FRUITLESS_RESTARTS:
+            # Workers that die before any chunk comes back (a model that fails to load) would otherwise
+            # be restarted once per document.
+            raise WorkerError(f"worker processes died {self.fruitless} times in a row without extracting a document; "
+                               "see the messages above")
         self.executor = self._start()
+
+    def result(self, future: Future) -> list[str]:
+        lines = future.result()
+        self.fruitless = 0
+        return lines
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
@@ -125,7 +141,7 @@ def _oldest_lines(window: deque, pool: _Pool) -> list[str]:
     """The oldest chunk's rows; when a worker has died, every unfinished chunk in flight is run again."""
     chunk, future = window[0]
     try:
-        lines = future.result()
+        lines = pool.result(future)
     except BrokenProcessPool:
         log.warning("a worker process died (killed or out of memory); running its documents again on new workers")
         finished = [f.result() if f.done() and not f.exception() else None for _, f in window]
@@ -141,7 +157,7 @@ def _oldest_lines(window: deque, pool: _Pool) -> list[str]:
 def _rerun(chunk: list[Item], pool: _Pool) -> list[str]:
     """Rows of a chunk run alone; if it kills a worker again, each document alone; a document that does is an internal row."""
     try:
-        return pool.submit(chunk).result()
+        return pool.result(pool.submit(chunk))
     except BrokenProcessPool:
         pool.restart()
         if len(chunk) > 1:
