@@ -251,3 +251,11 @@ def test_fuzzed_lines_through_a_file_and_standard_input_get_exactly_one_row_each
     # Rows that kept their id come back in input order.
     kept = [r["id"] for r in rows if r["id"][:1] in "fs" and r["id"][1:].isdigit()]
     assert kept == sorted(kept, key=lambda x: (x[0] != "f", int(x[1:])))
+
+
+def test_a_full_disk_under_extract_output_is_a_one_line_message(tmp_path):
+    """Writing the rows to a device that is full (/dev/full) fails with one line and exit code 1."""
+    source = tmp_path / "one.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": GOOD}) + "\n")
+    result = CliRunner().invoke(cli, ["extract", str(source), "-o", "/dev/full", "-q", "--workers", "1"])
+    assert (result.exit_code, result.output) == (1, "Error: cannot write /dev/full: No space left on device\n")

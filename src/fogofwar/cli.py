@@ -98,15 +98,16 @@ def extract(inputs, output, predicates, max_chars, actors_file, batch_size, cach
     settings = Settings(max_chars=max_chars, predicates=predicates, batch_size=batch_size,
                         actors_file=Path(actors_file) if actors_file else None, workers=workers or default_workers(),
                         **({"cache_dir": Path(cache_dir)} if cache_dir else {}))
-    if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-    out = open(output, "w", encoding="utf-8") if output else sys.stdout
     counts = {"documents": 0, "errors": 0}
     show_progress = sys.stderr.isatty() and not quiet
-    try:
-        from tqdm import tqdm
+    from tqdm import tqdm
 
-        with tqdm(desc="extract", unit="doc", disable=not show_progress, file=sys.stderr) as bar:
+    # Every input error is a row, so an OSError here is the output's own (a full disk, a closed pipe).
+    try:
+        if output:
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
+        with (open(output, "w", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout)) as out, \
+                tqdm(desc="extract", unit="doc", disable=not show_progress, file=sys.stderr) as bar:
             for line in extract_json_lines(read_inputs(usable, settings), settings, settings.workers):
                 out.write(line + "\n")
                 counts["documents"] += 1
@@ -114,11 +115,11 @@ def extract(inputs, output, predicates, max_chars, actors_file, batch_size, cach
                     counts["errors"] += 1
                     log.info("error row: %s", line[:200])
                 bar.update()
+            out.flush()
     except (InputError, WorkerError) as exc:
         raise click.ClickException(str(exc)) from exc
-    finally:
-        if output:
-            out.close()
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output or 'standard output'}: {exc.strerror or exc}") from exc
     if not quiet:
         click.echo(f"fogofwar: {counts['documents']} documents, {counts['errors']} with errors", err=True)
 
