@@ -149,7 +149,8 @@ def read_folder(folder: Path, settings: Settings) -> Iterator[Item]:
             yield from read_file(p, settings)
             continue
         log.warning("cannot read folder %s: %s", p, error.strerror)
-        yield FailedDocument(clean_text(str(p)), ErrorCode.UNREADABLE, f"cannot read folder {clean_text(str(p))}: {error.strerror}")
+        name = clean_text(str(p))
+        yield FailedDocument(name, ErrorCode.UNREADABLE, f"cannot read folder {name}: {error.strerror}")
 
 
 def read_file(path: Path, settings: Settings) -> Iterator[Item]:
@@ -241,7 +242,8 @@ def read_jsonl_lines(lines: Iterable[str | bytes], source: str, settings: Settin
             continue
         line_id = f"{source}:line-{number}"
         if len(line) > settings.max_chars * 8:
-            yield FailedDocument(line_id, ErrorCode.TOO_LARGE, f"{source} line {number} is over {settings.max_chars * 8:,} characters")
+            yield FailedDocument(line_id, ErrorCode.TOO_LARGE,
+                                 f"{source} line {number} is over {settings.max_chars * 8:,} characters")
             continue
         try:
             row = parse_json_line(line)
@@ -285,7 +287,8 @@ def jsonl_document(row: object, line_id: str, source: str, number: int) -> Item:
         return FailedDocument(line_id, ErrorCode.BAD_ROW, f"{source} line {number}: a row must be a JSON object")
     doc_id = row.get("id")
     doc_id = clean_text(str(doc_id)) if doc_id not in (None, "") else line_id
-    fields = {k: clean_text(row[k]) if isinstance(row.get(k), str) else None for k in ("url", "outlet", "title", "published")}
+    fields = {k: clean_text(row[k]) if isinstance(row.get(k), str) else None
+              for k in ("url", "outlet", "title", "published")}
     text, html = (clean_text(v) if isinstance(v, str) else v for v in (row.get("text"), row.get("html")))
     if isinstance(text, str):
         return RawDocument(id=doc_id, text=text, **fields)

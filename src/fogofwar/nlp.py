@@ -17,8 +17,8 @@ from spacy.tokens import Doc
 
 from . import fast_rules
 
-__all__ = ["load_nlp", "parse_many", "allow_length", "sentences", "sentence_of", "noun_chunks_of", "entities", "entities_in", "doc_text",
-           "release"]
+__all__ = ["load_nlp", "parse_many", "allow_length", "sentences", "sentence_of", "noun_chunks_of", "entities",
+           "entities_in", "doc_text", "release"]
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from .errors import WorkerError
+from .errors import ErrorCode, WorkerError
 from .ingest import FailedDocument, RawDocument
 from .settings import Settings
 
@@ -139,7 +139,7 @@ class _Pool:
 
 def _oldest_lines(window: deque, pool: _Pool) -> list[str]:
     """The oldest chunk's rows; when a worker has died, every unfinished chunk in flight is run again."""
-    chunk, future = window[0]
+    _, future = window[0]
     try:
         lines = pool.result(future)
     except BrokenProcessPool:
@@ -155,16 +155,15 @@ def _oldest_lines(window: deque, pool: _Pool) -> list[str]:
 
 
 def _rerun(chunk: list[Item], pool: _Pool) -> list[str]:
-    """Rows of a chunk run alone; if it kills a worker again, each document alone; a document that does is an internal row."""
+    """A chunk's rows, run alone; if it kills a worker again, each document alone, and one that does is an internal row."""
     try:
         return pool.result(pool.submit(chunk))
     except BrokenProcessPool:
         pool.restart()
         if len(chunk) > 1:
             return [line for item in chunk for line in _rerun([item], pool)]
-        from .errors import ErrorCode
         from .pipeline import error_result
 
         log.warning("document %s kills the worker that extracts it", chunk[0].id)
-        return [error_result(chunk[0], ErrorCode.INTERNAL,
-                             "the worker process died again when it ran this document alone (killed, or out of memory)").to_json()]
+        message = "the worker process died again when it ran this document alone (killed, or out of memory)"
+        return [error_result(chunk[0], ErrorCode.INTERNAL, message).to_json()]
