@@ -128,7 +128,11 @@ def test_bad_incident_filters_answer_400_naming_the_parameter(client, query, par
     ("bbox=a,b,c,d", "bbox: use WEST,SOUTH,EAST,NORTH in degrees, e.g. 22,44,41,53"),
     ("bbox=40,50,30,45", "bbox: need -180 <= WEST <= EAST <= 180 and -90 <= SOUTH <= NORTH <= 90"),
     ("bbox=0,0,200,10", "bbox: need -180 <= WEST <= EAST <= 180 and -90 <= SOUTH <= NORTH <= 90"),
-    ("since=2022-02-30", "since: 2022-02-30 is not a calendar date (YYYY-MM-DD)"),
+    ("since=2022-02-30", "since: 2022-02-30 is not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("until=9999-99", "until: 9999-99 is not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("until=2022-13", "until: 2022-13 is not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("since=0000", "since: 0000 is not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("until=2022-00-10", "until: 2022-00-10 is not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD)"),
     ("since=2022-09-01&until=2022-03-01", "since (2022-09-01) is after until (2022-03-01)"),
     ("min_source=2", "unknown parameter min_source; use actor, bbox, limit, min_sources, offset, since, status, type, "
                      "until"),
@@ -344,6 +348,18 @@ def test_loopback_serving_refuses_other_host_names(web_store):
         refused = c.get("/api/facets", headers={"host": "attacker.example"})
         assert (refused.status_code, refused.text) == (400, "Invalid host header")
         assert refused.headers["content-security-policy"] == CSP
+    app.state.store.close()
+
+
+@pytest.mark.parametrize("host, status", [
+    ("127.0.0.1", 200), ("127.0.0.1:8000", 200), ("localhost:8000", 200), ("[::1]:8000", 200),
+    ("testserver", 400), ("", 400), ("localhost.attacker.example", 400), ("127.0.0.1.nip.io", 400),
+])
+def test_loopback_serving_answers_only_loopback_host_names(web_store, host, status):
+    """Only 127.0.0.1, localhost and [::1] pass; a test client's name and an empty Host answer 400."""
+    app = create_app(web_store, static_dir=None, allowed_hosts=LOOPBACK_HOSTS)
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        assert c.get("/api/facets", headers={"host": host}).status_code == status
     app.state.store.close()
 
 

@@ -27,7 +27,7 @@ def test_two_workers_give_the_same_rows_in_the_same_order(settings):
     one = list(extract_json_lines(items(), settings, workers=1))
     two = list(extract_json_lines(items(), settings, workers=2, chunk_size=2))
     assert one == two
-    assert [json.loads(line)["id"] for line in two] == ["good-1", "empty", "binary", "line-4", "good-2"]
+    assert [json.loads(line)["id"] for line in two] == ["good-1", "empty", "binary", f"{FIXTURES / 'batch.jsonl'}:line-4", "good-2"]
 
 
 def test_batch_writes_every_document_once_and_a_rerun_skips_done_partitions(tmp_path, settings):
@@ -62,3 +62,43 @@ def test_a_batch_killed_midway_and_rerun_has_every_document_exactly_once(tmp_pat
     rows = read_shards(out)
     ids = [r[0] for r in rows]
     assert len(ids) == n and len(set(ids)) == n
+
+
+def test_a_worker_killed_midway_is_replaced_and_every_row_is_written(tmp_path):
+    """kill -9 of one of two workers: its chunks run again on a new pool, and the run ends with every row once, in order."""
+    import psutil
+
+    n = 120
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in make_rows(n)) + "\n")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "fogofwar", "extract", str(source), "-o", str(out), "--workers", "2"],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 240
+        while time.time() < deadline and (not out.exists() or len(out.read_text().splitlines()) < 16):
+            time.sleep(0.2)
+        workers = psutil.Process(proc.pid).children()
+        assert len(workers) == 2
+        os.kill(workers[0].pid, signal.SIGKILL)
+        _, stderr = proc.communicate(timeout=300)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0
+    assert "a worker process died" in stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == [f"doc-{i:03d}" for i in range(n)]
+    assert all(r["error"] is None for r in rows)
+
+
+def test_workers_that_never_start_stop_the_run_with_a_message(settings):
+    """Workers that die before any chunk comes back (here: a model that is not installed) end the run, not loop."""
+    import pytest
+
+    from fogofwar.ingest import RawDocument
+
+    items = [RawDocument(id=f"d{i}", text="Troops withdrew.") for i in range(40)]
+    from fogofwar.errors import WorkerError
+
+    with pytest.raises(WorkerError, match="worker processes died 5 times in a row without extracting a document"):
+        list(extract_json_lines(items, settings.replace(model="no_such_model"), workers=2, chunk_size=2))

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 
-from fogofwar.ingest import read_inputs
+from fogofwar.ingest import RawDocument, read_inputs
 from fogofwar.models import Result
+from fogofwar.nlp import load_nlp
 from fogofwar.pipeline import STAGES, Stage, check_stages, extract
 
 from .conftest import FIXTURES
@@ -25,7 +26,7 @@ def test_a_batch_with_bad_rows_gives_one_row_each_and_errors_only_on_bad_ones(se
     """good, empty, binary, malformed, good: five rows, in order, three errors."""
     rows = list(extract(read_inputs([str(FIXTURES / "batch.jsonl")], settings), settings))
     assert [(r.id, r.error.code if r.error else None) for r in rows] == [
-        ("good-1", None), ("empty", "empty"), ("binary", "binary"), ("line-4", "malformed_json"), ("good-2", None)]
+        ("good-1", None), ("empty", "empty"), ("binary", "binary"), (f"{FIXTURES / 'batch.jsonl'}:line-4", "malformed_json"), ("good-2", None)]
     assert rows[0].events and rows[4].events
 
 
@@ -62,3 +63,39 @@ def read_inputs_from_rows(rows, settings):
     from fogofwar.ingest import read_jsonl_lines
 
     return read_jsonl_lines(io.StringIO("\n".join(json.dumps(r) for r in rows)), "test", settings)
+
+
+def test_a_text_the_parser_fails_on_costs_only_its_own_row(settings, monkeypatch):
+    """A document spaCy raises on is an internal row; the batch around it goes on."""
+    nlp = load_nlp(settings.model)
+    tokenizer = nlp.tokenizer
+
+    def failing(text):
+        if "Lyman" in text:
+            raise ValueError("cannot tokenize")
+        return tokenizer(text)
+
+    monkeypatch.setattr(nlp, "tokenizer", failing)
+    items = [RawDocument(id="a", text="Russian troops withdrew from Izium, officials said."),
+             RawDocument(id="b", text="Russian troops withdrew from Lyman, officials said."),
+             RawDocument(id="c", text="Ukrainian forces shelled Kupiansk, officials said.")]
+    rows = list(extract(items, settings))
+    assert [(r.id, r.error.code if r.error else None) for r in rows] == [("a", None), ("b", "internal"), ("c", None)]
+    assert rows[1].error.message == "the parser failed: ValueError: cannot tokenize"
+    assert rows[0].events and rows[2].events
+
+
+def test_a_raw_lone_surrogate_is_replaced_before_parsing(settings):
+    """A RawDocument built in Python with a lone surrogate is analysed with U+FFFD in its place."""
+    (row,) = extract([RawDocument(id="s", text="Russian troops \ud800 withdrew from Lyman, officials said.")], settings)
+    assert (row.error, row.text) == (None, "Russian troops \ufffd withdrew from Lyman, officials said.")
+    row.to_json()
+
+
+def test_a_row_is_one_line_for_any_line_splitter(settings):
+    """U+2028, U+2029 and U+0085 in a text are written escaped, so str.splitlines() sees one row per line."""
+    text = "Russian troops withdrew\u2028from Lyman\u2029on Monday,\x85officials said."
+    (row,) = extract([RawDocument(id="u", text=text)], settings)
+    line = row.to_json()
+    assert len(line.splitlines()) == 1
+    assert json.loads(line)["text"] == text

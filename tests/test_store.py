@@ -163,3 +163,19 @@ def test_an_ingest_killed_midway_and_rerun_stores_every_document_once(tmp_path):
         assert found[0] == (len(rows), len(rows))
         names, dup = s.query("SELECT count(*) FROM (SELECT doc_id, event_id FROM events GROUP BY ALL HAVING count(*) > 1)")
         assert dup[0][0] == 0
+
+
+def test_documents_with_lone_surrogates_store_and_a_rerun_skips_them(store, settings):
+    """Lone surrogates, in an analysed text or in one refused before analysis, are stored as U+FFFD; a rerun skips both."""
+    from fogofwar.ingest import RawDocument
+
+    def items():
+        return [RawDocument(id="ok", text="Russian troops \ud800 withdrew from Izium, the military said."),
+                RawDocument(id="short", text="\udc80")]
+
+    report = store.ingest(items(), lambda xs: extract(xs, settings), use_embeddings=False)
+    assert (report.written, report.errors) == (2, 1)
+    assert store.query("SELECT doc_id, error_code, text FROM documents ORDER BY doc_id")[1] == [
+        ("ok", None, "Russian troops \ufffd withdrew from Izium, the military said."), ("short", "binary", "\ufffd")]
+    again = store.ingest(items(), lambda xs: extract(xs, settings), use_embeddings=False)
+    assert (again.written, again.skipped) == (0, 2)

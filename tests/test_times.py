@@ -161,3 +161,12 @@ def test_an_event_without_a_time_expression_takes_the_dateline_by_tense(analyze)
     """A past-tense report without a date is the dateline's week (ACLED precision 2)."""
     result = analyze("Russian troops shelled Kharkiv, officials said.", published="2022-11-10")
     assert [(e.date.value, e.date.precision) for e in result.events][:1] == [("2022-11-10", 2)]
+
+
+@pytest.mark.parametrize("anchor", [dt.date(1, 1, 1), dt.date(9999, 12, 31)])
+def test_an_anchor_at_the_calendar_limits_does_not_overflow(anchor):
+    """Against 0001-01-01 or 9999-12-31, a day that would fall off the calendar is left out; the rest are valued."""
+    text = "Troops attacked on Monday, again tomorrow and yesterday."
+    expected = ([("Monday", "DATE", "0001-01-01"), ("tomorrow", "DATE", "0001-01-02")] if anchor.year == 1 else
+                [("Monday", "DATE", "9999-12-27"), ("yesterday", "DATE", "9999-12-30")])
+    assert values(text, anchor=anchor) == expected

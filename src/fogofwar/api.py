@@ -40,7 +40,7 @@ WEB_DIST = Path(__file__).parent / "web" / "dist"
 MAX_PAGE = 500
 MAX_SEARCH_PAGE = 50
 QUERY_SECONDS = 10.0
-LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]", "testserver"]
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 # 'self' only: the page, its data and Swagger UI are all served from here. data: images are
 # Leaflet's and Swagger's inline icons; nothing may frame the page or be posted elsewhere.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -139,11 +139,14 @@ def _parse_bbox(value: str) -> tuple[float, float, float, float]:
 
 
 def _check_date(name: str, value: str | None) -> None:
-    if value and len(value) == 10:
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            raise HTTPException(400, f"{name}: {value} is not a calendar date (YYYY-MM-DD)") from None
+    """Refuse a date the pattern lets through but the calendar has not: 9999-99, 2022-02-30, 0000."""
+    if not value:
+        return
+    parts = [int(p) for p in value.split("-")]
+    try:
+        dt.date(parts[0], *(parts[1:] + [1, 1])[:2])
+    except ValueError:
+        raise HTTPException(400, f"{name}: {value} is not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
 
 
 def _document_spans(doc) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ when it could not run at all.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .errors import InputError
+from .errors import InputError, WorkerError
 from .settings import Settings
 
 __all__ = ["main", "cli"]
@@ -27,6 +28,27 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     # dask sets its own loggers to INFO; they speak only when asked to (-vv) or on trouble.
     for name in ("distributed", "dask"):
         logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else max(level, logging.ERROR))
+    # trafilatura logs "empty HTML tree" at ERROR for pages our fallback then reads; a row states every real failure.
+    for name in ("trafilatura", "htmldate", "courlan"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose > 1 else logging.CRITICAL)
+
+
+def _first_error(exc: BaseException) -> str:
+    """The first line of the error that started a chain ("No space left on device", not the failed rollback after it)."""
+    while exc.__cause__ or exc.__context__:
+        exc = exc.__cause__ or exc.__context__
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+@contextlib.contextmanager
+def _store_errors(db: str):
+    """A store that fails (a full disk, damaged blocks) is a one-line message and exit code 1, not a traceback."""
+    import duckdb
+
+    try:
+        yield
+    except (duckdb.Error, OSError) as exc:
+        raise click.ClickException(f"store {db}: {_first_error(exc)}") from exc
 
 
 def _usable_inputs(inputs, stdin: bool = True) -> list[str]:
@@ -76,15 +98,16 @@ def extract(inputs, output, predicates, max_chars, actors_file, batch_size, cach
     settings = Settings(max_chars=max_chars, predicates=predicates, batch_size=batch_size,
                         actors_file=Path(actors_file) if actors_file else None, workers=workers or default_workers(),
                         **({"cache_dir": Path(cache_dir)} if cache_dir else {}))
-    if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-    out = open(output, "w", encoding="utf-8") if output else sys.stdout
     counts = {"documents": 0, "errors": 0}
     show_progress = sys.stderr.isatty() and not quiet
-    try:
-        from tqdm import tqdm
+    from tqdm import tqdm
 
-        with tqdm(desc="extract", unit="doc", disable=not show_progress, file=sys.stderr) as bar:
+    # Every input error is a row, so an OSError here is the output's own (a full disk, a closed pipe).
+    try:
+        if output:
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
+        with (open(output, "w", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout)) as out, \
+                tqdm(desc="extract", unit="doc", disable=not show_progress, file=sys.stderr) as bar:
             for line in extract_json_lines(read_inputs(usable, settings), settings, settings.workers):
                 out.write(line + "\n")
                 counts["documents"] += 1
@@ -92,11 +115,11 @@ def extract(inputs, output, predicates, max_chars, actors_file, batch_size, cach
                     counts["errors"] += 1
                     log.info("error row: %s", line[:200])
                 bar.update()
-    except InputError as exc:
+            out.flush()
+    except (InputError, WorkerError) as exc:
         raise click.ClickException(str(exc)) from exc
-    finally:
-        if output:
-            out.close()
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output or 'standard output'}: {exc.strerror or exc}") from exc
     if not quiet:
         click.echo(f"fogofwar: {counts['documents']} documents, {counts['errors']} with errors", err=True)
 
@@ -232,13 +255,13 @@ def ingest(inputs, db, max_chars, commit_every, no_embeddings, rebuild_incidents
         for line in extract_json_lines(items, settings, settings.workers):
             yield Result.model_validate_json(line)
 
-    with _open_store(db, read_only=False) as store, \
+    with _store_errors(db), _open_store(db, read_only=False) as store, \
             tqdm(desc="ingest", unit="doc", disable=not sys.stderr.isatty() or quiet, file=sys.stderr) as bar:
         try:
             report = store.ingest(read_inputs(usable, settings), extract,
                                   batch_size=commit_every, progress=bar.update, use_embeddings=not no_embeddings,
                                   rebuild=rebuild_incidents)
-        except InputError as exc:
+        except (InputError, WorkerError) as exc:
             raise click.ClickException(str(exc)) from exc
     if not quiet:
         click.echo(f"fogofwar: {report.read} documents read, {report.written} written, {report.skipped} unchanged, "
@@ -265,7 +288,7 @@ def incidents(db, since, until, near, plover_type, actor, min_sources, limit, as
         except ValueError as exc:
             raise click.BadParameter("use LAT,LON,KM, e.g. 46.64,32.61,50", param_hint="--near") from exc
         point = (lat, lon, km)
-    with _open_store(db, read_only=True) as store:
+    with _store_errors(db), _open_store(db, read_only=True) as store:
         rows = store.incidents(since=since, until=until, near=point, plover_type=plover_type, actor=actor,
                                min_sources=min_sources, limit=limit)
     if as_json:
@@ -284,15 +307,24 @@ def incidents(db, since, until, near, plover_type, actor, min_sources, limit, as
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="How to print the rows.")
-def query(sql, db, fmt):
-    """Run read-only SQL against the store."""
+@click.option("--allow-files", is_flag=True,
+              help="Let the SQL read and write files and extensions (COPY ... TO, read_csv, glob, ATTACH, INSTALL).")
+def query(sql, db, fmt, allow_files):
+    """Run read-only SQL against the store's tables."""
     import csv as csv_module
 
-    with _open_store(db, read_only=True) as store:
+    import duckdb
+
+    with _store_errors(db), _open_store(db, read_only=True) as store:
+        if not allow_files:
+            _forbid_files(store.con)
         try:
             names, rows = store.query(sql)
+        except duckdb.PermissionException as exc:
+            raise click.ClickException(f"{_first_error(exc)}; a query reads only the store's tables "
+                                       "unless you pass --allow-files") from exc
         except Exception as exc:  # duckdb's errors name the problem; show it without a traceback
-            raise click.ClickException(str(exc).splitlines()[0]) from exc
+            raise click.ClickException(_first_error(exc)) from exc
     if fmt == "json":
         for row in rows:
             click.echo(json.dumps(dict(zip(names, row)), default=str, ensure_ascii=False))
@@ -306,6 +338,12 @@ def query(sql, db, fmt):
             click.echo("\t".join("" if v is None else str(v) for v in row))
 
 
+def _forbid_files(con) -> None:
+    """Keep a connection's SQL inside the database: no files, no extensions, and no SET to undo that."""
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
 @cli.command("export")
 @db_option
 @click.option("--format", "fmt", required=True, type=click.Choice(["jsonl", "acled-csv", "gdelt-tsv", "geojson", "parquet"]),
@@ -315,7 +353,7 @@ def export_command(db, fmt, output):
     """Write the store's incidents as JSONL, ACLED-style CSV, GDELT-style TSV, GeoJSON or Parquet."""
     from .exports import export
 
-    with _open_store(db, read_only=True) as store:
+    with _store_errors(db), _open_store(db, read_only=True) as store:
         n = export(store, fmt, output)
     click.echo(f"fogofwar: {n} records written to {output}", err=True)
 

@@ -4,14 +4,15 @@ Hierarchy:
 
     FogofwarError          anything this package raises on purpose
     ├── DocumentError      one document cannot be read; becomes its error row
-    └── InputError         an input (file, folder, stream) cannot be opened at all
+    ├── InputError         an input (file, folder, stream) cannot be opened at all
+    └── WorkerError        the worker processes keep dying before they extract anything
 
 A `DocumentError` never stops a batch: `pipeline.process_document` turns it,
 or any other exception, into the row's `error: {code, message}`.
 """
 from __future__ import annotations
 
-__all__ = ["ErrorCode", "FogofwarError", "DocumentError", "InputError"]
+__all__ = ["ErrorCode", "FogofwarError", "DocumentError", "InputError", "WorkerError"]
 
 
 class ErrorCode:
@@ -24,6 +25,7 @@ class ErrorCode:
     NOT_ENGLISH = "not_english"      # fogofwar reads English only
     MALFORMED_JSON = "malformed_json"  # a JSON Lines line that does not parse
     BAD_ROW = "bad_row"              # valid JSON, but not a document object
+    DUPLICATE_ID = "duplicate_id"    # an id an earlier document of the same run already has
     NO_MAIN_TEXT = "no_main_text"    # HTML or feed entry with nothing to read
     UNREADABLE = "unreadable"        # an OS error while reading one file
     INTERNAL = "internal"            # a bug: an unexpected exception in a stage
@@ -44,3 +46,7 @@ class DocumentError(FogofwarError):
 
 class InputError(FogofwarError):
     """An input named by the user cannot be opened at all."""
+
+
+class WorkerError(FogofwarError):
+    """Worker processes die before they extract a document (a model that fails to load), again and again."""

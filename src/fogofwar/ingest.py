@@ -8,16 +8,20 @@ Guards raise DocumentError; nothing here returns None for "failed".
 """
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import functools
 import gzip
 import json
 import logging
+import os
 import re
 import sys
 import unicodedata
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from .errors import DocumentError, ErrorCode, InputError
@@ -30,6 +34,9 @@ __all__ = [
     "read_inputs",
     "read_jsonl_lines",
     "decode_bytes",
+    "decode_legacy",
+    "clean_text",
+    "number_duplicates",
     "extract_main_text",
     "check_text",
     "find_published",
@@ -49,6 +56,9 @@ HTML_SUFFIXES = {".html", ".htm"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES | {".gz"}
+# What a damaged file raises while it is read: a truncated gzip stream ends in EOFError, a corrupt one in zlib.error.
+READ_ERRORS = (OSError, EOFError, zlib.error)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -81,45 +91,85 @@ Item = RawDocument | FailedDocument
 
 def read_inputs(inputs: Iterable[str], settings: Settings) -> Iterator[Item]:
     """Yield every document of every input, in order; `-` is JSON Lines on stdin."""
+    return number_duplicates(_read_all(inputs, settings))
+
+
+def _read_all(inputs: Iterable[str], settings: Settings) -> Iterator[Item]:
     for name in inputs:
         if name == "-":
-            yield from read_jsonl_lines(sys.stdin, source="stdin", settings=settings)
+            yield from read_jsonl_stream(sys.stdin, "stdin", settings)
             continue
         path = Path(name)
         if not path.exists():
             raise InputError(f"no such file or folder: {name}")
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in KNOWN_SUFFIXES)
-            if not files:
-                log.warning("folder %s holds no readable files (%s)", name, ", ".join(sorted(KNOWN_SUFFIXES)))
-            for p in files:
-                yield from read_file(p, settings)
+            yield from read_folder(path, settings)
         else:
             yield from read_file(path, settings)
 
 
+def number_duplicates(items: Iterable[Item]) -> Iterator[Item]:
+    """Pass items on; the n-th document with an already used id becomes a `duplicate_id` failure `<id>#n`.
+
+    The first document with an id wins, whatever lies between: a rule that needs no look-ahead, and
+    whose rows a rerun finds again under the same ids.
+    """
+    seen: dict[str, int] = {}
+    for item in items:
+        n = seen.get(item.id, 0) + 1
+        seen[item.id] = n
+        if n == 1:
+            yield item
+            continue
+        new_id = f"{item.id}#{n}"
+        seen[new_id] = seen.get(new_id, 0) + 1
+        fields = item.fields if isinstance(item, FailedDocument) else {
+            "url": item.url, "outlet": item.outlet, "title": item.title, "published": item.published}
+        yield FailedDocument(new_id, ErrorCode.DUPLICATE_ID,
+                             f"the id {item.id!r} is already taken by an earlier document of this run", fields)
+
+
+def read_folder(folder: Path, settings: Settings) -> Iterator[Item]:
+    """The readable files of a folder and its subfolders in path order; an unreadable subfolder is a failure."""
+    entries: list[tuple[Path, OSError | None]] = []
+
+    def note_error(exc: OSError) -> None:
+        entries.append((Path(exc.filename or folder), exc))
+
+    # os.walk, unlike Path.rglob, reports the folders it cannot list instead of skipping them silently.
+    for top, _dirs, names in os.walk(folder, onerror=note_error):
+        for name in names:
+            p = Path(top) / name
+            if p.suffix.lower() in KNOWN_SUFFIXES and p.is_file():
+                entries.append((p, None))
+    if not entries:
+        log.warning("folder %s holds no readable files (%s)", folder, ", ".join(sorted(KNOWN_SUFFIXES)))
+    for p, error in sorted(entries, key=lambda e: e[0].parts):
+        if error is None:
+            yield from read_file(p, settings)
+            continue
+        log.warning("cannot read folder %s: %s", p, error.strerror)
+        name = clean_text(str(p))
+        yield FailedDocument(name, ErrorCode.UNREADABLE, f"cannot read folder {name}: {error.strerror}")
+
+
 def read_file(path: Path, settings: Settings) -> Iterator[Item]:
-    """Yield the documents of one file, chosen by its suffix (plain text if unknown)."""
+    """Yield the documents of one file, chosen by its suffix (plain text if unknown); `.gz` is decompressed."""
     suffix = path.suffix.lower()
-    doc_id = str(path)
+    doc_id = clean_text(str(path))
     compressed = suffix == ".gz"
     if compressed:
         suffix = Path(path.stem).suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        try:
-            opener = gzip.open if compressed else open
-            with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as f:
-                yield from read_jsonl_lines(f, source=str(path), settings=settings)
-        except OSError as exc:
-            yield FailedDocument(doc_id, ErrorCode.UNREADABLE, f"cannot read {path}: {exc.strerror}")
+        yield from read_jsonl_file(path, compressed, settings)
         return
     try:
-        data = read_bytes_bounded(path, settings)
+        data = read_bytes_bounded(path, settings, compressed)
     except DocumentError as exc:
         yield FailedDocument(doc_id, exc.code, exc.message)
         return
-    except OSError as exc:
-        yield FailedDocument(doc_id, ErrorCode.UNREADABLE, f"cannot read {path}: {exc.strerror}")
+    except READ_ERRORS as exc:
+        yield FailedDocument(doc_id, ErrorCode.UNREADABLE, f"cannot read {doc_id}: {_reason(exc)}")
         return
     if suffix in FEED_SUFFIXES:
         yield from read_feed(data, doc_id)
@@ -134,31 +184,101 @@ def read_file(path: Path, settings: Settings) -> Iterator[Item]:
         yield FailedDocument(doc_id, exc.code, exc.message)
 
 
-def read_bytes_bounded(path: Path, settings: Settings) -> bytes:
-    """Read a file, refusing one far over the size limit before loading it whole."""
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def read_bytes_bounded(path: Path, settings: Settings, compressed: bool = False) -> bytes:
+    """Read a file (decompressed if gzip), refusing one far over the size limit before loading it whole."""
     # HTML carries markup, so the byte limit is generous; the text limit applies later.
     limit = settings.max_chars * 8
+    if compressed:
+        # Read one byte past the limit: a small file can decompress to gigabytes.
+        with gzip.open(path, "rb") as f:
+            data = f.read(limit + 1)
+        if len(data) > limit:
+            raise DocumentError(ErrorCode.TOO_LARGE, f"file decompresses to over {limit:,} bytes; the limit is {limit:,}")
+        return data
     size = path.stat().st_size
     if size > limit:
         raise DocumentError(ErrorCode.TOO_LARGE, f"file is {size:,} bytes; the limit is {limit:,}")
     return path.read_bytes()
 
 
-def read_jsonl_lines(lines: Iterable[str], source: str, settings: Settings) -> Iterator[Item]:
-    """Yield one item per non-blank line; a bad line becomes a failure named by its line number."""
+def read_jsonl_file(path: Path, compressed: bool, settings: Settings) -> Iterator[Item]:
+    """The rows of a JSON Lines file; a file that breaks off gives the rows before the break and one failure."""
+    source = clean_text(str(path))
+    try:
+        with (gzip.open if compressed else open)(path, "rb") as f:
+            yield from read_jsonl_lines(bounded_lines(f, settings.max_chars * 8), source, settings)
+    except READ_ERRORS as exc:
+        yield FailedDocument(source, ErrorCode.UNREADABLE, f"cannot read {source} to its end: {_reason(exc)}")
+
+
+def read_jsonl_stream(stream, source: str, settings: Settings) -> Iterator[Item]:
+    """The rows of a JSON Lines stream, read as bytes so that one line's bad UTF-8 spoils only that line."""
+    binary = getattr(stream, "buffer", None)
+    lines = bounded_lines(binary, settings.max_chars * 8) if binary is not None else stream
+    try:
+        yield from read_jsonl_lines(lines, source, settings)
+    except READ_ERRORS as exc:
+        yield FailedDocument(source, ErrorCode.UNREADABLE, f"cannot read {source} to its end: {_reason(exc)}")
+
+
+def bounded_lines(f, limit: int) -> Iterator[bytes]:
+    """The lines of a binary stream; a line over `limit` bytes is cut after limit + 1 bytes and its rest skipped."""
+    while line := f.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            # Skip to the line's end in bounded steps, so that memory never holds the whole line.
+            while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+        yield line
+
+
+def read_jsonl_lines(lines: Iterable[str | bytes], source: str, settings: Settings) -> Iterator[Item]:
+    """Yield one item per non-blank line; a bad line becomes a failure with the id `<source>:line-N`."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        line_id = f"line-{number}"
+        line_id = f"{source}:line-{number}"
         if len(line) > settings.max_chars * 8:
-            yield FailedDocument(line_id, ErrorCode.TOO_LARGE, f"{source} line {number} is {len(line):,} characters")
+            yield FailedDocument(line_id, ErrorCode.TOO_LARGE,
+                                 f"{source} line {number} is over {settings.max_chars * 8:,} characters")
             continue
         try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield FailedDocument(line_id, ErrorCode.MALFORMED_JSON, f"{source} line {number}: {exc.msg} at column {exc.colno}")
+            row = parse_json_line(line)
+        except DocumentError as exc:
+            yield FailedDocument(line_id, exc.code, f"{source} line {number}: {exc.message}")
             continue
         yield jsonl_document(row, line_id, source, number)
+
+
+def parse_json_line(line: str | bytes) -> object:
+    """One JSON Lines line to a value; raise `encoding` for bytes that are not UTF-8, `malformed_json` for the rest."""
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(ErrorCode.ENCODING, f"byte {exc.start + 1} is not UTF-8 (JSON Lines must be UTF-8)") from exc
+    # A byte-order mark opens a file saved by some editors, or a file concatenated into the stream.
+    line = line.lstrip("\ufeff")
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(ErrorCode.MALFORMED_JSON, f"{exc.msg} at column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise DocumentError(ErrorCode.MALFORMED_JSON, "nested too deeply to read") from exc
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise DocumentError(ErrorCode.MALFORMED_JSON, str(exc)) from exc
+
+
+def clean_text(value: str) -> str:
+    """A string with each lone surrogate (an escaped "\\ud800", a non-UTF-8 file name) replaced by U+FFFD.
+
+    A surrogate cannot be written as UTF-8, so the tokenizer and every output would fail on it;
+    one replacement character for one keeps every offset into the text where it was.
+    """
+    return _SURROGATE.sub("\ufffd", value)
 
 
 def jsonl_document(row: object, line_id: str, source: str, number: int) -> Item:
@@ -166,9 +286,10 @@ def jsonl_document(row: object, line_id: str, source: str, number: int) -> Item:
     if not isinstance(row, dict):
         return FailedDocument(line_id, ErrorCode.BAD_ROW, f"{source} line {number}: a row must be a JSON object")
     doc_id = row.get("id")
-    doc_id = str(doc_id) if doc_id not in (None, "") else line_id
-    fields = {k: row.get(k) if isinstance(row.get(k), str) else None for k in ("url", "outlet", "title", "published")}
-    text, html = row.get("text"), row.get("html")
+    doc_id = clean_text(str(doc_id)) if doc_id not in (None, "") else line_id
+    fields = {k: clean_text(row[k]) if isinstance(row.get(k), str) else None
+              for k in ("url", "outlet", "title", "published")}
+    text, html = (clean_text(v) if isinstance(v, str) else v for v in (row.get("text"), row.get("html")))
     if isinstance(text, str):
         return RawDocument(id=doc_id, text=text, **fields)
     if isinstance(html, str):
@@ -212,7 +333,7 @@ def read_feed(data: bytes, source_id: str) -> Iterator[Item]:
 # --- decoding and HTML ------------------------------------------------------
 
 def decode_bytes(data: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), else the best detected encoding."""
+    """Bytes to text: UTF-8 (with or without BOM), mostly-UTF-8 with replacement characters, else a legacy encoding."""
     if not data.strip():
         return ""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -226,13 +347,44 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    # Windows-1252 text forms a valid UTF-8 sequence only by a rare accident (a capital accented
+    # letter before a curly quote), so a fair number of them means UTF-8 with a few damaged bytes.
+    if 4 * good >= bad:
+        log.debug("decoded as UTF-8 with %d replacement characters", bad)
+        return text
+    return decode_legacy(data)
+
+
+def _latin1_fallback(exc: UnicodeDecodeError) -> tuple[str, int]:
+    return exc.object[exc.start:exc.end].decode("latin-1"), exc.end
+
+
+codecs.register_error("fogofwar-latin1", _latin1_fallback)
+
+
+def decode_legacy(data: bytes) -> str:
+    """Non-UTF-8 bytes: Windows-1252 (a superset of Latin-1) for Latin-script text, else the detected encoding.
+
+    English news that is not UTF-8 is Windows-1252 or Latin-1; charset_normalizer, asked about a
+    short Latin text, guesses cp775 or mac_roman as readily ("cafķ"), so it decides only the script.
+    """
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is None:
-        raise DocumentError(ErrorCode.ENCODING, "not UTF-8, and no other text encoding fits")
-    log.debug("decoded as %s", best.encoding)
-    return str(best)
+    if best is not None and not is_latin_script(str(best)):
+        log.debug("decoded as %s", best.encoding)
+        return str(best)
+    # The five bytes Windows-1252 leaves undefined are read as Latin-1's control characters.
+    return data.decode("cp1252", errors="fogofwar-latin1")
+
+
+def is_latin_script(text: str) -> bool:
+    """True when at least half of the letters are Latin (or there are none)."""
+    letters = "".join(_WORD.findall(text[:20000]))
+    return sum(1 for ch in letters if ch < "\u0250") >= 0.5 * len(letters)
 
 
 def html_document(doc_id: str, html: str) -> RawDocument:
@@ -271,15 +423,54 @@ def html_fragment_text(html: str) -> str:
         return html
     try:
         root = lxml.html.fromstring(html)
+        for bad in root.xpath("//script|//style|//noscript"):
+            bad.drop_tree()
+        blocks = list(root.itertext())
     except Exception as exc:  # lxml raises ParserError or ValueError on junk
-        raise DocumentError(ErrorCode.NO_MAIN_TEXT, f"unparseable HTML: {exc}") from exc
-    for bad in root.xpath("//script|//style|//noscript"):
-        bad.drop_tree()
-    blocks = [" ".join(t.split()) for t in root.itertext()]
-    text = "\n".join(b for b in blocks if b)
+        log.debug("lxml failed: %s", exc)
+        blocks = []
+    text = _join_blocks(blocks)
+    if not text.strip():
+        # libxml2 stops at 255 nested elements and drops what lies deeper; the standard
+        # library's parser keeps no tree, so any depth reads.
+        text = _join_blocks(flat_html_text(html))
     if not text.strip():
         raise DocumentError(ErrorCode.NO_MAIN_TEXT, "the HTML holds no readable text")
     return text
+
+
+def _join_blocks(blocks: Iterable[str]) -> str:
+    return "\n".join(b for b in (" ".join(t.split()) for t in blocks) if b)
+
+
+class _TextCollector(HTMLParser):
+    """Text outside script and style elements, in document order."""
+
+    SKIPPED = {"script", "style", "noscript", "template"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skipping += tag in self.SKIPPED
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED and self.skipping:
+            self.skipping -= 1
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.blocks.append(data)
+
+
+def flat_html_text(html: str) -> list[str]:
+    """The text pieces of HTML by a streaming parser that keeps no tree (so no depth limit)."""
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return collector.blocks
 
 
 # --- checking text ----------------------------------------------------------
@@ -306,9 +497,7 @@ def check_language(text: str, settings: Settings) -> None:
     words = _WORD.findall(text.lower())
     if not words:
         raise DocumentError(ErrorCode.EMPTY, "the document has no words")
-    letters = "".join(words)
-    latin = sum(1 for ch in letters if ch < "\u0250")
-    if latin < 0.5 * len(letters):
+    if not is_latin_script(text):
         raise DocumentError(ErrorCode.NOT_ENGLISH, "the text is not in the Latin script; fogofwar reads English only")
     if len(words) < 8:
         return  # too short to judge by function words: let it through
@@ -380,12 +569,13 @@ def find_furniture(text: str) -> list[tuple[int, int]]:
 
 def prepare_document(raw: RawDocument, settings: Settings) -> SourceDocument:
     """Check a raw document's text and fill in its metadata; raise DocumentError if unreadable."""
-    check_text(raw.text, settings)
+    text = clean_text(raw.text)  # again here for documents made in Python, not read by this module
+    check_text(text, settings)
     published = (normalize_published(raw.published) or normalize_published(raw.html_date)
-                 or find_published(raw.text))
-    return SourceDocument(id=raw.id, text=raw.text, url=raw.url, outlet=raw.outlet,
-                          title=raw.title or first_line_title(raw.text), published=published,
-                          furniture=find_furniture(raw.text))
+                 or find_published(text))
+    return SourceDocument(id=raw.id, text=text, url=raw.url, outlet=raw.outlet,
+                          title=raw.title or first_line_title(text), published=published,
+                          furniture=find_furniture(text))
 
 
 def first_line_title(text: str) -> str | None:

@@ -198,7 +198,11 @@ class Result(Record):
 
     def to_json(self) -> str:
         """The row as one line of JSON, every top-level key present."""
-        return self.model_dump_json(by_alias=True)
+        # JSON may hold U+2028, U+2029 and U+0085 raw, but str.splitlines() and many readers end a line at them.
+        return self.model_dump_json(by_alias=True).translate(_LINE_BREAK_ESCAPES)
+
+
+_LINE_BREAK_ESCAPES = {0x2028: "\\u2028", 0x2029: "\\u2029", 0x85: "\\u0085"}
 
 
 class SourceDocument(Record):

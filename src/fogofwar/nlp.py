@@ -17,8 +17,8 @@ from spacy.tokens import Doc
 
 from . import fast_rules
 
-__all__ = ["load_nlp", "parse_many", "sentences", "sentence_of", "noun_chunks_of", "entities", "entities_in", "doc_text",
-           "release"]
+__all__ = ["load_nlp", "parse_many", "allow_length", "sentences", "sentence_of", "noun_chunks_of", "entities",
+           "entities_in", "doc_text", "release"]
 
 log = logging.getLogger(__name__)
 
@@ -50,16 +50,41 @@ def load_nlp(model: str) -> Language:
     return nlp
 
 
-def parse_many(items: Iterable[tuple[str, Any]], model: str, batch_size: int = 32) -> Iterator[tuple[Doc, Any]]:
+def parse_many(items: Iterable[tuple[str, Any]], model: str, batch_size: int = 32,
+               max_chars: int = 0) -> Iterator[tuple[Doc | Exception, Any]]:
     """Parse (text, context) pairs as a stream, keeping each context beside its Doc.
 
     A batch holds at most `batch_size` documents and MAX_BATCH_CHARS characters (one longer
     document goes alone): the parser keeps state for every token of a batch at once, so a batch of
-    long articles raised a worker's peak memory by hundreds of megabytes.
+    long articles raised a worker's peak memory by hundreds of megabytes. A text spaCy fails on
+    comes back as the exception in its Doc's place, so one document cannot stop the stream.
     """
     nlp = load_nlp(model)
+    allow_length(nlp, max_chars)
     for batch in _batches(items, batch_size, MAX_BATCH_CHARS):
-        yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+        yield from _parse_batch(nlp, batch)
+
+
+def allow_length(nlp: Language, chars: int) -> None:
+    """Let spaCy take texts of `chars` characters: its own guard (E088) would refuse a longer --max-chars."""
+    if chars >= nlp.max_length:
+        nlp.max_length = chars + 1
+
+
+def _parse_batch(nlp: Language, batch: list[tuple[str, Any]]) -> Iterator[tuple[Doc | Exception, Any]]:
+    done = 0
+    try:
+        for parsed in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+            done += 1
+            yield parsed
+        return
+    except Exception as exc:  # parse the rest one by one, so the failure stays with its own text
+        log.debug("a batch failed to parse (%s); parsing its documents one by one", exc)
+    for text, context in batch[done:]:
+        try:
+            yield nlp(text), context
+        except Exception as exc:
+            yield exc, context
 
 
 MAX_BATCH_CHARS = 40_000

@@ -28,9 +28,9 @@ from . import places as places_stage
 from . import times as times_stage
 from .errors import DocumentError, ErrorCode
 from .gazetteer import Gazetteer, load_gazetteer
-from .ingest import FailedDocument, RawDocument, prepare_document
+from .ingest import FailedDocument, RawDocument, clean_text, prepare_document
 from .models import ErrorInfo, Result, SourceDocument
-from .nlp import load_nlp, parse_many, release
+from .nlp import allow_length, load_nlp, parse_many, release
 from .settings import Settings
 
 __all__ = ["Stage", "STAGES", "Resources", "load_resources", "analyze", "process_document", "extract", "check_stages"]
@@ -114,7 +114,7 @@ def error_result(item: RawDocument | FailedDocument | SourceDocument, code: str,
     """The row of a document that could not be analysed."""
     fields = item.fields if isinstance(item, FailedDocument) else {
         "url": item.url, "outlet": item.outlet, "title": item.title, "published": item.published}
-    text = "" if isinstance(item, FailedDocument) or code == ErrorCode.TOO_LARGE else item.text
+    text = "" if isinstance(item, FailedDocument) or code == ErrorCode.TOO_LARGE else clean_text(item.text)
     return Result(id=item.id, url=fields.get("url"), outlet=fields.get("outlet"), title=fields.get("title"),
                   published=fields.get("published"), text=text, error=ErrorInfo(code=code, message=message))
 
@@ -126,8 +126,18 @@ def process_document(raw: RawDocument, settings: Settings, resources: Resources 
         source = prepare_document(raw, settings)
     except DocumentError as exc:
         return error_result(raw, exc.code, exc.message)
-    doc = load_nlp(settings.model)(source.text)
+    nlp = load_nlp(settings.model)
+    allow_length(nlp, settings.max_chars)
+    try:
+        doc = nlp(source.text)
+    except Exception as exc:
+        return _parse_failure(source, exc)
     return _safe_analyze(doc, source, resources)
+
+
+def _parse_failure(source: SourceDocument, exc: Exception) -> Result:
+    log.warning("document %s could not be parsed: %s", source.id, exc)
+    return error_result(source, ErrorCode.INTERNAL, f"the parser failed: {type(exc).__name__}: {exc}")
 
 
 def _safe_analyze(doc: Doc, source: SourceDocument, resources: Resources) -> Result:
@@ -159,8 +169,10 @@ def extract(items: Iterable[RawDocument | FailedDocument], settings: Settings) -
                 continue
             yield source.text, source
 
-    for doc, context in parse_many(prepared(), settings.model, settings.batch_size):
+    for doc, context in parse_many(prepared(), settings.model, settings.batch_size, settings.max_chars):
         if isinstance(context, Result):
             yield context
+        elif isinstance(doc, Exception):
+            yield _parse_failure(context, doc)
         else:
             yield _safe_analyze(doc, context, resources)

@@ -54,7 +54,11 @@ def normalize_times(text: str, anchor: dt.date | None, tense_at: Callable[[int],
                 continue
             if text[end - 1] == "." and re.search(r"[A-Za-z]{5,}\.$", text[start:end]):
                 end -= 1  # a sentence's full stop, not an abbreviation's dot
-            result = normalizer(m, anchor, tense_at(start))
+            try:
+                result = normalizer(m, anchor, tense_at(start))
+            except (OverflowError, ValueError):
+                # A date reckoned from an anchor near 0001-01-01 or 9999-12-31 can fall off the calendar.
+                result = None
             if result is None:
                 continue
             taken.append((start, end))
