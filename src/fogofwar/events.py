@@ -40,6 +40,7 @@ ACLED_FAMILIES = {"ASSAULT", "COERCE", "PROTEST", "RETREAT", "MOBILIZE"}
 # Dependencies through which an event is only an argument or modifier of another event of its clause.
 NESTING_DEPS = {"dobj", "pobj", "prep", "acl", "relcl", "compound", "amod", "poss", "appos", "nsubj", "nsubjpass",
                 "agent", "attr", "npadvmod", "nmod", "oprd", "dative", "pcomp", "xcomp", "conj"}
+NAME_ENTITIES = {"ORG", "FAC", "WORK_OF_ART", "LAW", "PRODUCT", "PERSON", "GPE", "NORP"}
 CONDITIONS = ("particle", "object_any", "modifier_any", "head_any", "subject_any", "object_place", "actor_sector")
 
 
@@ -137,6 +138,8 @@ def find_events(doc: Doc, source: SourceDocument, places: list[Place], times: li
         for token in sent:
             if inside_any(time_spans, token.idx):
                 continue  # "March 3": a date, not a march
+            if token.ent_type_ in NAME_ENTITIES and token.pos_ in ("PROPN", "NOUN"):
+                continue  # "the North Atlantic Treaty Organization": a name, not a treaty
             trig = _match_trigger(token, triggers, places, actors)
             if trig:
                 found.append(_Candidate(token, trig, trig.type, trig.mode, trig.cameo, trig.acled, trig.context))

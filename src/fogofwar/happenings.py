@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Token
 
 from . import casualties as casualties_stage
 from .factuality import mention_category
+from .lexicons import load_table
 from .models import Casualty, Event, EventActor, Mention, Place, SourceDocument
 from .nlp import doc_text
 
@@ -30,8 +31,6 @@ __all__ = ["resolve_happenings", "places_agree", "dates_agree"]
 
 TOWN_KM = 30.0
 NEAR_KM = 60.0
-DEFINITE = {"the", "this", "that", "these", "those"}
-CASUALTY_LEMMAS = {"kill", "wound", "injure", "die", "killing", "death", "hurt"}
 # Which happening a casualty figure belongs to: attacks for the dead and wounded, arrests for the detained.
 FOLLOW_UP_CHARS = 400        # how far after an attack's mention a figure told on its own still belongs to it
 # The closed list of SPEC.md, schema 2, in its order.
@@ -103,7 +102,9 @@ def _describe(doc: Doc, event: Event, places: list[Place], title_end: int) -> _M
     token = span[0] if span is not None and len(span) else None
     nominal = token is not None and token.pos_ in ("NOUN", "PROPN")
     children = list(token.children) if token is not None else []
-    definite = nominal and any((c.dep_ == "det" and c.lower_ in DEFINITE) or c.dep_ == "poss" for c in children)
+    words = load_table("happenings")
+    definite = nominal and any((c.dep_ == "det" and c.lower_ in words["definite_determiners"]) or c.dep_ == "poss"
+                               for c in children)
     explicit_date = event.date.text is not None and event.date.value is not None
     place = sentence_place = None
     if event.location.place is not None and event.location.place < len(places):
@@ -112,9 +113,11 @@ def _describe(doc: Doc, event: Event, places: list[Place], title_end: int) -> _M
             sentence_place = p
             if token is not None and _governed_by(doc, p, token):
                 place = p
-    return _Mention(event, token, nominal, definite, _generic(token, nominal, explicit_date, children), explicit_date,
-                    place, sentence_place, event.trigger.start < title_end,
-                    token is not None and token.lemma_.lower() in CASUALTY_LEMMAS,
+    in_title = event.trigger.start < title_end
+    generic = not in_title and _generic(token, nominal, explicit_date, children)
+    return _Mention(event, token, nominal, definite, generic, explicit_date,
+                    place, sentence_place, in_title,
+                    token is not None and token.lemma_.lower() in words["casualty_lemmas"],
                     mention_category(token)[0] if token is not None else "plain")
 
 
@@ -130,14 +133,18 @@ def _governed_by(doc: Doc, place: Place, token: Token) -> bool:
 
 
 def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: list[Token]) -> bool:
-    """"Attacks" with no article, number or date, and what one "can" do, name no one happening."""
+    """What names no one happening: bare plural attacks that qualify a noun ("fears of attacks",
+    "the threat of strikes"), and what an actor "can" do or is "capable of destroying"."""
     if token is None:
         return False
+    words = load_table("happenings")
     if nominal:
-        return (token.tag_ == "NNS" and not explicit_date
-                and not any(c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in children)
-                and token.dep_ not in ("nsubj", "nsubjpass"))
-    return any(c.dep_ == "aux" and c.lemma_.lower() == "can" for c in children)
+        return (token.tag_ == "NNS" and not explicit_date and token.dep_ == "pobj" and token.head.head.pos_ == "NOUN"
+                and not any(c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in children))
+    if any(c.dep_ == "aux" and c.lemma_.lower() in words["capability_words"] for c in children):
+        return True
+    governors = [token.head, token.head.head] if token.dep_ in ("pcomp", "xcomp", "pobj", "acl") else []
+    return any(g.lemma_.lower() in words["capability_words"] for g in governors)
 
 
 def _best_happening(m: _Mention, happenings: list[_Happening]) -> _Happening | None:
@@ -317,7 +324,8 @@ def _combine(number: int, h: _Happening, casualties: dict[str, Casualty], doc: D
     dated = [m for m in mentions if m.explicit_date]
     date_from = min(dated, key=lambda m: (m.event.date.precision or 3, m.in_title, m.event.trigger.start)) \
         if dated else main
-    acled = main.event.acled or next((m.event.acled for m in mentions if m.event.acled), None)
+    # ACLED's sub-type as the first mention that has one tells it ("Suicide bombings ... killed 18").
+    acled = next((m.event.acled for m in mentions if m.event.acled), None)
     return main.event.model_copy(update={
         "id": f"e{number}",
         "mentions": sorted((x for m in mentions for x in (m.event.mentions or [Mention(trigger=m.event.trigger,

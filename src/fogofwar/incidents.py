@@ -249,15 +249,16 @@ def story_compatible(a: EventRecord, b: EventRecord) -> bool:
     state must agree: dates within their precision, places by distance or containment."""
     if a.plover_type != b.plover_type or a.doc_id == b.doc_id:
         return False
-    if a.date is not None and b.date is not None:
-        window = max(DATE_WINDOW_DAYS.get(a.time_precision, 15), DATE_WINDOW_DAYS.get(b.time_precision, 15))
-        if a.date_explicit and b.date_explicit and a.time_precision == 1 and b.time_precision == 1:
-            window = 0  # a strike on Monday and the shelling on Tuesday are two incidents
-        if abs((a.date - b.date).days) > min(window, STORY_WINDOW_DAYS):
-            return False
-    if not _places_agree(a, b):
-        return False
-    return _same_sides(a, b)
+    return _story_dates_agree(a, b) and _places_agree(a, b) and _same_sides(a, b)
+
+
+def _story_dates_agree(a: EventRecord, b: EventRecord) -> bool:
+    if a.date is None or b.date is None:
+        return True
+    window = max(DATE_WINDOW_DAYS.get(a.time_precision, 15), DATE_WINDOW_DAYS.get(b.time_precision, 15))
+    if a.date_explicit and b.date_explicit and a.time_precision == 1 and b.time_precision == 1:
+        window = 0  # a strike on Monday and the shelling on Tuesday are two incidents
+    return abs((a.date - b.date).days) <= min(window, STORY_WINDOW_DAYS)
 
 
 def _places_agree(a: EventRecord, b: EventRecord) -> bool:
@@ -284,28 +285,30 @@ def merge_incidents(events: Sequence[EventRecord],
 
     Leader clustering: each event joins the first earlier incident whose leading event it matches,
     or leads a new one. Linking any pair instead chained thousands of reports into one incident.
-    Candidates come from the leaders of the event's story (`stories`: document → story id), which
-    it joins when nothing conflicts, then from blocks of type, day and grid cell, which it joins
-    when the sentences are alike as well.
+    Candidates come from the events of the event's story (`stories`: document → story id), which
+    it joins when nothing conflicts, then from the leaders in blocks of type, day and grid cell,
+    which it joins when the sentences are alike as well.
     """
     stories = stories or {}
     leaders: dict[tuple, list[int]] = defaultdict(list)
-    story_leaders: dict[tuple[str, str], list[int]] = defaultdict(list)
+    story_members: dict[tuple[str, str], list[int]] = defaultdict(list)
     uf = UnionFind()
     for n, e in enumerate(events):
         uf.find(n)
         story = stories.get(e.doc_id)
         leader = None
         if story is not None:
-            leader = next((m for m in story_leaders.get((story, e.plover_type), ())[:MAX_CANDIDATES]
-                           if story_compatible(e, events[m])), None)
+            # Any member of an incident of the story can take e in, but e's date must also fit the
+            # incident's first event, so a long story's daily reports cannot chain day after day.
+            leader = next((m for m in story_members.get((story, e.plover_type), ())[-MAX_CANDIDATES:]
+                           if story_compatible(e, events[m]) and _story_dates_agree(e, events[uf.find(m)])), None)
         if leader is None and e.date is not None:
             leader = _matching_leader(e, events, leaders, similarity)
+        if story is not None:
+            story_members[(story, e.plover_type)].append(n)
         if leader is not None:
             uf.union(n, leader)
             continue
-        if story is not None:
-            story_leaders[(story, e.plover_type)].append(n)
         if e.date is not None:
             for cell in _cells(e):
                 leaders[(e.plover_type, e.date.toordinal(), cell)].append(n)

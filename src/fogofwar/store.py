@@ -249,12 +249,15 @@ class Store:
         return similarity
 
     def _event_records(self, origins: dict[str, str]) -> list[EventRecord]:
+        """The events incidents are made of: what the reports tell as having happened (or as denied).
+        Background recalled from long ago, plans, hypotheses and what did not happen stay in their
+        documents' events but make no incident."""
         rows = self.con.execute("""
             SELECT e.key, e.doc_id, e.plover_type, e.event_date, e.time_precision, e.lat, e.lon, e.geo_precision,
                    e.country, e.actor_codes, e.recipient_codes, lower(e.trigger_text), e.sentence_text, e.status,
                    e.factuality, d.published, d.outlet, e.date_text, e.admin1, e.killed_min, e.killed_max
             FROM events e JOIN documents d USING (doc_id)
-            WHERE NOT e.background
+            WHERE NOT e.background AND e.status NOT IN ('future', 'hypothetical', 'negated')
             ORDER BY e.key""").fetchall()
         out = []
         for (key, doc_id, ptype, date, tprec, lat, lon, gprec, country, actors, recipients, trigger, sentence,
