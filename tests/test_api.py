@@ -382,3 +382,18 @@ def test_serve_without_a_store_says_how_to_make_one(tmp_path):
     """A missing store is a usage error pointing at `fogofwar ingest`."""
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.duckdb"), "--get", "/api/facets"])
     assert result.exit_code == 2 and "run `fogofwar ingest` first" in result.output
+
+
+def test_an_incident_carries_its_mentions_casualties_and_sources(client):
+    """The Odesa strike and Moscow's denial of the attack are one happening: its mentions, and its
+    claims grouped by source, the denier first."""
+    (odesa,) = [i for i in all_incidents(client) if i["location_name"] == "Odesa"]
+    body = client.get(f"/api/incidents/{odesa['incident_id']}").json()
+    (event,) = body["events"]
+    assert [m["trigger_text"] for m in event["mentions"]] == ["struck", "attacked"]
+    assert event["casualties"] == {} and event["means"] == ["missile"]
+    assert [(s["source"], s["stances"]) for s in body["sources"]] == [("Moscow", ["deny"]),
+                                                                     ("the Ukrainian air force", ["assert"])]
+    doc = client.get(f"/api/documents/{event['doc_id']}").json()
+    triggers = [doc["text"][s["start"]:s["end"]] for s in doc["spans"] if s["kind"] == "trigger"]
+    assert triggers == ["struck", "attacked"]

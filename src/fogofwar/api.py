@@ -164,7 +164,11 @@ def _document_spans(doc) -> list[dict[str, Any]]:
     for i, a in enumerate(doc.actors):
         add(a.start, a.end, "actor", f"a{i}", a.code)
     for e in doc.events:
-        add(e.trigger.start, e.trigger.end, "trigger", e.id, f"{e.plover.type} {e.status} ({e.factuality:+.1f})")
+        # Every mention of the happening is highlighted as its trigger, the same label on each.
+        for m in e.mentions or [e]:
+            add(m.trigger.start, m.trigger.end, "trigger", e.id, f"{e.plover.type} {e.status} ({e.factuality:+.1f})")
+        for kind, c in e.casualties.items():
+            add(c.start, c.end, "casualty", e.id, f"{kind}: {c.text}")
     for c in doc.claims:
         if c.source:
             add(c.source.start, c.source.end, "source", c.id, c.source.code or "source")

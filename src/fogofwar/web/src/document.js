@@ -3,8 +3,8 @@ import { el, fill, safeUrl, token } from './dom.js';
 import { dayLabel } from './time.js';
 
 const KINDS = [
-  ['content', 'claim content'], ['source', 'claim source'], ['cue', 'reporting cue'], ['trigger', 'event trigger'],
-  ['place', 'place'], ['time', 'time'], ['actor', 'actor'],
+  ['content', 'claim content'], ['source', 'claim source'], ['cue', 'reporting cue'], ['trigger', 'event mention'],
+  ['casualty', 'casualties'], ['place', 'place'], ['time', 'time'], ['actor', 'actor'],
 ];
 
 /** Cut text into runs where the set of covering spans is constant; each run knows its spans. */
