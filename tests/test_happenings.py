@@ -153,3 +153,14 @@ def test_incident_ids_survive_reingest_rebuild_and_unrelated_documents(tmp_path,
     assert rebuilt == first
     grown = ingest(path, settings, docs + [doc("d", UNRELATED, "2022-03-06", "Paper D")])
     assert {k: v for k, v in grown.items() if k[0] != "d"} == first
+
+
+@pytest.mark.parametrize("text", [
+    "Britain pledged on Monday to spend 3 per cent of GDP on defence by 2030, the prime minister said.",
+    "NATO leaders agreed a 2030 target for defence spending at the summit in Madrid.",
+    "Germany promised to deliver 30 tanks until 2027, the chancellor said.",
+])
+def test_a_deadline_year_is_not_an_event_date(analyze, text):
+    result = analyze(text, published="2022-06-29")
+    assert result.events
+    assert all(not (e.date.value or "").startswith(("2027", "2030")) for e in result.events)

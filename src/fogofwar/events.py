@@ -792,7 +792,17 @@ def _event_date(token: Token, sent: Span, times: list[Time], anchor: dt.date | N
         span = token.doc.char_span(t.start, t.end, alignment_mode="expand")
         verb = clause_verb(span.root) if span is not None else None
         return verb is not None and verb != clause_verb(token) and verb.lemma_.lower() in _grammar()["modality"]["speech"]
-    dates = [t for t in dates if rank(t)[0] < 4 and not of_reporting(t)]
+    def deadline(t: Time) -> bool:
+        # "a goal by 2050", "$600bn by 2027", "a 2030 target": when something is due, not when it happened.
+        span = token.doc.char_span(t.start, t.end, alignment_mode="expand")
+        if span is None:
+            return False
+        root = span.root
+        modality = _grammar()["modality"]
+        return ((root.dep_ == "pobj" and root.head.lower_ in modality["deadline_prepositions"])
+                or (root.dep_ in ("compound", "nmod", "amod", "nummod", "poss")
+                    and root.head.lemma_.lower() in modality["deadline_nouns"]))
+    dates = [t for t in dates if rank(t)[0] < 4 and not of_reporting(t) and not deadline(t)]
     refs = [t for t in in_sentence if t.type in ("DATE", "TIME") and t.value.endswith("_REF") and rank(t)[0] < 2]
     if dates or refs:
         best = min(dates + refs, key=rank)
