@@ -63,9 +63,12 @@ def coded(events):
 
 
 def test_an_offer_to_withdraw_is_agree_by_the_one_who_offers(analyze):
-    """'Syria offered to withdraw its troops' is promised cooperation: one AGREE event by Syria, no RETREAT."""
+    """'Syria offered to withdraw its troops' is promised cooperation: one AGREE event by Syria, no RETREAT;
+    its own troops are not whom it is done to (PLOVER names the country left, when the text does)."""
     result = analyze("Syria offered to withdraw its troops from the border.")
-    assert coded(result.events) == [("AGREE", None, "035", None, ["SYRGOV"], ["SYRMIL"])]
+    assert coded(result.events) == [("AGREE", None, "035", None, ["SYRGOV"], [])]
+    result = analyze("Syria offered to withdraw its troops from Lebanon.")
+    assert coded(result.events) == [("AGREE", None, "035", None, ["SYRGOV"], ["LBN"])]
 
 
 def test_urging_a_release_is_a_request_to_yield_to_the_one_urged(analyze):

@@ -181,7 +181,10 @@ def _agree(a: _Mention, b: _Mention) -> bool:
         return False
     if not places_agree(a.place, b.place):
         return False
-    if not _countries_agree(ea.actor, eb.actor) or not _countries_agree(ea.recipient, eb.recipient):
+    if not _countries_agree(ea.actor, eb.actor):
+        return False
+    # The town struck and the people killed are both the attack's targets, whatever their codes say.
+    if not (a.casualty_word or b.casualty_word) and not _countries_agree(ea.recipient, eb.recipient):
         return False
     # Two deeds told in one sentence by two verbs of one type, each with a place, are two happenings
     # unless the places agree (checked above); two verbs with different actors likewise (checked above).
@@ -248,7 +251,9 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def _countries_agree(a: list[EventActor], b: list[EventActor]) -> bool:
-    ca, cb = {x.country for x in a if x.country}, {x.country for x in b if x.country}
+    # An unnamed party ("unidentified forces of Ukraine", sector UAF) is a guess, not a conflict.
+    ca = {x.country for x in a if x.country and x.sector != "UAF"}
+    cb = {x.country for x in b if x.country and x.sector != "UAF"}
     return not ca or not cb or bool(ca & cb)
 
 
@@ -349,8 +354,10 @@ def _informative(m: _Mention) -> tuple:
     return score, -e.trigger.start
 
 
-def _actor_score(actors: list[EventActor]) -> int:
-    return max((2 if a.country and a.sector else 1 if a.country or a.code else 0 for a in actors), default=0)
+def _actor_score(actors: list[EventActor]) -> float:
+    """Country and sector over either alone; an unnamed party of a country last."""
+    return max((0.5 if a.sector == "UAF" else 2 if a.country and a.sector else 1 if a.country or a.code else 0
+                for a in actors), default=0)
 
 
 def _means(mentions: list[_Mention], doc: Doc) -> list[str]:

@@ -1,8 +1,8 @@
 """The pipeline: the one ordered list of stages, and the per-document boundary.
 
 Data flows ingest → nlp → places, times, actors → events (mentions) →
-happenings (one event per happening) → claims → assessment (status and
-factuality). Each stage is a pure function of the
+roles (who did it to whom) → happenings (one event per happening) → claims →
+assessment (status and factuality). Each stage is a pure function of the
 parsed document and what earlier stages found; `STAGES` names what each
 requires and provides, and a test walks the list as spaCy's analyze_pipes
 does. `process_document` is the one place where a failure becomes an error
@@ -25,6 +25,7 @@ from . import events as events_stage
 from . import factuality as factuality_stage
 from . import happenings as happenings_stage
 from . import places as places_stage
+from . import roles as roles_stage
 from . import times as times_stage
 from .errors import DocumentError, ErrorCode
 from .gazetteer import Gazetteer, load_gazetteer
@@ -73,8 +74,11 @@ STAGES: tuple[Stage, ...] = (
           requires=("doc",), provides="actors"),
     Stage("mentions", lambda doc, src, found, res: events_stage.find_events(doc, src, found["places"], found["times"], found["actors"]),
           requires=("doc", "places", "times", "actors"), provides="mentions"),
-    Stage("happenings", lambda doc, src, found, res: happenings_stage.resolve_happenings(doc, src, found["mentions"], found["places"]),
-          requires=("doc", "mentions", "places"), provides="events"),
+    Stage("roles", lambda doc, src, found, res: roles_stage.assign_roles(doc, found["mentions"], found["places"], found["actors"],
+                                                                          res.gazetteer, res.actor_dictionary),
+          requires=("doc", "mentions", "places", "actors"), provides="roled_mentions"),
+    Stage("happenings", lambda doc, src, found, res: happenings_stage.resolve_happenings(doc, src, found["roled_mentions"], found["places"]),
+          requires=("doc", "roled_mentions", "places"), provides="events"),
     Stage("claims", lambda doc, src, found, res: claims_stage.find_claims(doc, src, found["actors"], found["events"]),
           requires=("doc", "actors", "events"), provides="claims"),
     Stage("assessment", lambda doc, src, found, res: factuality_stage.assess_events(doc, found["events"], found["claims"]),

@@ -1,0 +1,349 @@
+"""Roles: who did what to whom, read from each mention's clause.
+
+events.py takes the actor from a trigger's subject and the recipient from
+its object. This stage completes them the way PLOVER and CAMEO coders do:
+- a party's country from inside its phrase ("the radical Palestinian Islamic
+  Jihad movement", "Druze inhabitants of the Syrian Golan Heights"), and two
+  countries in one phrase as two parties ("Hungarian and Romanian officials");
+- the target from the clause's frame when the object names no party: a
+  preposition's object ("extradited ... to Britain", "threatened blows to the
+  United States"), the subject of a demanded clause ("demanded that the US
+  cancel"), the owner of a thing ("rejected a Senegalese peace plan"), the
+  country of the place struck ("shelled Juba"), and for events a state does to
+  its own people (protests, coercion) the actor's own country;
+- the visitor as the actor of a visit ("Yeltsin hosted Hashimoto": Japan
+  visits Russia).
+What stays unknown stays unknown: a code is never taken from another clause.
+"""
+from __future__ import annotations
+
+import functools
+
+from spacy.tokens import Doc, Token
+
+from .actors import ActorDictionary, iso3
+from .gazetteer import Gazetteer, normalize_name
+from .lexicons import load_table
+from .models import Actor, Event, EventActor, Place
+
+__all__ = ["assign_roles"]
+
+
+@functools.cache
+def _table() -> dict:
+    t = load_table("roles")
+    return {k: frozenset(v) if isinstance(v, list) else v for k, v in t.items() if not k.startswith("_")}
+
+
+class _Countries:
+    """Which country a word, a phrase or a place names."""
+
+    def __init__(self, doc: Doc, places: list[Place], actors: list[Actor], gazetteer: Gazetteer,
+                 dictionary: ActorDictionary):
+        self.doc, self.places, self.actors = doc, places, actors
+        self.gazetteer, self.dictionary = gazetteer, dictionary
+
+    def of_word(self, token: Token) -> str | None:
+        if not token.text[:1].isupper():
+            return None
+        key = normalize_name(token.text)
+        if key in self.dictionary.people:
+            return None
+        code = self.dictionary.names.get(key)
+        if code:
+            return code[:3]
+        iso2 = self.gazetteer.demonym_country(token.text)
+        if iso2:
+            return iso3(iso2)
+        return self.dictionary.demonyms.get(key)
+
+    def in_phrase(self, root: Token, with_parties: bool = True) -> list[str]:
+        """Countries the phrase headed by `root` names, in text order: its own modifiers first ("the
+        Turkish and Greek sides of ... Cyprus" is Turkey's and Greece's), else coded parties, places and
+        demonyms anywhere in it (not in a clause of its own)."""
+        own = [t for c in root.children if c.dep_ in ("amod", "compound", "poss", "nmod") for t in c.subtree]
+        return (self._countries(own + [root], with_parties)
+                or self._countries(self._phrase_tokens(root), with_parties))
+
+    def sole_in_sentence(self, token: Token) -> list[str]:
+        """The one country the token's sentence names (places and coded parties), if only one."""
+        sent = token.sent
+        found = {a.country for a in self.actors if sent.start_char <= a.start < sent.end_char and a.country}
+        found |= {iso3(p.country) for p in self.places
+                  if sent.start_char <= p.start < sent.end_char and p.country and p.lat is not None}
+        found.discard(None)
+        return sorted(found) if len(found) == 1 else []
+
+    @staticmethod
+    def _phrase_tokens(root: Token) -> list[Token]:
+        out, skip = [], set()
+        for t in root.subtree:
+            if t.i in skip:
+                continue
+            if t.dep_ in ("relcl", "acl", "advcl", "ccomp"):
+                skip.update(x.i for x in t.subtree)
+                continue
+            out.append(t)
+        return out
+
+    def _countries(self, tokens: list[Token], with_parties: bool = True) -> list[str]:
+        found: list[tuple[int, str]] = []
+        starts = {t.idx for t in tokens}
+        for a in self.actors if with_parties else ():
+            if a.start in starts and a.country:
+                found.append((a.start, a.country))
+        for p in self.places:
+            tok = next((t for t in tokens if t.idx == p.start), None)
+            if tok is not None and p.country and p.lat is not None and tok.ent_type_ != "PERSON" and not _money(tok):
+                found.append((p.start, iso3(p.country)))
+        for t in tokens:
+            if t.i > 0 and t.doc[t.i - 1].lower_ in ("pro", "anti") or t.lower_.startswith(("pro-", "anti-")):
+                continue  # "pro-Iranian Hizbollah" is not Iran's
+            c = self.of_word(t)
+            if c:
+                found.append((t.idx, c))
+        out: list[str] = []
+        for _, c in sorted(found):
+            if c and c not in out:
+                out.append(c)
+        return out
+
+
+def _money(tok: Token) -> bool:
+    """"US $50 million": a currency, not a place."""
+    return tok.ent_type_ == "MONEY" or any(t.ent_type_ == "MONEY" for t in tok.head.children if t.i == tok.i + 1)
+
+
+def assign_roles(doc: Doc, mentions: list[Event], places: list[Place], actors: list[Actor],
+                 gazetteer: Gazetteer, dictionary: ActorDictionary) -> list[Event]:
+    """Each mention with its actor and recipient completed from its clause."""
+    countries = _Countries(doc, places, actors, gazetteer, dictionary)
+    return [_complete(doc, m, countries, places) for m in mentions]
+
+
+def _token(doc: Doc, start: int | None, end: int | None) -> Token | None:
+    if start is None or end is None:
+        return None
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) -> Event:
+    trigger = _token(doc, m.trigger.start, m.trigger.end)
+    if trigger is None:
+        return m
+    table = _table()
+    actor = _with_countries(doc, m.actor, countries)
+    recipient = _with_countries(doc, m.recipient, countries)
+    own_place = _own_place(doc, m, places, trigger)
+    if not actor:
+        actor = _subject_party(trigger, countries)
+    elif _known(actor):
+        actor = actor + _conjoined_subjects(trigger, actor, countries)
+    recipient = [r for r in recipient if not _own_belonging(r, actor)]
+    recipient = _victims_where_struck(doc, recipient, actor, m, places, countries)
+    if not _known(recipient):
+        recipient = _frame_targets(trigger, countries, {a.country for a in actor}, m.plover.type) or recipient
+    place_target = m.plover.type in table["place_target_types"] | table["domestic_types"] or (
+        m.plover.type == "CONSULT" and trigger.lemma_.lower() in table["visit_verbs"])
+    if not _known(recipient) and own_place is not None and place_target:
+        recipient = [_party(own_place.name or own_place.text, iso3(own_place.country))]
+    if not actor and own_place is not None and m.plover.type in table["unnamed_actor_sectors"] and _passive(trigger):
+        # "was killed in a car bomb in Beirut", "was arrested in Italy": an unnamed party of that country,
+        # as ACLED codes an unidentified armed group or the police of the country.
+        country = iso3(own_place.country)
+        sector = table["unnamed_actor_sectors"][m.plover.type]
+        actor = [_party(f"unnamed ({own_place.name or own_place.text})", country, sector)]
+    home = own_place or _sentence_place(m, places)
+    if not _known(actor) and home is not None and m.plover.type in table["domestic_types"]:
+        actor = [a.model_copy(update={"country": iso3(home.country),
+                                      "code": iso3(home.country) + (a.sector or "")}) for a in actor] or actor
+    if not _known(actor) and _known(recipient) and m.plover.type in table["local_actor_types"]:
+        # Protesters against a country's government are, unless told otherwise, its people.
+        actor = [a.model_copy(update={"country": recipient[0].country, "code": recipient[0].country + (a.sector or "")})
+                 for a in actor] or [_party("protesters", recipient[0].country)]
+    if not _known(recipient) and m.plover.type in table["domestic_types"] and _known(actor):
+        recipient = [_party(actor[0].text, actor[0].country)]
+    if trigger.lemma_.lower() in table["host_verbs"] and m.plover.type == "CONSULT" and _known(recipient):
+        actor, recipient = recipient, actor  # the visitor is the actor of a visit
+    actor_keys = {(a.code, a.start) for a in actor}
+    recipient = [r for r in recipient if (r.code, r.start) not in actor_keys]
+    return m.model_copy(update={"actor": actor, "recipient": recipient})
+
+
+def _victims_where_struck(doc: Doc, recipient: list[EventActor], actor: list[EventActor], m: Event,
+                          places: list[Place], countries: _Countries) -> list[EventActor]:
+    """Civilians an attack kills belong to the country where it struck, not to the attacker's: "a Russian
+    missile struck Zaporizhzhia, killing 11 people" is UKRCVL, unless their own phrase says otherwise."""
+    if m.plover.type != "ASSAULT":
+        return recipient
+    attacker = {a.country for a in actor if a.country}
+    place = _sentence_place(m, places)
+    out = []
+    for r in recipient:
+        root = _token(doc, r.start, r.end)
+        stated = countries.in_phrase(root, with_parties=False) if root is not None else []
+        if r.sector in ("CVL", None) and r.country and r.country in attacker and r.country not in stated:
+            where = iso3(place.country) if place is not None and place.country else None
+            r = r.model_copy(update={"country": where, "code": (where + (r.sector or "")) if where else None})
+        out.append(r)
+    return out
+
+
+def _own_belonging(party: EventActor, actor: list[EventActor]) -> bool:
+    """"its troops", "their borders": the actor's own, not a party the deed is done to."""
+    first = party.text.split(" ", 1)[0].lower() if party.text else ""
+    return first in _table()["possessive_pronouns"] and (not party.country or party.country in {a.country for a in actor})
+
+
+def _subject_party(trigger: Token, countries: _Countries) -> list[EventActor]:
+    """A party the coded actors missed: the country a subject phrase names ("Thousands of Nigerians",
+    "Serb forces were engaged in ethnic cleansing"), found up the clause from a nominal trigger."""
+    subject = _subject(trigger)
+    return _phrase_parties(subject, countries, set()) if subject is not None else []
+
+
+def _subject(trigger: Token) -> Token | None:
+    current = trigger
+    for _ in range(4):
+        subjects = [c for c in current.children if c.dep_ == "nsubj"]
+        if subjects:
+            return subjects[0]
+        if current.dep_ not in ("pobj", "prep", "pcomp", "dobj", "xcomp", "advcl", "acl", "conj") or current.head is current:
+            return None
+        current = current.head
+    return None
+
+
+def _conjoined_subjects(trigger: Token, actor: list[EventActor], countries: _Countries) -> list[EventActor]:
+    """"Libyan leader Gaddafi and Bulgarian President Zhivkov signed": both sides act."""
+    subject = _subject(trigger)
+    if subject is None or not subject.conjuncts:
+        return []
+    have = {a.country for a in actor}
+    return [p for p in _phrase_parties(subject, countries, set()) if p.country not in have]
+
+
+def _passive(trigger: Token) -> bool:
+    return trigger.tag_ == "VBN" and any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children)
+
+
+def _known(parties: list[EventActor]) -> bool:
+    return any(p.country for p in parties)
+
+
+def _party(text: str, country: str | None, sector: str | None = None, start: int | None = None,
+           end: int | None = None) -> EventActor:
+    return EventActor(text=text, code=(country or "") + (sector or "") or None, country=country, sector=sector,
+                      start=start, end=end)
+
+
+def _with_countries(doc: Doc, parties: list[EventActor], countries: _Countries) -> list[EventActor]:
+    """A party without a country takes the one its phrase names; a phrase naming two ("Hungarian and
+    Romanian officials", "the Turkish and Greek sides") is two parties."""
+    out: list[EventActor] = []
+    for p in parties:
+        root = _token(doc, p.start, p.end)
+        found = countries.in_phrase(root) if root is not None else []
+        if not found and not p.country and root is not None and root.pos_ == "PRON":
+            found = _antecedent_countries(root, countries)
+        if not found and not p.country and root is not None and (p.sector or root.lower_ in _table()["institution_words"]):
+            found = countries.sole_in_sentence(root)  # "police", "the ministry": of the one country named
+        if p.country:
+            conjoined = [c for c in found if c != p.country] if _conjoined_demonyms(root) else []
+            out.append(p)
+            out.extend(p.model_copy(update={"country": c, "code": c + (p.sector or "")}) for c in conjoined)
+        elif found:
+            out.append(p.model_copy(update={"country": found[0], "code": found[0] + (p.sector or "")}))
+            if _conjoined_demonyms(root):
+                out.extend(p.model_copy(update={"country": c, "code": c + (p.sector or "")}) for c in found[1:])
+        else:
+            out.append(p)
+    return out
+
+
+def _antecedent_countries(pronoun: Token, countries: _Countries) -> list[str]:
+    """"King Hassan of Morocco was quoted as saying he would ...": a pronoun stands for the subject of the
+    clause it is reported in."""
+    current = pronoun.head
+    for _ in range(4):
+        subjects = [c for c in current.children if c.dep_ in ("nsubj", "nsubjpass") and c != pronoun and c.pos_ != "PRON"]
+        if subjects:
+            return countries.in_phrase(subjects[0])[:1]
+        if current.head is current:
+            return []
+        current = current.head
+    return []
+
+
+def _conjoined_demonyms(root: Token | None) -> bool:
+    """Whether a phrase's modifiers are conjoined ("Hungarian and Romanian officials")."""
+    if root is None:
+        return False
+    return any(c.dep_ in ("amod", "compound") and any(g.dep_ == "conj" for g in c.children) for c in root.children)
+
+
+def _own_place(doc: Doc, m: Event, places: list[Place], trigger: Token) -> Place | None:
+    """The event's place when the trigger's own clause names it."""
+    i = m.location.place
+    if i is None or i >= len(places) or places[i].country is None:
+        return None
+    p = places[i]
+    if not (m.sentence["start"] <= p.start < m.sentence["end"]):
+        return None
+    root = _token(doc, p.start, p.end)
+    return p if root is not None and (trigger in root.ancestors or root == trigger) else None
+
+
+def _sentence_place(m: Event, places: list[Place]) -> Place | None:
+    i = m.location.place
+    if i is None or i >= len(places) or places[i].country is None:
+        return None
+    p = places[i]
+    return p if m.sentence["start"] <= p.start < m.sentence["end"] else None
+
+
+def _frame_targets(trigger: Token, countries: _Countries, actor_countries: set, plover_type: str) -> list[EventActor]:
+    """The target the clause's frame names when the object is no party: a preposition's object or an
+    indirect object, the object or prepositions of the complement it governs, the subject of a demanded
+    clause ("demanded that the US cancel") or of a threat's condition ("unless Baghdad accepted")."""
+    table = _table()
+    heads = [trigger] + [c for c in trigger.children if c.dep_ in ("xcomp", "ccomp")]
+    for head in heads:
+        candidates: list[Token] = []
+        for child in head.children:
+            if child.dep_ in ("dobj", "attr", "oprd") and head is not trigger:
+                candidates.append(child)
+            if child.dep_ == "dative" and child.pos_ in ("PROPN", "NOUN"):
+                candidates.append(child)  # "give Tanzania a grant"
+            if child.dep_ in ("prep", "dative") and child.lower_ in table["target_prepositions"]:
+                candidates += [g for g in child.children if g.dep_ == "pobj"]
+            if child.dep_ in ("nsubj", "nsubjpass") and head is not trigger and trigger.lemma_.lower() in table["demand_verbs"]:
+                candidates.append(child)
+            if child.dep_ == "advcl" and plover_type == "THREATEN" and any(
+                    g.dep_ == "mark" and g.lower_ in table["condition_marks"] for g in child.children):
+                candidates += [g for g in child.children if g.dep_ in ("nsubj", "nsubjpass")]
+        if head is trigger:
+            candidates += [c for c in trigger.children if c.dep_ == "dobj"]
+        for tok in candidates:
+            if tok.left_edge.lower_ in _table()["possessive_pronouns"] and set(countries.in_phrase(tok)) <= actor_countries:
+                continue  # "withdraw its troops": the actor's own
+            parties = _phrase_parties(tok, countries, actor_countries)
+            if parties:
+                return parties
+    return []
+
+
+def _phrase_parties(tok: Token, countries: _Countries, actor_countries: set) -> list[EventActor]:
+    """The parties a phrase and its conjuncts name ("to the United States and Israel"): one country
+    each, or every one of conjoined modifiers ("US and British forces")."""
+    out: list[EventActor] = []
+    for part in [tok] + [c for c in tok.conjuncts if c.i > tok.i]:
+        found = countries.in_phrase(part)
+        others = [c for c in found if c not in actor_countries] or found
+        chosen = others if _conjoined_demonyms(part) else others[:1]
+        start = max(part.left_edge.idx, part.sent.start_char)
+        end = part.idx + len(part)
+        out += [_party(part.doc.text[start:end], c, start=start, end=end) for c in chosen
+                if c not in {p.country for p in out}]
+    return out
