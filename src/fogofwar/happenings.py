@@ -184,7 +184,11 @@ def _agree(a: _Mention, b: _Mention) -> bool:
     if not _countries_agree(ea.actor, eb.actor):
         return False
     # The town struck and the people killed are both the attack's targets, whatever their codes say.
-    if not (a.casualty_word or b.casualty_word) and not _countries_agree(ea.recipient, eb.recipient):
+    # Only targets the text names count here: one the roles stage inferred (the place struck, a
+    # protest's own country) is no evidence against another mention's.
+    stated_a = [r for r in ea.recipient if r.start is not None]
+    stated_b = [r for r in eb.recipient if r.start is not None]
+    if not (a.casualty_word or b.casualty_word) and not _countries_agree(stated_a, stated_b):
         return False
     # Two deeds told in one sentence by two verbs of one type, each with a place, are two happenings
     # unless the places agree (checked above); two verbs with different actors likewise (checked above).

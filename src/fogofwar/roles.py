@@ -135,8 +135,13 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
     table = _table()
     actor = _with_countries(doc, m.actor, countries)
     recipient = _with_countries(doc, m.recipient, countries)
+    unsaid_actor = trigger.dep_ == "acl" and trigger.tag_ == "VBN"
+    if unsaid_actor:
+        # "two Brazilian men accused of smuggling": who accuses is not said; the men are the accused.
+        actor, recipient = [], _phrase_parties(trigger.head, countries, set()) or recipient
+    actor = [_local_institution(doc, a, countries, places) for a in actor]
     own_place = _own_place(doc, m, places, trigger)
-    if not actor:
+    if not actor and not unsaid_actor:
         actor = _subject_party(trigger, countries)
     elif _known(actor):
         actor = actor + _conjoined_subjects(trigger, actor, countries)
@@ -168,13 +173,32 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         actor, recipient = recipient, actor  # the visitor is the actor of a visit
     actor_keys = {(a.code, a.start) for a in actor}
     recipient = [r for r in recipient if (r.code, r.start) not in actor_keys]
+    if m.plover.type in table["symmetric_types"] and not _known(recipient) and len({a.country for a in actor if a.country}) > 1:
+        # "Brazil and the United States deepen a partnership": each side acts towards the other.
+        recipient = actor[1:] + actor[:1]
     return m.model_copy(update={"actor": actor, "recipient": recipient})
+
+
+def _local_institution(doc: Doc, party: EventActor, countries: _Countries, places: list[Place]) -> EventActor:
+    """"The regional administration", "the city council": of the country of the place the report last
+    named, not of whichever country the sentence names."""
+    root = _token(doc, party.start, party.end)
+    if root is None or not any(t.lower_ in _table()["local_institution_words"] for t in root.subtree):
+        return party
+    if countries.in_phrase(root, with_parties=False):
+        return party
+    before = [p for p in places if p.end <= root.idx and p.country and p.lat is not None]
+    if not before:
+        return party
+    country = iso3(before[-1].country)
+    return party.model_copy(update={"country": country, "code": country + (party.sector or "")})
 
 
 def _victims_where_struck(doc: Doc, recipient: list[EventActor], actor: list[EventActor], m: Event,
                           places: list[Place], countries: _Countries) -> list[EventActor]:
-    """Civilians an attack kills belong to the country where it struck, not to the attacker's: "a Russian
-    missile struck Zaporizhzhia, killing 11 people" is UKRCVL, unless their own phrase says otherwise."""
+    """Whom an attack strikes belongs to the country where it struck, not to the attacker's: "a Russian
+    missile struck Zaporizhzhia, killing 11 people" is UKRCVL, "its forces hit military infrastructure
+    near Lviv" UKRMIL, unless the target's own phrase names the attacker's country."""
     if m.plover.type != "ASSAULT":
         return recipient
     attacker = {a.country for a in actor if a.country}
@@ -183,7 +207,7 @@ def _victims_where_struck(doc: Doc, recipient: list[EventActor], actor: list[Eve
     for r in recipient:
         root = _token(doc, r.start, r.end)
         stated = countries.in_phrase(root, with_parties=False) if root is not None else []
-        if r.sector in ("CVL", None) and r.country and r.country in attacker and r.country not in stated:
+        if r.country and r.country in attacker and r.country not in stated:
             where = iso3(place.country) if place is not None and place.country else None
             r = r.model_copy(update={"country": where, "code": (where + (r.sector or "")) if where else None})
         out.append(r)
@@ -209,7 +233,7 @@ def _subject(trigger: Token) -> Token | None:
         subjects = [c for c in current.children if c.dep_ == "nsubj"]
         if subjects:
             return subjects[0]
-        if current.dep_ not in ("pobj", "prep", "pcomp", "dobj", "xcomp", "advcl", "acl", "conj") or current.head is current:
+        if current.dep_ not in ("pobj", "prep", "pcomp", "dobj", "xcomp", "advcl", "acl", "conj", "compound") or current.head is current:
             return None
         current = current.head
     return None
@@ -280,7 +304,7 @@ def _conjoined_demonyms(root: Token | None) -> bool:
     """Whether a phrase's modifiers are conjoined ("Hungarian and Romanian officials")."""
     if root is None:
         return False
-    return any(c.dep_ in ("amod", "compound") and any(g.dep_ == "conj" for g in c.children) for c in root.children)
+    return any(c.dep_ in ("amod", "compound", "nmod") and any(g.dep_ == "conj" for g in c.children) for c in root.children)
 
 
 def _own_place(doc: Doc, m: Event, places: list[Place], trigger: Token) -> Place | None:
@@ -292,7 +316,9 @@ def _own_place(doc: Doc, m: Event, places: list[Place], trigger: Token) -> Place
     if not (m.sentence["start"] <= p.start < m.sentence["end"]):
         return None
     root = _token(doc, p.start, p.end)
-    return p if root is not None and (trigger in root.ancestors or root == trigger) else None
+    # "staged a protest in Beijing": the place of the verb whose object a nominal trigger is.
+    heads = {trigger} | ({trigger.head} if trigger.pos_ == "NOUN" and trigger.dep_ in ("dobj", "attr") else set())
+    return p if root is not None and (root in heads or any(h in root.ancestors for h in heads)) else None
 
 
 def _sentence_place(m: Event, places: list[Place]) -> Place | None:
@@ -309,6 +335,13 @@ def _frame_targets(trigger: Token, countries: _Countries, actor_countries: set, 
     clause ("demanded that the US cancel") or of a threat's condition ("unless Baghdad accepted")."""
     table = _table()
     heads = [trigger] + [c for c in trigger.children if c.dep_ in ("xcomp", "ccomp")]
+    if trigger.pos_ == "NOUN":
+        # "issued arrest warrants for two Brazilian men": a noun's target may hang on the verb it is the
+        # object of (or the object's compound).
+        noun = trigger.head if trigger.dep_ == "compound" else trigger
+        heads.append(noun)
+        if noun.dep_ in ("dobj", "attr") and noun.head.pos_ == "VERB":
+            heads.append(noun.head)
     for head in heads:
         candidates: list[Token] = []
         for child in head.children:
@@ -344,6 +377,10 @@ def _phrase_parties(tok: Token, countries: _Countries, actor_countries: set) -> 
         chosen = others if _conjoined_demonyms(part) else others[:1]
         start = max(part.left_edge.idx, part.sent.start_char)
         end = part.idx + len(part)
-        out += [_party(part.doc.text[start:end], c, start=start, end=end) for c in chosen
-                if c not in {p.country for p in out}]
+        coded = next((a for a in countries.actors if a.start <= part.idx < a.end), None)
+        for c in chosen:
+            if c in {p.country for p in out}:
+                continue
+            sector = coded.sector if coded is not None and coded.country == c else None
+            out.append(_party(part.doc.text[start:end], c, sector, start=start, end=end))
     return out
