@@ -132,7 +132,8 @@ def test_two_differently_worded_reports_of_one_strike_are_one_incident(tmp_path,
     with Store(tmp_path / "s.duckdb", read_only=True) as store:
         (inc,) = [i for i in store.incidents(min_sources=2) if i["plover_type"] == "ASSAULT"]
     assert inc["independent_sources"] == 2
-    assert (inc["casualties"]["killed"]["min"], inc["casualties"]["killed"]["max"]) == (18, 20)
+    killed = inc["casualties"]["killed"]
+    assert (killed["min"], killed["max"], killed["open"], killed["reports"]) == (18, 20, True, 2)  # "at least" both
 
 
 def test_a_strike_and_the_next_days_shelling_of_the_town_stay_apart(tmp_path, settings):

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .gazetteer import Gazetteer, normalize_name
 from .lexicons import load_table, load_table_file
-from .models import Actor, SourceDocument
+from .models import Actor, Place, SourceDocument
 from .nlp import doc_text, entities_in, noun_chunks_of, sentence_of, sentences
 from .spans import inside_any
 
@@ -115,6 +115,7 @@ class _Coder:
         self.last_group_country: str | None = None
         self.seen: list[Actor] = []
         self.sentence_countries: dict[int, frozenset[str]] = {}
+        self.places: list[Place] = []
 
     def definite_reference(self, chunk: Span) -> Actor | None:
         """An earlier, fuller mention that "the ministry" or "the army" refers back to."""
@@ -171,9 +172,12 @@ def _phrase_pattern(dictionary: ActorDictionary) -> re.Pattern | None:
     return _PHRASE_PATTERNS[key]
 
 
-def find_actors(doc: Doc, source: SourceDocument, gazetteer: Gazetteer, dictionary: ActorDictionary) -> list[Actor]:
-    """Every actor mention of a parsed document, with its code."""
+def find_actors(doc: Doc, source: SourceDocument, gazetteer: Gazetteer, dictionary: ActorDictionary,
+                places: list[Place] | None = None) -> list[Actor]:
+    """Every actor mention of a parsed document, with its code (`places`: the resolved toponyms, whose
+    countries local institutions take)."""
     coder = _Coder(doc, gazetteer, dictionary)
+    coder.places = [p for p in places or [] if p.country and p.lat is not None]
     actors: list[Actor] = []
     used: set[int] = set()
     for sent in sentences(doc):
@@ -302,6 +306,10 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
         earlier = coder.definite_reference(chunk)
         if earlier is not None:
             country, sector, name = earlier.country, earlier.sector, earlier.name or earlier.text
+    if country is None and any(t.lower_ in _local_words() for t in words):
+        # "the regional governor", "the city council": of the country of the place the report last named,
+        # not of whichever country the sentence happens to name ("Russian artillery shelled ...").
+        country = _last_place_country(chunk, coder)
     if country is None:
         country = _sole_country(sent, coder)
     if country is None and sector in ("CVL",):
@@ -316,6 +324,17 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
                   country=country, sector=sector, name=name)
     coder.seen.append(actor)
     return actor
+
+
+@functools.cache
+def _local_words() -> frozenset[str]:
+    return frozenset(load_table("actors")["local_institution_words"])
+
+
+def _last_place_country(chunk: Span, coder: _Coder) -> str | None:
+    """The country of the last place the report named before a phrase."""
+    before = [p for p in coder.places if p.end <= chunk.start_char]
+    return iso3(before[-1].country) if before else None
 
 
 @functools.cache

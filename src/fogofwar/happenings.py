@@ -32,6 +32,10 @@ __all__ = ["resolve_happenings", "places_agree", "dates_agree"]
 TOWN_KM = 30.0
 NEAR_KM = 60.0
 # Which happening a casualty figure belongs to: attacks for the dead and wounded, arrests for the detained.
+# A very long document's mentions are compared with its latest happenings and their latest mentions
+# only, so the stage stays linear in the document's length.
+MAX_OPEN = 60
+MAX_COMPARED = 24
 FOLLOW_UP_CHARS = 400        # how far after an attack's mention a figure told on its own still belongs to it
 # The closed list of SPEC.md, schema 2, in its order.
 MEANS = ("missile", "drone", "airstrike", "artillery", "rocket", "explosive", "mine", "small_arms", "naval",
@@ -151,7 +155,7 @@ def _best_happening(m: _Mention, happenings: list[_Happening]) -> _Happening | N
     """The happening a mention joins: of those it agrees with, one whose date its own date (stated or the
     dateline's) fits, then the latest, as an anaphor takes the nearest antecedent."""
     best, best_key = None, None
-    for n, h in enumerate(happenings):
+    for n, h in enumerate(happenings[-MAX_OPEN:], max(0, len(happenings) - MAX_OPEN)):
         if not _can_join(m, h):
             continue
         key = (any(dates_agree(m.event.date.value, o.event.date.value) for o in h.mentions if o.explicit_date)
@@ -166,7 +170,7 @@ def _can_join(m: _Mention, h: _Happening) -> bool:
         return False
     if not m.nominal and m.unsettled != all(o.unsettled for o in h.mentions):
         return False  # "could recapture" is not the recapture that happened, nor the other way round
-    return all(_agree(m, other) for other in h.mentions)
+    return all(_agree(m, other) for other in h.mentions[-MAX_COMPARED:])
 
 
 def _agree(a: _Mention, b: _Mention) -> bool:

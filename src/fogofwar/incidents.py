@@ -45,6 +45,7 @@ SIMILARITY_THRESHOLDS = {"default": 0.55, "same_trigger_and_actor": 0.40, "not_h
 # Token overlap above which two events' sentences count as one sentence reprinted.
 SAME_SENTENCE = 0.8
 TOKEN_THRESHOLDS = {"default": 0.35, "same_trigger_and_actor": 0.20, "not_happened": 0.60, "undated": 0.70}
+SAME_TOWN_KM = 15.0          # two town-precise places this close are one town
 MAX_CANDIDATES = 64          # per event per neighbouring block; keeps dense blocks linear
 # Stories: the TF-IDF cosine of a document with a story's centroid above which it tells that story;
 # events of one type in one story merge on agreement alone.
@@ -333,9 +334,23 @@ def _matching_leader(e: EventRecord, events: Sequence[EventRecord], leaders: dic
         for neighbour in _neighbour_cells(cell):
             for d in range(day - window, day + window + 1):
                 for m in leaders.get((e.plover_type, d, neighbour), ())[:MAX_CANDIDATES]:
-                    if compatible(e, events[m]) and _alike(e, events[m], similarity):
+                    if compatible(e, events[m]) and (_same_place_and_day(e, events[m]) or _alike(e, events[m], similarity)):
                         return m
     return None
+
+
+def _same_place_and_day(a: EventRecord, b: EventRecord) -> bool:
+    """ACLED's unit: one event of a type in one place on one day. Two reports of a deed in the same town
+    on the same day, by agreeing sides, are one incident however they are worded."""
+    if a.doc_id == b.doc_id or a.date is None or b.date is None or a.date != b.date:
+        return False
+    if a.time_precision != 1 or b.time_precision != 1 or a.geo_precision != 1 or b.geo_precision != 1:
+        return False
+    if a.lat is None or b.lat is None or _km(a, b) > SAME_TOWN_KM:
+        return False
+    if a.status in NOT_HAPPENED or b.status in NOT_HAPPENED:
+        return False
+    return bool(a.actor_codes and b.actor_codes)  # both sides named, and compatible() found them agreeing
 
 
 def _alike(a: EventRecord, b: EventRecord, similarity) -> bool:

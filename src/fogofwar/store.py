@@ -531,16 +531,19 @@ def sources_by_stance(claims: Iterable[tuple[str | None, str | None, str]]) -> t
 
 
 def casualty_ranges(figures: Iterable[dict]) -> dict[str, dict]:
-    """Per kind, the lowest and highest figure any report gives: {killed: {min, max, reports}}."""
+    """Per kind, the range of figures across reports: `min` the lowest any report gives, `max` the highest
+    any states, `open` when that highest was a lower bound ("at least 18"), and how many reports give one."""
     out: dict[str, dict] = {}
     for found in figures:
         for kind, f in found.items():
-            values = [v for v in (f.get("min"), f.get("max")) if v is not None]
-            r = out.setdefault(kind, {"min": None, "max": None, "reports": 0, "text": f.get("text")})
+            r = out.setdefault(kind, {"min": None, "max": None, "open": False, "reports": 0, "text": f.get("text")})
             r["reports"] += 1
-            if values:
-                r["min"] = min(values + ([r["min"]] if r["min"] is not None else []))
-                r["max"] = max(values + ([r["max"]] if r["max"] is not None else []))
+            low = f.get("min") if f.get("min") is not None else f.get("max")
+            high = f.get("max") if f.get("max") is not None else f.get("min")
+            if low is not None and (r["min"] is None or low < r["min"]):
+                r["min"] = low
+            if high is not None and (r["max"] is None or high > r["max"] or (high == r["max"] and f.get("max") is None)):
+                r["max"], r["open"] = high, f.get("max") is None
     return out
 
 

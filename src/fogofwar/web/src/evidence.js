@@ -22,12 +22,13 @@ function factualityMeter(value) {
 const CONTRADICTING = new Set(['deny', 'doubt']);
 const CASUALTY_LABELS = { killed: 'killed', injured: 'injured', missing: 'missing', detained: 'detained' };
 
-/** "at least 11", "11–14", "dozens" (the report's words when it gives no number). */
+/** "at least 11", "11–14", "13–18+" (the highest a lower bound), "dozens" (the report's words when it gives no number). */
 function figure(c) {
   if (c.min == null && c.max == null) return `“${c.text || '?'}”`;
   if (c.min != null && c.max == null) return `at least ${c.min}`;
   if (c.min == null) return `up to ${c.max}`;
-  return c.min === c.max ? `${c.min}` : `${c.min}–${c.max}`;
+  if (c.min === c.max) return c.open ? `at least ${c.min}` : `${c.min}`;
+  return `${c.min}–${c.max}${c.open ? '+' : ''}`;
 }
 
 function casualtyLine(casualties) {
