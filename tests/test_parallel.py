@@ -68,7 +68,7 @@ def test_a_worker_killed_midway_is_replaced_and_every_row_is_written(tmp_path):
     """kill -9 of one of two workers: its chunks run again on a new pool, and the run ends with every row once, in order."""
     import psutil
 
-    n = 120
+    n = 400  # more chunks than the pool keeps in flight, so work is left when the worker dies
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(json.dumps(r) for r in make_rows(n)) + "\n")
     out = tmp_path / "out.jsonl"

@@ -292,8 +292,10 @@ def _noun_actor_token(token: Token) -> Token | None:
             for g in child.children:
                 if g.dep_ == "pobj":
                     return g
+    if token.dep_ == "dobj" and token.head.pos_ == "VERB" and token.head.lemma_.lower() in _grammar()["modality"]["light_verbs"]:
+        return _subject_token(token.head)  # "launched an attack", "carried out strikes": the verb's subject
     if token.dep_ in ("dobj", "pobj") and token.head.pos_ == "VERB":
-        return _subject_token(token.head)
+        return None  # "Ukraine is resisting attacks", "condemned the strikes": not the attacks' doer
     if token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.pos_ in ("VERB", "AUX") and (
             token.head.head.dep_ != "ROOT" or token.head.head.lemma_.lower() in _grammar()["modality"]["light_verbs"]):
         return _subject_token(token.head.head)  # "troops remained on alert"

@@ -45,14 +45,15 @@ SIMILARITY_THRESHOLDS = {"default": 0.55, "same_trigger_and_actor": 0.40, "not_h
 # Token overlap above which two events' sentences count as one sentence reprinted.
 SAME_SENTENCE = 0.8
 TOKEN_THRESHOLDS = {"default": 0.35, "same_trigger_and_actor": 0.20, "not_happened": 0.60, "undated": 0.70}
-SAME_TOWN_KM = 15.0          # two town-precise places this close are one town
 MAX_CANDIDATES = 64          # per event per neighbouring block; keeps dense blocks linear
 # Stories: the TF-IDF cosine of a document with a story's centroid above which it tells that story;
 # events of one type in one story merge on agreement alone.
 STORY_LINK = 0.2
 STORY_TERMS = 60             # the heaviest terms kept per document
 STORY_PRIOR_DOCS = 50        # IDF as if among this many more documents: a small store still weighs words
-STORY_ACTIVE_DAYS = 14       # a story with no new document for two weeks is over
+STORY_ACTIVE_DAYS = 14
+STORY_TYPES = {"ASSAULT", "COERCE", "RETREAT", "PROTEST", "MOBILIZE", "AID", "SANCTION"}
+UNSURE = {"hedged", "future", "hypothetical"}       # a story with no new document for two weeks is over
 STORY_MAX_DF = 0.05          # terms in more than this share of documents say nothing about the story
 STORY_WINDOW_DAYS = 3        # told stories' events, when both are dated, still fall within a week
 CASUALTY_RATIO = 3.0         # killed figures further apart than this are different deeds
@@ -151,6 +152,7 @@ class EventRecord:
     date_explicit: bool = False    # the text gave the date, rather than the dateline
     admin1: str | None = None
     killed: tuple[int | None, int | None] | None = None
+    salient: bool = True           # a lead happening of its document (told again, or in the lead)
 
 
 def independent_sources(members: Iterable[EventRecord]) -> int:
@@ -250,7 +252,21 @@ def story_compatible(a: EventRecord, b: EventRecord) -> bool:
     state must agree: dates within their precision, places by distance or containment."""
     if a.plover_type != b.plover_type or a.doc_id == b.doc_id:
         return False
-    return _story_dates_agree(a, b) and _places_agree(a, b) and _same_sides(a, b)
+    # A story is a news cycle as often as one deed: only what each report leads with (its headline,
+    # its lead, what it tells again) joins on the story alone; side remarks need alike sentences.
+    if not (a.salient and b.salient):
+        return False
+    # Statements (requests, accusations, meetings) recur through a news cycle by many speakers, and what
+    # may or might happen is no deed: on the story alone only deeds told as done join.
+    if a.plover_type not in STORY_TYPES or a.status in UNSURE or b.status in UNSURE:
+        return False
+    if not (_story_dates_agree(a, b) and _places_agree(a, b) and _same_sides(a, b)):
+        return False
+    # Nothing conflicting is not enough in a news cycle: the two must share a stated day or a town.
+    same_day = a.date is not None and a.date == b.date and a.date_explicit and b.date_explicit
+    same_town = (a.lat is not None and b.lat is not None and max(a.geo_precision, b.geo_precision) <= 2
+                 and _km(a, b) <= MAX_KM[1])
+    return same_day or same_town or a.date is None or b.date is None
 
 
 def _story_dates_agree(a: EventRecord, b: EventRecord) -> bool:
@@ -334,23 +350,9 @@ def _matching_leader(e: EventRecord, events: Sequence[EventRecord], leaders: dic
         for neighbour in _neighbour_cells(cell):
             for d in range(day - window, day + window + 1):
                 for m in leaders.get((e.plover_type, d, neighbour), ())[:MAX_CANDIDATES]:
-                    if compatible(e, events[m]) and (_same_place_and_day(e, events[m]) or _alike(e, events[m], similarity)):
+                    if compatible(e, events[m]) and _alike(e, events[m], similarity):
                         return m
     return None
-
-
-def _same_place_and_day(a: EventRecord, b: EventRecord) -> bool:
-    """ACLED's unit: one event of a type in one place on one day. Two reports of a deed in the same town
-    on the same day, by agreeing sides, are one incident however they are worded."""
-    if a.doc_id == b.doc_id or a.date is None or b.date is None or a.date != b.date:
-        return False
-    if a.time_precision != 1 or b.time_precision != 1 or a.geo_precision != 1 or b.geo_precision != 1:
-        return False
-    if a.lat is None or b.lat is None or _km(a, b) > SAME_TOWN_KM:
-        return False
-    if a.status in NOT_HAPPENED or b.status in NOT_HAPPENED:
-        return False
-    return bool(a.actor_codes and b.actor_codes)  # both sides named, and compatible() found them agreeing
 
 
 def _alike(a: EventRecord, b: EventRecord, similarity) -> bool:

@@ -37,6 +37,7 @@ RECORD_TABLES = ("places", "times", "actors", "events", "event_mentions", "claim
 DERIVED_TABLES = ("incidents", "incident_events")
 STATUS_ORDER = ["asserted", "reported", "alleged", "hedged", "unconfirmed", "disputed", "denied",
                 "future", "hypothetical", "negated"]
+LEAD_SENTENCES = 4          # the headline and the lead, or the first two sentences that tell a happening
 SUPPORTING = {"assert", "acknowledge", "believe", "allege"}
 CONTRADICTING = {"deny", "doubt"}
 
@@ -252,16 +253,26 @@ class Store:
         """The events incidents are made of: what the reports tell as having happened (or as denied).
         Background recalled from long ago, plans, hypotheses and what did not happen stay in their
         documents' events but make no incident."""
-        rows = self.con.execute("""
+        # A document's lead happenings: told more than once, or in one of the first two sentences that
+        # tell any happening (the headline and the lead).
+        rows = self.con.execute(f"""
+            WITH sentence_rank AS (
+                SELECT doc_id, sentence_start, dense_rank() OVER (PARTITION BY doc_id ORDER BY sentence_start) AS r
+                FROM (SELECT DISTINCT doc_id, sentence_start FROM event_mentions)),
+            lead AS (
+                SELECT DISTINCT m.doc_id, m.event_id FROM event_mentions m
+                JOIN sentence_rank s USING (doc_id, sentence_start) WHERE s.r <= {LEAD_SENTENCES})
             SELECT e.key, e.doc_id, e.plover_type, e.event_date, e.time_precision, e.lat, e.lon, e.geo_precision,
                    e.country, e.actor_codes, e.recipient_codes, lower(e.trigger_text), e.sentence_text, e.status,
-                   e.factuality, d.published, d.outlet, e.date_text, e.admin1, e.killed_min, e.killed_max
+                   e.factuality, d.published, d.outlet, e.date_text, e.admin1, e.killed_min, e.killed_max,
+                   coalesce(e.n_mentions, 1) > 1 OR l.event_id IS NOT NULL
             FROM events e JOIN documents d USING (doc_id)
+            LEFT JOIN lead l ON l.doc_id = e.doc_id AND l.event_id = e.event_id
             WHERE NOT e.background AND e.status NOT IN ('future', 'hypothetical', 'negated')
             ORDER BY e.key""").fetchall()
         out = []
         for (key, doc_id, ptype, date, tprec, lat, lon, gprec, country, actors, recipients, trigger, sentence,
-             status, fact, published, outlet, date_text, admin1, killed_min, killed_max) in rows:
+             status, fact, published, outlet, date_text, admin1, killed_min, killed_max, salient) in rows:
             out.append(EventRecord(
                 key=key, doc_id=doc_id, plover_type=ptype, date=_parse_day(date), time_precision=tprec or 3,
                 lat=lat, lon=lon, geo_precision=gprec or 3, country=country,
@@ -270,7 +281,8 @@ class Store:
                 trigger_lemma=(trigger or "").split()[0] if trigger else "", sentence=sentence or "",
                 status=status, factuality=fact if fact is not None else 3.0, origin=origins.get(doc_id, doc_id),
                 published=published, outlet=outlet, date_explicit=date_text is not None, admin1=admin1,
-                killed=(killed_min, killed_max) if killed_min is not None or killed_max is not None else None))
+                killed=(killed_min, killed_max) if killed_min is not None or killed_max is not None else None,
+                salient=bool(salient)))
         return out
 
     def _incident_rows(self, incidents: list[Incident], events: list[EventRecord]):
