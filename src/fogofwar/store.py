@@ -37,7 +37,7 @@ RECORD_TABLES = ("places", "times", "actors", "events", "event_mentions", "claim
 DERIVED_TABLES = ("incidents", "incident_events")
 STATUS_ORDER = ["asserted", "reported", "alleged", "hedged", "unconfirmed", "disputed", "denied",
                 "future", "hypothetical", "negated"]
-LEAD_SENTENCES = 4          # the headline and the lead, or the first two sentences that tell a happening
+LEAD_SENTENCES = 4          # the headline, the lead and the next sentences that tell a happening
 SUPPORTING = {"assert", "acknowledge", "believe", "allege"}
 CONTRADICTING = {"deny", "doubt"}
 
@@ -253,7 +253,7 @@ class Store:
         """The events incidents are made of: what the reports tell as having happened (or as denied).
         Background recalled from long ago, plans, hypotheses and what did not happen stay in their
         documents' events but make no incident."""
-        # A document's lead happenings: told more than once, or in one of the first two sentences that
+        # A document's lead happenings: told more than once, or in one of the first LEAD_SENTENCES sentences that
         # tell any happening (the headline and the lead).
         rows = self.con.execute(f"""
             WITH sentence_rank AS (
