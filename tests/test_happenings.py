@@ -165,3 +165,16 @@ def test_a_deadline_year_is_not_an_event_date(analyze, text):
     result = analyze(text, published="2022-06-29")
     assert result.events
     assert all(not (e.date.value or "").startswith(("2027", "2030")) for e in result.events)
+
+
+def test_a_running_state_is_an_event_but_no_incident(tmp_path, settings):
+    """'have been shelling Kharkiv since March' is a habit, not one deed: kept in the document, no incident."""
+    docs = [doc("h", "Russian forces have been shelling Kharkiv since March, officials said. Residents fled.",
+                "2022-06-27", "Wire A"),
+            doc("d", "Russian artillery shelled Kharkiv on Monday, killing two people, officials said.",
+                "2022-06-27", "Paper B")]
+    links = ingest(tmp_path / "s.duckdb", settings, docs)
+    with Store(tmp_path / "s.duckdb", read_only=True) as store:
+        habits = store.query("SELECT habitual FROM events WHERE doc_id = 'h' AND plover_type = 'ASSAULT'")[1]
+    assert habits == [(True,)]
+    assert {d for d, _ in links} == {"d"}

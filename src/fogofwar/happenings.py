@@ -57,6 +57,7 @@ class _Mention:
     in_title: bool
     casualty_word: bool
     category: str = "plain"       # the clause's reading (factuality.local_category): future, conditional...
+    habitual: bool = False        # a running state or habit: "have been shelling", "since March", "daily raids"
 
     @property
     def unsettled(self) -> bool:
@@ -122,7 +123,8 @@ def _describe(doc: Doc, event: Event, places: list[Place], title_end: int) -> _M
     return _Mention(event, token, nominal, definite, generic, explicit_date,
                     place, sentence_place, in_title,
                     token is not None and token.lemma_.lower() in words["casualty_lemmas"],
-                    mention_category(token)[0] if token is not None else "plain")
+                    mention_category(token)[0] if token is not None else "plain",
+                    token is not None and _habitual(token, children))
 
 
 def _governed_by(doc: Doc, place: Place, token: Token) -> bool:
@@ -149,6 +151,19 @@ def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: 
         return True
     governors = [token.head, token.head.head] if token.dep_ in ("pcomp", "xcomp", "pobj", "acl") else []
     return any(g.lemma_.lower() in words["capability_words"] for g in governors)
+
+
+def _habitual(token: Token, children: list[Token]) -> bool:
+    """A running state or habit rather than one deed: "have been shelling", "has occupied ... since
+    March", "continued to pound", "daily bombardments"."""
+    words = load_table("happenings")
+    if any(c.dep_ == "prep" and c.lower_ in words["habitual_prepositions"] for c in children):
+        return True
+    if any(c.dep_ == "amod" and c.lower_ in words["habitual_modifiers"] for c in children):
+        return True
+    if token.tag_ == "VBG" and any(c.dep_ == "aux" and c.lower_ == "been" for c in children):
+        return True
+    return token.dep_ == "xcomp" and token.head.lemma_.lower() in words["continuing_verbs"]
 
 
 def _best_happening(m: _Mention, happenings: list[_Happening]) -> _Happening | None:
@@ -352,6 +367,7 @@ def _combine(number: int, h: _Happening, casualties: dict[str, Casualty], doc: D
         "acled": acled,
         "casualties": casualties,
         "means": _means(mentions, doc) if h.type == "ASSAULT" else [],
+        "habitual": all(m.habitual or m.generic for m in mentions),
     })
 
 

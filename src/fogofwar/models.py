@@ -146,6 +146,7 @@ class Event(Record):
     background: bool = False
     casualties: dict[CasualtyKind, Casualty] = Field(default_factory=dict)
     means: list[str] = Field(default_factory=list)
+    habitual: bool = False   # every mention tells a running state or habit ("have been shelling since March")
 
 
 class Cue(Span):

@@ -251,8 +251,9 @@ class Store:
 
     def _event_records(self, origins: dict[str, str]) -> list[EventRecord]:
         """The events incidents are made of: what the reports tell as having happened (or as denied).
-        Background recalled from long ago, plans, hypotheses and what did not happen stay in their
-        documents' events but make no incident."""
+        Background recalled from long ago, running states and habits ("have been shelling since
+        March"), plans, hypotheses and what did not happen stay in their documents' events but make
+        no incident."""
         # A document's lead happenings: told more than once, or in one of the first LEAD_SENTENCES sentences that
         # tell any happening (the headline and the lead).
         rows = self.con.execute(f"""
@@ -268,7 +269,8 @@ class Store:
                    coalesce(e.n_mentions, 1) > 1 OR l.event_id IS NOT NULL
             FROM events e JOIN documents d USING (doc_id)
             LEFT JOIN lead l ON l.doc_id = e.doc_id AND l.event_id = e.event_id
-            WHERE NOT e.background AND e.status NOT IN ('future', 'hypothetical', 'negated')
+            WHERE NOT e.background AND NOT coalesce(e.habitual, false)
+              AND e.status NOT IN ('future', 'hypothetical', 'negated')
             ORDER BY e.key""").fetchall()
         out = []
         for (key, doc_id, ptype, date, tprec, lat, lon, gprec, country, actors, recipients, trigger, sentence,
@@ -611,7 +613,7 @@ def _rows_for(batch: list[tuple[Result, str]], now: dt.datetime) -> dict[str, li
                 e.date.value, e.date.precision, e.factuality, e.status, e.background,
                 e.date.text, len(e.mentions) or 1,
                 *_figure(e.casualties.get("killed")), *_figure(e.casualties.get("injured")),
-                json.dumps({k: v.model_dump() for k, v in e.casualties.items()}), ";".join(e.means)))
+                json.dumps({k: v.model_dump() for k, v in e.casualties.items()}), ";".join(e.means), e.habitual))
             for m in e.mentions or [e]:
                 rows["event_mentions"].append((r.id, e.id, m.trigger.start, m.trigger.end, m.sentence.get("start"),
                                                m.sentence.get("end"), m.trigger.text))

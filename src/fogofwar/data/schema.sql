@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS events (
     date_text VARCHAR, n_mentions INTEGER,
     killed_min INTEGER, killed_max INTEGER, injured_min INTEGER, injured_max INTEGER,
     casualties VARCHAR,          -- JSON: {killed|injured|missing|detained: {min, max, text, start, end}}
-    means VARCHAR                -- ';'-separated, from SPEC.md's closed list
+    means VARCHAR,               -- ';'-separated, from SPEC.md's closed list
+    habitual BOOLEAN             -- a running state or habit: an event of its document, no incident
 );
 
 CREATE TABLE IF NOT EXISTS event_mentions (
