@@ -12,6 +12,7 @@ import csv
 import functools
 import hashlib
 import logging
+import math
 import os
 import pickle
 import statistics
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from .lexicons import load_table, table_path
 
-__all__ = ["Entry", "Gazetteer", "load_gazetteer", "normalize_name"]
+__all__ = ["Entry", "Gazetteer", "load_gazetteer", "normalize_name", "distance_km"]
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,13 @@ class Entry:
 
 
 @functools.lru_cache(maxsize=32768)
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
 def normalize_name(name: str) -> str:
     """Lookup key of a name: casefolded, without diacritics, curly quotes or dots."""
     name = unicodedata.normalize("NFKD", name)

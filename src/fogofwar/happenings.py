@@ -16,16 +16,17 @@ happening but are never one on their own; a deed to come told by a verb
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
 from . import casualties as casualties_stage
 from .factuality import mention_category
+from .gazetteer import distance_km
 from .lexicons import load_table
 from .models import Casualty, Event, EventActor, Mention, Place, SourceDocument
 from .nlp import doc_text
+from .roles import in_own_clause
 
 __all__ = ["resolve_happenings", "places_agree", "dates_agree"]
 
@@ -132,10 +133,7 @@ def _governed_by(doc: Doc, place: Place, token: Token) -> bool:
     span = doc.char_span(place.start, place.end, alignment_mode="expand")
     if span is None:
         return False
-    root = span.root
-    # "carried out strikes in Kremenchuk": the place of a noun's verb, when the noun is its object.
-    heads = {token} | ({token.head} if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("dobj", "attr") else set())
-    return any(h == root or h in root.ancestors for h in heads)
+    return in_own_clause(span.root, token)
 
 
 def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: list[Token]) -> bool:
@@ -256,7 +254,7 @@ def places_agree(a: Place | None, b: Place | None) -> bool:
     if _contains(a, b) or _contains(b, a):
         return True
     limit = TOWN_KM if a.feature in ("P", "S") and b.feature in ("P", "S") else NEAR_KM
-    return km(a.lat, a.lon, b.lat, b.lon) <= limit
+    return distance_km(a.lat, a.lon, b.lat, b.lon) <= limit
 
 
 def _contains(region: Place, place: Place) -> bool:
@@ -264,13 +262,6 @@ def _contains(region: Place, place: Place) -> bool:
         return False
     # A country (no admin-1 of its own) holds every place in it; a region the places of its admin-1.
     return region.admin1 is None or place.admin1 == region.admin1
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dl = math.radians(lon2 - lon1)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _countries_agree(a: list[EventActor], b: list[EventActor]) -> bool:

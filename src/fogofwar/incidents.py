@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .gazetteer import distance_km
+
 __all__ = [
     "EventRecord", "Incident", "minhash_signature", "near_duplicate_groups", "merge_incidents",
     "independent_sources", "MINHASH_PERMUTATIONS", "UnionFind", "story_vectors", "story_clusters",
@@ -51,11 +53,12 @@ MAX_CANDIDATES = 64          # per event per neighbouring block; keeps dense blo
 STORY_LINK = 0.2
 STORY_TERMS = 60             # the heaviest terms kept per document
 STORY_PRIOR_DOCS = 50        # IDF as if among this many more documents: a small store still weighs words
-STORY_ACTIVE_DAYS = 14
+STORY_ACTIVE_DAYS = 14       # a story with no new document for two weeks is over
+# On the story alone only deeds join, told as done.
 STORY_TYPES = {"ASSAULT", "COERCE", "RETREAT", "PROTEST", "MOBILIZE", "AID", "SANCTION"}
-UNSURE = {"hedged", "future", "hypothetical"}       # a story with no new document for two weeks is over
+UNSURE = {"hedged", "future", "hypothetical"}
 STORY_MAX_DF = 0.05          # terms in more than this share of documents say nothing about the story
-STORY_WINDOW_DAYS = 3        # told stories' events, when both are dated, still fall within a week
+STORY_WINDOW_DAYS = 3        # one story's events, when both are dated, fall within three days
 CASUALTY_RATIO = 3.0         # killed figures further apart than this are different deeds
 HAPPENED = {"asserted", "reported", "alleged", "disputed", "unconfirmed", "hedged"}
 NOT_HAPPENED = {"future", "hypothetical", "negated", "denied"}
@@ -197,10 +200,7 @@ def _neighbour_cells(cell: tuple) -> Iterable[tuple]:
 
 
 def _km(a: EventRecord, b: EventRecord) -> float:
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dl = math.radians(b.lon - a.lon)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+    return distance_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def compatible(a: EventRecord, b: EventRecord) -> bool:

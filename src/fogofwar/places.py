@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
-from .gazetteer import Entry, Gazetteer, normalize_name
+from .gazetteer import Entry, Gazetteer, distance_km, normalize_name
 from .lexicons import load_table
 from .models import Place, SourceDocument
 from .nlp import doc_text, entities
@@ -216,10 +216,7 @@ def _best_entry(c: Candidate, containers: list[Entry], countries: dict[str, floa
 
 
 def _km(a: Entry, b: Entry) -> float:
-    """Great-circle distance between two entries."""
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return distance_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def _strip_determiners(span: Span) -> Span:

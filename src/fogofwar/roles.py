@@ -26,7 +26,7 @@ from .gazetteer import Gazetteer, normalize_name
 from .lexicons import load_table
 from .models import Actor, Event, EventActor, Place
 
-__all__ = ["assign_roles"]
+__all__ = ["assign_roles", "in_own_clause"]
 
 
 @functools.cache
@@ -139,7 +139,6 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
     if unsaid_actor:
         # "two Brazilian men accused of smuggling": who accuses is not said; the men are the accused.
         actor, recipient = [], _phrase_parties(trigger.head, countries, set()) or recipient
-    actor = [_local_institution(doc, a, countries, places) for a in actor]
     own_place = _own_place(doc, m, places, trigger)
     if not actor and not unsaid_actor:
         actor = _subject_party(trigger, countries)
@@ -177,21 +176,6 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         # "Brazil and the United States deepen a partnership": each side acts towards the other.
         recipient = actor[1:] + actor[:1]
     return m.model_copy(update={"actor": actor, "recipient": recipient})
-
-
-def _local_institution(doc: Doc, party: EventActor, countries: _Countries, places: list[Place]) -> EventActor:
-    """"The regional administration", "the city council": of the country of the place the report last
-    named, not of whichever country the sentence names."""
-    root = _token(doc, party.start, party.end)
-    if root is None or not any(t.lower_ in _table()["local_institution_words"] for t in root.subtree):
-        return party
-    if countries.in_phrase(root, with_parties=False):
-        return party
-    before = [p for p in places if p.end <= root.idx and p.country and p.lat is not None]
-    if not before:
-        return party
-    country = iso3(before[-1].country)
-    return party.model_copy(update={"country": country, "code": country + (party.sector or "")})
 
 
 def _victims_where_struck(doc: Doc, recipient: list[EventActor], actor: list[EventActor], m: Event,
@@ -316,9 +300,14 @@ def _own_place(doc: Doc, m: Event, places: list[Place], trigger: Token) -> Place
     if not (m.sentence["start"] <= p.start < m.sentence["end"]):
         return None
     root = _token(doc, p.start, p.end)
-    # "staged a protest in Beijing": the place of the verb whose object a nominal trigger is.
-    heads = {trigger} | ({trigger.head} if trigger.pos_ == "NOUN" and trigger.dep_ in ("dobj", "attr") else set())
-    return p if root is not None and (root in heads or any(h in root.ancestors for h in heads)) else None
+    return p if root is not None and in_own_clause(root, trigger) else None
+
+
+def in_own_clause(token: Token, trigger: Token) -> bool:
+    """Whether a token sits in the trigger's phrase, or, for a noun that is a verb's object, in that
+    verb's clause ("staged a protest in Beijing", "carried out strikes in Kremenchuk")."""
+    heads = {trigger} | ({trigger.head} if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("dobj", "attr") else set())
+    return token in heads or any(h in token.ancestors for h in heads)
 
 
 def _sentence_place(m: Event, places: list[Place]) -> Place | None:

@@ -307,8 +307,9 @@ class Store:
             statuses = [e.status for e in members]
             status = _incident_status(statuses, supporting, contradicting)
             published = sorted(e.published for e in members if e.published)
-            casualties = casualty_ranges(json.loads(detail.get(e.key, (None,) * 11)[9] or "{}") for e in members)
-            means = sorted({m for e in members for m in (detail.get(e.key, (None,) * 11)[10] or "").split(";") if m})
+            member_detail = [detail.get(e.key, (None,) * 11) for e in members]
+            casualties = casualty_ranges(json.loads(d[9] or "{}") for d in member_detail)
+            means = sorted({m for d in member_detail for m in (d[10] or "").split(";") if m})
             rows.append((
                 inc.incident_id, first.plover_type, info[1], info[2], info[3], info[4], first.lat, first.lon,
                 first.country, info[5], first.geo_precision, first.date.isoformat() if first.date else None,
@@ -318,7 +319,7 @@ class Store:
                 len({e.doc_id for e in members}), len(members), independent_sources(members),
                 json.dumps(supporting), json.dumps(contradicting), status,
                 round(sum(e.factuality for e in members) / len(members), 2), (info[7] or "")[:300],
-                sum(detail.get(e.key, (None,) * 11)[8] or 1 for e in members),
+                sum(d[8] or 1 for d in member_detail),
                 *_range(casualties.get("killed")), *_range(casualties.get("injured")),
                 json.dumps(casualties), ";".join(means)))
             links.extend((inc.incident_id, e.doc_id, e.key.split(":", 1)[1] if ":" in e.key else e.key) for e in members)
