@@ -244,23 +244,18 @@ def ingest(inputs, db, max_chars, commit_every, no_embeddings, rebuild_incidents
     """
     _setup_logging(verbose, quiet)
     from .ingest import read_inputs
-    from .models import Result
-    from .parallel import default_workers, extract_json_lines
+    from .live import ingest_items
+    from .parallel import default_workers
 
     usable = _usable_inputs(inputs)
     settings = Settings(max_chars=max_chars, workers=workers or default_workers())
     from tqdm import tqdm
 
-    def extract(items):
-        for line in extract_json_lines(items, settings, settings.workers):
-            yield Result.model_validate_json(line)
-
     with _store_errors(db), _open_store(db, read_only=False) as store, \
             tqdm(desc="ingest", unit="doc", disable=not sys.stderr.isatty() or quiet, file=sys.stderr) as bar:
         try:
-            report = store.ingest(read_inputs(usable, settings), extract,
-                                  batch_size=commit_every, progress=bar.update, use_embeddings=not no_embeddings,
-                                  rebuild=rebuild_incidents)
+            report = ingest_items(store, read_inputs(usable, settings), settings, batch_size=commit_every,
+                                  progress=bar.update, use_embeddings=not no_embeddings, rebuild=rebuild_incidents)
         except (InputError, WorkerError) as exc:
             raise click.ClickException(str(exc)) from exc
     if not quiet:

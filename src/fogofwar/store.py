@@ -182,9 +182,17 @@ class Store:
         flush()
         if report.written or rebuild:
             report.incidents = self.rebuild_incidents(use_embeddings)
+            self.bump_version()
         else:
             report.incidents = self.count("incidents")
         return report
+
+    def bump_version(self) -> int:
+        """Count one more change of the store's data, for readers that poll `status()`."""
+        version = self.status()["version"] + 1
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?), ('updated', ?)", [str(version), now])
+        return version
 
     def rebuild_incidents(self, use_embeddings: bool = True) -> int:
         """Recompute near-duplicate origins and incidents from all stored events."""
@@ -451,6 +459,13 @@ class Store:
             "SELECT min(event_date), max(event_date), count(lat), count(*) FROM incidents").fetchone()
         return {"type_counts": types, "status_counts": statuses, "actors": actors, "first_date": first,
                 "last_date": last, "located": located, "incidents": total, "documents": self.count("documents")}
+
+    def status(self) -> dict[str, Any]:
+        """The store's data version (one more after every ingest that changed it), when it last changed
+        (UTC, ISO 8601) and how many documents and incidents it holds: cheap enough to poll."""
+        meta = dict(self.con.execute("SELECT key, value FROM meta WHERE key IN ('version', 'updated')").fetchall())
+        return {"version": int(meta.get("version") or 0), "updated": meta.get("updated"),
+                "documents": self.count("documents"), "incidents": self.count("incidents")}
 
     def interrupt(self) -> None:
         """Cancel the query running on this store's connection (called from another thread)."""
