@@ -243,10 +243,10 @@ def test_facets_list_what_the_filters_can_choose(client):
 
 
 def test_openapi_lists_every_endpoint_with_400_errors(client):
-    """The schema documents the five endpoints and the 400 error body, not FastAPI's 422."""
+    """The schema documents the six reading endpoints and the 400 error body, not FastAPI's 422."""
     schema = client.get("/openapi.json").json()
     assert sorted(schema["paths"]) == ["/api/documents/{doc_id}", "/api/facets", "/api/incidents",
-                                       "/api/incidents/{incident_id}", "/api/search"]
+                                       "/api/incidents/{incident_id}", "/api/search", "/api/status"]
     responses = schema["paths"]["/api/incidents"]["get"]["responses"]
     assert sorted(responses) == ["200", "400", "404", "503"]
     assert "422" not in json.dumps(schema)
@@ -304,7 +304,7 @@ def test_static_files_come_only_from_the_build_folder(web_store, built):
 def test_the_server_opens_the_store_read_only(web_store):
     """The app's store refuses writes."""
     app = create_app(web_store, static_dir=None)
-    store = app.state.store
+    store = app.state.served.current
     assert store.read_only
     with pytest.raises(Exception, match="read-only"):
         store.query("DELETE FROM incidents")
@@ -314,7 +314,7 @@ def test_the_server_opens_the_store_read_only(web_store):
 def test_a_query_past_the_time_limit_is_stopped_with_503(web_store, monkeypatch):
     """A store read that runs too long is interrupted and answers 503 with the advice to narrow it."""
     app = create_app(web_store, static_dir=None, query_seconds=0.2)
-    store = app.state.store
+    store = app.state.served.current
     monkeypatch.setattr(store, "incident_facets", lambda: store.query("SELECT count(*) FROM range(100000000000)"))
     with TestClient(app) as c:
         response = c.get("/api/facets")
@@ -331,13 +331,13 @@ def test_an_unexpected_failure_answers_500_json_with_the_headers(web_store, monk
     def broken(*args, **kwargs):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr(app.state.store, "document", broken)
+    monkeypatch.setattr(app.state.served.current, "document", broken)
     with TestClient(app) as c:
         response = c.get("/api/documents/izium-a")
     assert (response.status_code, response.json()) == (500, {
         "error": "internal", "message": "the server failed on this request; see its log"})
     assert response.headers["content-security-policy"] == CSP
-    app.state.store.close()
+    app.state.served.current.close()
 
 
 def test_loopback_serving_refuses_other_host_names(web_store):
@@ -348,7 +348,7 @@ def test_loopback_serving_refuses_other_host_names(web_store):
         refused = c.get("/api/facets", headers={"host": "attacker.example"})
         assert (refused.status_code, refused.text) == (400, "Invalid host header")
         assert refused.headers["content-security-policy"] == CSP
-    app.state.store.close()
+    app.state.served.current.close()
 
 
 @pytest.mark.parametrize("host, status", [
@@ -360,7 +360,7 @@ def test_loopback_serving_answers_only_loopback_host_names(web_store, host, stat
     app = create_app(web_store, static_dir=None, allowed_hosts=LOOPBACK_HOSTS)
     with TestClient(app, base_url="http://127.0.0.1") as c:
         assert c.get("/api/facets", headers={"host": host}).status_code == status
-    app.state.store.close()
+    app.state.served.current.close()
 
 
 def test_serve_get_prints_one_response_and_exits(web_store):

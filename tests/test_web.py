@@ -64,7 +64,7 @@ def server(web_store):  # noqa: F811 - the imported fixture
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(10)
-    app.state.store.close()
+    app.state.served.current.close()
 
 
 @pytest.fixture(scope="module")

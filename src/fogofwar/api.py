@@ -1,4 +1,4 @@
-"""The web API and the analyst page, over a store opened read-only.
+"""The web API and the analyst page, over a store read between writes (see live.py).
 
 `create_app(db)` builds a FastAPI app: JSON under /api (incidents, one
 incident's evidence, documents with their spans, full-text search), the
@@ -14,9 +14,8 @@ import datetime as dt
 import logging
 import re
 import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args
+from typing import Any, Literal, get_args
 
 import duckdb
 from pydantic import BaseModel
@@ -29,7 +28,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .lexicons import load_table
-from .models import Status
+from .live import ServedStore
+from .models import Result, Status
 from .store import Store
 
 __all__ = ["create_app", "WEB_DIST", "MAX_PAGE", "CSP", "LOOPBACK_HOSTS"]
@@ -59,7 +59,6 @@ PloverType = Literal[tuple(PLOVER_TYPES)]
 StatusName = Literal[tuple(STATUSES)]
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
-T = TypeVar("T")
 
 
 class ParamError(BaseModel):
@@ -87,18 +86,19 @@ ERROR_RESPONSES = {
 class _Reader:
     """Serialises store reads on one connection and cancels any that runs too long."""
 
-    def __init__(self, store: Store, seconds: float):
-        self.store = store
+    def __init__(self, served: ServedStore, seconds: float):
+        self.served = served
         self.seconds = seconds
-        self.lock = threading.Lock()
 
-    def __call__(self, fn: Callable[..., T], *args, **kwargs) -> T:
+    def __call__(self, method: str, *args, **kwargs):
+        """`store.method(*args, **kwargs)` on the store as it is now (a served store is reopened around writes)."""
         # One DuckDB connection is not safe for concurrent queries; a lock is enough for an analyst's page.
-        with self.lock:
-            timer = threading.Timer(self.seconds, self.store.interrupt)
+        with self.served.lock:
+            store = self.served.current
+            timer = threading.Timer(self.seconds, store.interrupt)
             timer.start()
             try:
-                return fn(*args, **kwargs)
+                return getattr(store, method)(*args, **kwargs)
             except duckdb.InterruptException as exc:
                 raise HTTPException(503, f"the query took longer than {self.seconds:g} s and was stopped; "
                                          "narrow the filters") from exc
@@ -196,16 +196,26 @@ def _evidence(incident: dict[str, Any]) -> dict[str, Any]:
     return incident
 
 
-def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
-               query_seconds: float = QUERY_SECONDS, allowed_hosts: list[str] | None = None) -> FastAPI:
-    """The API and page over a store (a path is opened read-only; an open Store is used as it is)."""
-    store = db if isinstance(db, Store) else Store(db, read_only=True)
+def _forbid_files(store: Store) -> None:
     try:
         # The server never reads or writes files through SQL, whatever a query asks.
         store.con.execute("SET enable_external_access = false")
     except duckdb.Error:
         log.debug("could not restrict file access on %s", store.path)
-    read = _Reader(store, query_seconds)
+
+
+def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
+               query_seconds: float = QUERY_SECONDS, allowed_hosts: list[str] | None = None,
+               write_token: str | None = None) -> FastAPI:
+    """The API and page over a store. A path is held read-only between writes and written through
+    the /api/store endpoints by callers that send `write_token` (see live.py); an open Store is
+    only read, as it is."""
+    if isinstance(db, Store):
+        _forbid_files(db)
+        served = ServedStore(store=db)
+    else:
+        served = ServedStore(path=str(db), harden=_forbid_files)
+    read = _Reader(served, query_seconds)
     dist = Path(static_dir) if static_dir else None
 
     app = FastAPI(
@@ -215,7 +225,7 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None,
         responses=ERROR_RESPONSES,
     )
-    app.state.store = store
+    app.state.served = served
 
     if allowed_hosts:
         # Bound to loopback, the server also refuses other Host names (DNS rebinding).
@@ -243,7 +253,7 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 503: "timeout"}.get(
+        code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 503: "timeout"}.get(
             exc.status_code, "error")
         message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 404 and message == "Not Found":
@@ -274,15 +284,15 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
             raise HTTPException(400, f"since ({since}) is after until ({until})")
         filters = dict(since=since, until=until, plover_type=type, actor=actor, status=status,
                        min_sources=min_sources, bbox=_parse_bbox(bbox) if bbox else None)
-        total = read(store.count_incidents, **filters)
-        items = read(store.incidents, limit=limit, offset=offset, **filters)
+        total = read("count_incidents", **filters)
+        items = read("incidents", limit=limit, offset=offset, **filters)
         return {"total": total, "limit": limit, "offset": offset, "items": items}
 
     @app.get("/api/incidents/{incident_id}", tags=["incidents"])
     def get_incident(request: Request, incident_id: str = PathParam(..., pattern=ID_PATTERN)) -> dict[str, Any]:
         """One incident with its events, every claim (source, stance, quote, outlet, date) and its documents."""
         _check_params(request, set())
-        found = read(store.incident_evidence, incident_id)
+        found = read("incident_evidence", incident_id)
         if found is None:
             raise HTTPException(404, f"no incident {incident_id}")
         return _evidence(found)
@@ -291,7 +301,7 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
     def get_document(request: Request, doc_id: str = PathParam(..., min_length=1, max_length=512)) -> dict[str, Any]:
         """A document's text and records, with every span to highlight (offsets index `text`)."""
         _check_params(request, set())
-        doc = read(store.document, doc_id)
+        doc = read("document", doc_id)
         if doc is None:
             raise HTTPException(404, f"no document {doc_id}")
         body = doc.model_dump(by_alias=True, exclude={"predicates"})
@@ -312,15 +322,25 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
             raise HTTPException(400, "q: give at least one word")
         if len(terms) > 10:
             raise HTTPException(400, "q: at most 10 words")
-        total, items = read(store.search_documents, terms, limit=limit, offset=offset)
+        total, items = read("search_documents", terms, limit=limit, offset=offset)
         return {"q": q, "total": total, "limit": limit, "offset": offset, "items": items}
 
     @app.get("/api/facets", tags=["incidents"])
     def facets(request: Request) -> dict[str, Any]:
         """What the filters can choose from: types, statuses, actor codes and the date range in the store."""
         _check_params(request, set())
-        stored = read(store.incident_facets)
+        stored = read("incident_facets")
         return {"types": PLOVER_TYPES, "statuses": STATUSES, **stored}
+
+    if write_token and served.writable:
+        _add_store_routes(app, served, write_token)
+
+    @app.get("/api/status", tags=["incidents"])
+    def status(request: Request) -> dict[str, Any]:
+        """The store's data version (it grows with every ingest that changes the data), when it last
+        changed and what it holds: cheap, for a page that polls for new incidents."""
+        _check_params(request, set())
+        return read("status")
 
     def page(name: str):
         if dist is None or not (dist / name).is_file():
@@ -354,6 +374,60 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         # StaticFiles resolves every path and refuses any outside its folder.
         app.mount("/assets", _Assets(directory=dist / "assets", follow_symlink=False), name="assets")
     return app
+
+
+MAX_WRITE_BATCH = 1000
+
+
+class KnownRequest(BaseModel):
+    ids: list[str]
+
+
+class ResultsRequest(BaseModel):
+    results: list[dict[str, str]]
+
+
+class IncidentsRequest(BaseModel):
+    use_embeddings: bool = True
+    rebuild: bool = False
+
+
+def _add_store_routes(app: FastAPI, served: ServedStore, token: str) -> None:
+    """How `fogofwar ingest` and `fogofwar watch` write a served store: they extract, the server stores
+    and merges. Only callers holding the token of the server file (readable by its user) may."""
+    import secrets
+
+    def authorised(request: Request) -> None:
+        given = request.headers.get("authorization", "")
+        if not secrets.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            raise HTTPException(403, "writing this store needs the token in its .serve.json file")
+
+    @app.post("/api/store/known", tags=["store"], include_in_schema=False)
+    def known(request: Request, body: KnownRequest) -> dict[str, Any]:
+        authorised(request)
+        if len(body.ids) > MAX_WRITE_BATCH:
+            raise HTTPException(400, f"ids: at most {MAX_WRITE_BATCH} a request")
+        with served.lock:
+            return {"hashes": served.current.known_hashes(body.ids)}
+
+    @app.post("/api/store/results", tags=["store"], include_in_schema=False)
+    def results(request: Request, body: ResultsRequest) -> dict[str, Any]:
+        authorised(request)
+        if len(body.results) > MAX_WRITE_BATCH:
+            raise HTTPException(400, f"results: at most {MAX_WRITE_BATCH} a request")
+        try:
+            batch = [(Result.model_validate_json(r["row"]), r["hash"]) for r in body.results]
+        except (KeyError, ValueError) as exc:
+            raise HTTPException(400, f"results: each needs a hash and a result row: {exc}") from None
+        with served.writing() as writer:
+            writer.write_results(batch)
+        return {"written": len(batch)}
+
+    @app.post("/api/store/incidents", tags=["store"], include_in_schema=False)
+    def incidents(request: Request, body: IncidentsRequest) -> dict[str, Any]:
+        authorised(request)
+        with served.writing() as writer:
+            return {"incidents": writer.update_incidents(body.use_embeddings, rebuild=body.rebuild)}
 
 
 def _version() -> str:

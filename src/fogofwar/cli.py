@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -212,10 +213,11 @@ def db_option(fn):
 
 
 def _open_store(db: str, read_only: bool):
-    from .store import Store
+    """Open a store, waiting while a writer holds it (a served store is written a batch at a time)."""
+    from .live import open_waiting
 
     try:
-        return Store(db, read_only=read_only)
+        return open_waiting(db, read_only=read_only)
     except FileNotFoundError as exc:
         raise click.UsageError(str(exc)) from exc
     except Exception as exc:  # duckdb raises IOException when another process holds the file
@@ -251,13 +253,21 @@ def ingest(inputs, db, max_chars, commit_every, no_embeddings, rebuild_incidents
     settings = Settings(max_chars=max_chars, workers=workers or default_workers())
     from tqdm import tqdm
 
-    with _store_errors(db), _open_store(db, read_only=False) as store, \
-            tqdm(desc="ingest", unit="doc", disable=not sys.stderr.isatty() or quiet, file=sys.stderr) as bar:
+    from .live import open_for_writing
+
+    with _store_errors(db), tqdm(desc="ingest", unit="doc", disable=not sys.stderr.isatty() or quiet,
+                                 file=sys.stderr) as bar:
         try:
-            report = ingest_items(store, read_inputs(usable, settings), settings, batch_size=commit_every,
+            target = open_for_writing(db)  # through the server when one serves the store
+        except Exception as exc:
+            raise click.ClickException(f"cannot open store {db}: {exc}") from exc
+        try:
+            report = ingest_items(target, read_inputs(usable, settings), settings, batch_size=commit_every,
                                   progress=bar.update, use_embeddings=not no_embeddings, rebuild=rebuild_incidents)
         except (InputError, WorkerError) as exc:
             raise click.ClickException(str(exc)) from exc
+        finally:
+            target.close()
     if not quiet:
         click.echo(f"fogofwar: {report.read} documents read, {report.written} written, {report.skipped} unchanged, "
                    f"{report.errors} with errors; {report.incidents} incidents in {db}", err=True)
@@ -382,29 +392,46 @@ def serve(db, host, port, get_path, query_seconds):
     """
     from .api import LOOPBACK_HOSTS, create_app
 
-    with _open_store(db, read_only=True) as store:
-        if get_path is not None:
-            from starlette.testclient import TestClient
+    if get_path is not None:
+        from starlette.testclient import TestClient
 
-            if not get_path.startswith("/"):
-                raise click.BadParameter("give a path starting with /, e.g. /api/incidents", param_hint="--get")
-            with TestClient(create_app(store, query_seconds=query_seconds)) as client:
-                response = client.get(get_path)
-            click.echo(response.text)
-            if response.status_code >= 400:
-                click.echo(f"fogofwar: {get_path}: HTTP {response.status_code}", err=True)
-                raise SystemExit(1)
-            return
-        import uvicorn
+        if not get_path.startswith("/"):
+            raise click.BadParameter("give a path starting with /, e.g. /api/incidents", param_hint="--get")
+        with _open_store(db, read_only=True) as store, \
+                TestClient(create_app(store, query_seconds=query_seconds)) as client:
+            response = client.get(get_path)
+        click.echo(response.text)
+        if response.status_code >= 400:
+            click.echo(f"fogofwar: {get_path}: HTTP {response.status_code}", err=True)
+            raise SystemExit(1)
+        return
+    import uvicorn
 
-        loopback = _is_loopback(host)
-        if not loopback:
-            click.echo(f"fogofwar: listening on {host}: anyone who can reach this address can read the store", err=True)
-        app = create_app(store, query_seconds=query_seconds, allowed_hosts=LOOPBACK_HOSTS if loopback else None)
-        shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
-        click.echo(f"fogofwar: serving {db} at http://{shown}:{port}/ (Ctrl-C to stop)", err=True)
+    from .live import server_file, write_server_file
+
+    if not Path(db).exists():
+        raise click.UsageError(f"no store at {db}; run `fogofwar ingest` first")
+    loopback = _is_loopback(host)
+    if not loopback:
+        click.echo(f"fogofwar: listening on {host}: anyone who can reach this address can read the store", err=True)
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    # Writers on this machine reach the server on loopback, whatever address it listens on.
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '[::]') else shown}:{port}"
+    token = write_server_file(db, url)
+    app = None
+    # uvicorn shuts down on SIGINT/SIGTERM and then raises the signal again: exit through `finally`.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: sys.exit(0))
+    try:
+        app = create_app(db, query_seconds=query_seconds, allowed_hosts=LOOPBACK_HOSTS if loopback else None,
+                         write_token=token)
+        click.echo(f"fogofwar: serving {db} at {url}/ (Ctrl-C to stop)", err=True)
         uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", server_header=False,
                     limit_concurrency=64, timeout_keep_alive=5)
+    finally:
+        server_file(db).unlink(missing_ok=True)
+        if app is not None:
+            app.state.served.close()
 
 
 def main() -> None:

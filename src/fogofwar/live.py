@@ -1,22 +1,43 @@
-"""Writing to a store that may be live: the one place documents enter a store.
+"""Writing to a store that may be live: the one way documents enter a store.
 
-`ingest_items` is what `fogofwar ingest`, `fogofwar watch` and the server's
-ingest endpoint call. It extracts the documents and writes them with their
-incidents.
+DuckDB lets one process write a file, or many processes read it, never both.
+`fogofwar serve` therefore holds its store read-only between writes (so
+`fogofwar query` and friends can read it too) and is the one writer during
+them: its ingest endpoint, and the watcher it runs with `--watch`, switch it
+to writing for one batch at a time, and the page keeps reading through a
+second connection to the same database while the batch commits. A process
+that wants to write a served store (`fogofwar ingest`, `fogofwar watch`)
+finds the server in the file beside the store (`STORE.serve.json`: address,
+process id and a token only this user can read) and sends it extracted
+results; without a server it opens the store itself, waiting while another
+writer holds it.
 """
 from __future__ import annotations
 
+import json
 import logging
+import os
+import secrets
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
 
 from .ingest import FailedDocument, RawDocument
 from .models import Result
 from .settings import Settings
-from .store import IngestReport, Store
+from .store import IngestReport, Store, ingest_into
 
-__all__ = ["ingest_items", "extractor"]
+__all__ = ["ingest_items", "extractor", "ServedStore", "RemoteStore", "open_for_writing", "open_waiting",
+           "server_file", "write_server_file", "LOCK_RETRY_SECONDS"]
 
 log = logging.getLogger(__name__)
+
+LOCK_RETRY_SECONDS = 0.25    # how often a waiting writer or reader tries the lock again
+LOCK_NOTICE_SECONDS = 10.0   # how often a waiting process says it is still waiting
 
 
 def extractor(settings: Settings) -> Callable[[Iterable[RawDocument | FailedDocument]], Iterator[Result]]:
@@ -30,13 +51,155 @@ def extractor(settings: Settings) -> Callable[[Iterable[RawDocument | FailedDocu
     return extract
 
 
-def ingest_items(db: str | Store, items: Iterable[RawDocument | FailedDocument], settings: Settings,
+def ingest_items(db, items: Iterable[RawDocument | FailedDocument], settings: Settings,
                  batch_size: int = 64, progress: Callable[[int], None] | None = None,
                  use_embeddings: bool = True, rebuild: bool = False) -> IngestReport:
-    """Extract and store documents not stored yet (or changed) and update incidents."""
-    if isinstance(db, Store):
-        return db.ingest(items, extractor(settings), batch_size=batch_size, progress=progress,
-                         use_embeddings=use_embeddings, rebuild=rebuild)
-    with Store(db) as store:
-        return store.ingest(items, extractor(settings), batch_size=batch_size, progress=progress,
-                            use_embeddings=use_embeddings, rebuild=rebuild)
+    """Extract and store documents not stored yet (or changed) and update incidents. `db` is an open
+    Store, a RemoteStore, or a path (written through its server when it is served)."""
+    if not isinstance(db, (str, Path)):
+        return ingest_into(db, items, extractor(settings), batch_size, progress, use_embeddings, rebuild)
+    target = open_for_writing(str(db))
+    try:
+        return ingest_into(target, items, extractor(settings), batch_size, progress, use_embeddings, rebuild)
+    finally:
+        target.close()
+
+
+# --- the server's side --------------------------------------------------------------------------
+
+def _is_lock_error(exc: BaseException) -> bool:
+    # DuckDB says "Could not set lock on file ...: Conflicting lock is held in ..." (and a damaged
+    # file's "block" errors must not look like one).
+    return isinstance(exc, duckdb.IOException) and "conflicting lock" in str(exc).lower()
+
+
+def open_waiting(path: str, read_only: bool = False, timeout: float | None = None) -> Store:
+    """Open a store, waiting while another process holds a lock that stops us (a writer stops
+    everyone; readers stop a writer). `timeout` None waits as long as it takes."""
+    started = last_notice = time.monotonic()
+    while True:
+        try:
+            return Store(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise
+            now = time.monotonic()
+            if timeout is not None and now - started >= timeout:
+                raise
+            if now - last_notice >= LOCK_NOTICE_SECONDS:
+                log.warning("waiting for %s: another process holds it (%.0f s so far)", path, now - started)
+                last_notice = now
+            time.sleep(LOCK_RETRY_SECONDS)
+
+
+class ServedStore:
+    """A server's hold on its store. `current` is the store to read (swap-safe under `lock`);
+    `writing()` makes this process the store's writer for the length of a `with` block."""
+
+    def __init__(self, store: Store | None = None, path: str | None = None, harden: Callable[[Store], None] = None):
+        if (store is None) == (path is None):
+            raise ValueError("give an open store or a path")
+        self.path = path or store.path
+        self.writable = path is not None
+        self.lock = threading.RLock()        # one query at a time on `current`, and the swaps
+        self._write_lock = threading.Lock()  # one writer at a time in this process
+        self._harden = harden or (lambda s: None)
+        self.current = store if store is not None else self._open_reader()
+
+    def _open_reader(self) -> Store:
+        reader = open_waiting(self.path, read_only=True)
+        self._harden(reader)
+        return reader
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        if not self.writable:
+            raise RuntimeError("this server was given an open store and does not write it")
+        with self._write_lock:
+            with self.lock:
+                self.current.close()
+                try:
+                    writer = open_waiting(self.path)  # waits for other processes' readers
+                except BaseException:
+                    self.current = self._open_reader()
+                    raise
+                self.current = writer.reader()
+            try:
+                yield writer
+            finally:
+                with self.lock:
+                    self.current.close()
+                    writer.close()
+                    self.current = self._open_reader()
+
+    def close(self) -> None:
+        with self.lock:
+            self.current.close()
+
+
+def server_file(db: str) -> Path:
+    """Where a server says it serves `db`."""
+    return Path(str(db) + ".serve.json")
+
+
+def write_server_file(db: str, url: str) -> str:
+    """Announce a server for `db`; the token returned is what writers must send. Readable by this user only."""
+    token = secrets.token_urlsafe(32)
+    path = server_file(db)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump({"url": url, "pid": os.getpid(), "token": token}, f)
+    return token
+
+
+def _running_server(db: str) -> dict | None:
+    path = server_file(db)
+    try:
+        info = json.loads(path.read_text())
+        os.kill(int(info["pid"]), 0)  # raises when that process is gone
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return info
+
+
+# --- the writer's side --------------------------------------------------------------------------
+
+class RemoteStore:
+    """A store served by `fogofwar serve`, written through the server: this process extracts, the
+    server stores and merges."""
+
+    def __init__(self, url: str, token: str, timeout: float | None = None):
+        import httpx
+
+        self.url = url
+        self.client = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"},
+                                   timeout=httpx.Timeout(timeout), trust_env=False)
+
+    def _post(self, path: str, body: dict) -> dict:
+        response = self.client.post(path, json=body)
+        if response.status_code >= 400:
+            raise RuntimeError(f"the server at {self.url} refused {path}: HTTP {response.status_code} {response.text[:300]}")
+        return response.json()
+
+    def known_hashes(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        return self._post("/api/store/known", {"ids": list(doc_ids)})["hashes"]
+
+    def write_results(self, batch: list[tuple[Result, str]]) -> None:
+        if batch:
+            self._post("/api/store/results", {"results": [{"hash": h, "row": r.to_json()} for r, h in batch]})
+
+    def update_incidents(self, use_embeddings: bool = True, rebuild: bool = False) -> int:
+        return self._post("/api/store/incidents", {"use_embeddings": use_embeddings, "rebuild": rebuild})["incidents"]
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def open_for_writing(db: str):
+    """The way to write `db`: through its server when one serves it, else the store itself (waiting
+    for another writer to finish)."""
+    info = _running_server(db)
+    if info is not None:
+        log.info("%s is served at %s: writing through the server", db, info["url"])
+        return RemoteStore(info["url"], info["token"])
+    return open_waiting(db)

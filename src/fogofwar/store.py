@@ -27,7 +27,7 @@ from .incidents import (EventRecord, Incident, independent_sources, merge_incide
 from .ingest import FailedDocument, RawDocument
 from .models import Result
 
-__all__ = ["Store", "content_hash", "IngestReport", "DEFAULT_STORE", "SCHEMA_VERSION"]
+__all__ = ["Store", "content_hash", "IngestReport", "ingest_into", "DEFAULT_STORE", "SCHEMA_VERSION"]
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +130,7 @@ class Store:
                 self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [ids])
             for table, records in rows.items():
                 _insert_rows(self.con, table, records)
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_behind', 'true')")
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
@@ -138,54 +139,28 @@ class Store:
     def ingest(self, items: Iterable[RawDocument | FailedDocument], extract: Callable[[Iterable], Iterator[Result]],
                batch_size: int = 64, progress: Callable[[int], None] | None = None,
                use_embeddings: bool = True, rebuild: bool = False) -> IngestReport:
-        """Store every document not stored yet (or changed), then merge incidents.
+        """Store every document not stored yet (or changed), then merge incidents."""
+        return ingest_into(self, items, extract, batch_size, progress, use_embeddings, rebuild)
 
-        Extraction streams over the whole input (so worker processes start once);
-        results commit in batches of `batch_size`.
-        """
-        report = IngestReport()
-        hashes: dict[str, str] = {}
-
-        def fresh() -> Iterator[RawDocument | FailedDocument]:
-            for chunk in _chunks(items, batch_size):
-                report.read += len(chunk)
-                known = self.known_hashes(i.id for i in chunk)
-                for item in chunk:
-                    h = content_hash(item)
-                    if known.get(item.id) == h or item.id in hashes:
-                        report.skipped += 1
-                        if progress:
-                            progress(1)
-                        continue
-                    hashes[item.id] = h
-                    yield item
-
-        pending: list[tuple[Result, str]] = []
-
-        def flush() -> None:
-            if not pending:
-                return
-            self.write_results(pending)
-            log.info("committed %d documents", len(pending))
-            report.written += len(pending)
-            report.errors += sum(r.error is not None for r, _ in pending)
-            if progress:
-                progress(len(pending))
-            for r, _ in pending:
-                hashes.pop(r.id, None)
-            pending.clear()
-
-        for result in extract(fresh()):
-            pending.append((result, hashes[result.id]))
-            if len(pending) >= batch_size:
-                flush()
-        flush()
-        if report.written or rebuild:
-            report.incidents = self.rebuild_incidents(use_embeddings)
+    def update_incidents(self, use_embeddings: bool = True, rebuild: bool = False) -> int:
+        """Bring incidents up to date with the stored events after documents were written (or a
+        merge was interrupted: the store remembers that incidents are behind); count them."""
+        if rebuild or self._incidents_behind():
+            n = self.rebuild_incidents(use_embeddings)
             self.bump_version()
-        else:
-            report.incidents = self.count("incidents")
-        return report
+            return n
+        return self.count("incidents")
+
+    def _incidents_behind(self) -> bool:
+        found = self.con.execute("SELECT value FROM meta WHERE key = 'incidents_behind'").fetchone()
+        return found is not None and found[0] == "true"
+
+    def reader(self) -> "Store":
+        """Another connection to this store's database for reading while this one writes (DuckDB
+        readers see the last committed state)."""
+        view = Store.__new__(Store)
+        view.path, view.read_only, view.con = self.path, True, self.con.cursor()
+        return view
 
     def bump_version(self) -> int:
         """Count one more change of the store's data, for readers that poll `status()`."""
@@ -217,6 +192,7 @@ class Store:
             self.con.execute("DELETE FROM incident_events")
             _insert_rows(self.con, "incidents", rows)
             _insert_rows(self.con, "incident_events", links)
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_behind', 'false')")
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
@@ -470,6 +446,56 @@ class Store:
     def interrupt(self) -> None:
         """Cancel the query running on this store's connection (called from another thread)."""
         self.con.interrupt()
+
+
+def ingest_into(target, items: Iterable[RawDocument | FailedDocument], extract: Callable[[Iterable], Iterator[Result]],
+                batch_size: int = 64, progress: Callable[[int], None] | None = None,
+                use_embeddings: bool = True, rebuild: bool = False) -> IngestReport:
+    """Write into `target` (a Store, or a store served by `fogofwar serve`) every document it does not
+    hold yet (or holds changed), then update its incidents.
+
+    Extraction streams over the whole input (so worker processes start once); results commit in
+    batches of `batch_size`, so an interruption loses at most one batch.
+    """
+    report = IngestReport()
+    hashes: dict[str, str] = {}
+
+    def fresh() -> Iterator[RawDocument | FailedDocument]:
+        for chunk in _chunks(items, batch_size):
+            report.read += len(chunk)
+            known = target.known_hashes(i.id for i in chunk)
+            for item in chunk:
+                h = content_hash(item)
+                if known.get(item.id) == h or item.id in hashes:
+                    report.skipped += 1
+                    if progress:
+                        progress(1)
+                    continue
+                hashes[item.id] = h
+                yield item
+
+    pending: list[tuple[Result, str]] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        target.write_results(pending)
+        log.info("committed %d documents", len(pending))
+        report.written += len(pending)
+        report.errors += sum(r.error is not None for r, _ in pending)
+        if progress:
+            progress(len(pending))
+        for r, _ in pending:
+            hashes.pop(r.id, None)
+        pending.clear()
+
+    for result in extract(fresh()):
+        pending.append((result, hashes[result.id]))
+        if len(pending) >= batch_size:
+            flush()
+    flush()
+    report.incidents = target.update_incidents(use_embeddings, rebuild=rebuild)
+    return report
 
 
 def _insert_rows(con, table: str, rows: list[tuple]) -> None:
