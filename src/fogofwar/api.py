@@ -1,7 +1,8 @@
 """The web API and the analyst page, over a store opened read-only.
 
 `create_app(db)` builds a FastAPI app: JSON under /api (incidents, one
-incident's evidence, documents with their spans, full-text search), the
+incident's evidence, documents with their spans, full-text search, the
+store's status for the page to poll), the
 OpenAPI schema at /openapi.json with a self-hosted Swagger UI at /docs, and
 the page built from fogofwar/web into web/dist. Article text is untrusted:
 the API returns it as JSON strings and the page only ever sets it as text.
@@ -40,6 +41,7 @@ WEB_DIST = Path(__file__).parent / "web" / "dist"
 MAX_PAGE = 500
 MAX_SEARCH_PAGE = 50
 QUERY_SECONDS = 10.0
+POLL_SECONDS = 30.0
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 # 'self' only: the page, its data and Swagger UI are all served from here. data: images are
 # Leaflet's and Swagger's inline icons; nothing may frame the page or be posted elsewhere.
@@ -197,8 +199,10 @@ def _evidence(incident: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
-               query_seconds: float = QUERY_SECONDS, allowed_hosts: list[str] | None = None) -> FastAPI:
-    """The API and page over a store (a path is opened read-only; an open Store is used as it is)."""
+               query_seconds: float = QUERY_SECONDS, allowed_hosts: list[str] | None = None,
+               poll_seconds: float = POLL_SECONDS) -> FastAPI:
+    """The API and page over a store (a path is opened read-only; an open Store is used as it is);
+    the page asks /api/status for changes every `poll_seconds`."""
     store = db if isinstance(db, Store) else Store(db, read_only=True)
     try:
         # The server never reads or writes files through SQL, whatever a query asks.
@@ -321,6 +325,12 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         _check_params(request, set())
         stored = read(store.incident_facets)
         return {"types": PLOVER_TYPES, "statuses": STATUSES, **stored}
+
+    @app.get("/api/status", tags=["store"])
+    def status(request: Request) -> dict[str, Any]:
+        """The store's data version and last update, its document and incident counts, and how often to ask again."""
+        _check_params(request, set())
+        return {**read(store.status), "poll_seconds": poll_seconds}
 
     def page(name: str):
         if dist is None or not (dist / name).is_file():
