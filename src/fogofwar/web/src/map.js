@@ -89,14 +89,14 @@ export class IncidentMap {
     return layers.length;
   }
 
-  /** Mark the selected incident and bring its marker into view. */
-  select(id) {
+  /** Mark the selected incident and, when `reveal`, bring its marker into view. */
+  select(id, { reveal = true } = {}) {
     for (const [key, marker] of this.markers) {
       marker.getElement()?.classList.toggle('selected', key === id);
     }
     const marker = this.markers.get(id);
     if (!marker) return;
-    this.cluster.zoomToShowLayer(marker, () => marker.getElement()?.classList.add('selected'));
+    if (reveal) this.cluster.zoomToShowLayer(marker, () => marker.getElement()?.classList.add('selected'));
   }
 
   /** WEST,SOUTH,EAST,NORTH of the visible map, clamped to the API's ranges. */
