@@ -51,6 +51,12 @@ function showList() {
   if (window.location.hash) window.history.replaceState(null, '', window.location.pathname);
 }
 
+/** From an incident or search results back to the list, with the status line of the list. */
+function backToList() {
+  state.selected = null;
+  redraw();
+}
+
 function redraw({ fit = false } = {}) {
   const shown = visible();
   const onMap = map.show(shown, { fit });
@@ -99,7 +105,7 @@ async function selectIncident(id, { reveal = true } = {}) {
   setStatus(`Loading incident ${id}…`);
   try {
     const inc = await api.incident(id);
-    renderIncident($('#panel'), inc, { openDocument, back: showList });
+    renderIncident($('#panel'), inc, { openDocument, back: backToList });
     map.select(id, { reveal });
     window.history.replaceState(null, '', `#incident=${encodeURIComponent(id)}`);
     setStatus(`${inc.plover_type} incident: ${inc.claims.length} claim(s) from ${inc.n_documents} document(s)`);
@@ -119,7 +125,7 @@ async function openDocument(docId, focus = null, q = null) {
 async function runSearch(q) {
   state.selected = 'search';
   try {
-    renderSearch($('#panel'), q, await api.search(q), { openDocument, back: showList });
+    renderSearch($('#panel'), q, await api.search(q), { openDocument, back: backToList });
   } catch (err) {
     setStatus(`Search failed: ${err.message}`, true);
   }

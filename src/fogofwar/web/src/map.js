@@ -39,6 +39,8 @@ export class IncidentMap {
       iconCreateFunction: clusterIcon,
     });
     this.map.addLayer(this.cluster);
+    // The header may wrap to another line (a notice appearing); keep the corner where the analyst left it.
+    new ResizeObserver(() => this.map.invalidateSize({ pan: false })).observe(container);
     this.basemap = this.loadBasemap();
   }
 
