@@ -255,7 +255,8 @@ def test_status_gives_the_data_version_counts_and_how_often_to_poll(client):
 
 def test_status_moves_to_the_next_version_when_the_served_store_changes(tmp_path, settings):
     """An ingest into the served store raises the version and the counts /api/status answers."""
-    report = '{"id": "kyiv-1", "published": "2023-01-14", "text": "Russian missiles struck Kyiv on Saturday, the mayor said."}'
+    report = json.dumps({"id": "kyiv-1", "published": "2023-01-14",
+                         "text": "Russian missiles struck Kyiv on Saturday, the mayor said."})
     with Store(tmp_path / "live.duckdb") as store:
         with TestClient(create_app(store, static_dir=None, poll_seconds=0.5)) as c:
             assert c.get("/api/status").json() == {

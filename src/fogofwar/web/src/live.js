@@ -47,7 +47,8 @@ export class LiveStatus {
   }
 
   describe(status) {
-    const documents = `${Number(status.documents).toLocaleString('en-US')} document${status.documents === 1 ? '' : 's'}`;
+    const n = Number(status.documents);
+    const documents = `${n.toLocaleString('en-US')} document${n === 1 ? '' : 's'}`;
     const when = status.updated ? updatedLabel(status.updated) : null;
     this.updated.textContent = when ? `Data updated ${when} · ${documents}` : `Data: ${documents}`;
     this.updated.dataset.version = String(status.version);

@@ -140,7 +140,8 @@ function presetTitle(key) {
   }
   const range = lastDays(state.lastDate, PRESET_DAYS[key]);
   if (!range) return 'no dated incidents in the data';
-  return PRESET_DAYS[key] === 1 ? `last day of data, ${range.until}` : `last ${PRESET_DAYS[key]} days of data, to ${range.until}`;
+  const days = PRESET_DAYS[key];
+  return days === 1 ? `last day of data, ${range.until}` : `last ${days} days of data, to ${range.until}`;
 }
 
 /** Each preset's tooltip from the data's newest date; those that need a date are off without one. */
