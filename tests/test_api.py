@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -240,6 +241,31 @@ def test_facets_list_what_the_filters_can_choose(client):
     assert body["type_counts"]["RETREAT"] == len(all_incidents(client, type="RETREAT"))
     assert (body["first_date"], body["last_date"], body["documents"]) == ("2022-03-06", "2022-09-10", 5)
     assert "RUSMIL" in body["actors"]
+
+
+def test_status_gives_the_data_version_counts_and_how_often_to_poll(client):
+    """The store built by one ingest is at version 1, updated at a UTC second, with its documents and incidents."""
+    body = client.get("/api/status").json()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", body["updated"]), body["updated"]
+    assert body == {"version": 1, "updated": body["updated"], "documents": 5, "incidents": 4, "poll_seconds": 30.0}
+    refused = client.get("/api/status?since=2022")
+    assert (refused.status_code, refused.json()["error"]) == (400, "bad_request")
+    assert refused.json()["message"].startswith("unknown parameter since")
+
+
+def test_status_moves_to_the_next_version_when_the_served_store_changes(tmp_path, settings):
+    """An ingest into the served store raises the version and the counts /api/status answers."""
+    report = json.dumps({"id": "kyiv-1", "published": "2023-01-14",
+                         "text": "Russian missiles struck Kyiv on Saturday, the mayor said."})
+    with Store(tmp_path / "live.duckdb") as store:
+        with TestClient(create_app(store, static_dir=None, poll_seconds=0.5)) as c:
+            assert c.get("/api/status").json() == {
+                "version": 0, "updated": None, "documents": 0, "incidents": 0, "poll_seconds": 0.5}
+            store.ingest(read_jsonl_lines([report], "live.jsonl", settings), lambda xs: extract(xs, settings))
+            body = c.get("/api/status").json()
+            assert body == {"version": 1, "updated": body["updated"], "documents": 1, "incidents": 1,
+                            "poll_seconds": 0.5}
+            assert body["updated"] is not None
 
 
 def test_openapi_lists_every_endpoint_with_400_errors(client):

@@ -6,18 +6,24 @@ CDN or tile server anywhere fails the test. Screenshots go to test-artifacts/.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from fogofwar.api import WEB_DIST, create_app
+from fogofwar.ingest import read_jsonl_lines
+from fogofwar.pipeline import extract
+from fogofwar.store import Store
 from tests.test_api import web_store  # noqa: F401 - the shared session store, built once
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -44,13 +50,11 @@ def _ensure_build() -> None:
     subprocess.run([npm, "run", "--silent", "build"], cwd=WEB, check=True)
 
 
-@pytest.fixture(scope="module")
-def server(web_store):  # noqa: F811 - the imported fixture
-    """The real server (uvicorn) on a free loopback port, over the test store and the real build."""
+@contextmanager
+def serving(app):
+    """The real server (uvicorn) over this app, in a thread, on a free loopback port; yields its URL."""
     import uvicorn
 
-    _ensure_build()
-    app = create_app(web_store)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -61,9 +65,20 @@ def server(web_store):  # noqa: F811 - the imported fixture
     while not srv.started and time.time() < deadline:
         time.sleep(0.05)
     assert srv.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(web_store):  # noqa: F811 - the imported fixture
+    """The real server over the test store and the real build."""
+    _ensure_build()
+    app = create_app(web_store)
+    with serving(app) as url:
+        yield url
     app.state.served.current.close()
 
 
@@ -75,9 +90,11 @@ def browser(server, tmp_path_factory):
 
     ARTIFACTS.mkdir(exist_ok=True)
     external: list[str] = []
+    origins = [server]  # a test serving another store adds its server here
 
     def guard(route):
-        if route.request.url.startswith(server + "/") or route.request.url.startswith("data:"):
+        url = route.request.url
+        if any(url.startswith(origin + "/") for origin in origins) or url.startswith("data:"):
             route.continue_()
         else:
             external.append(route.request.url)
@@ -89,25 +106,37 @@ def browser(server, tmp_path_factory):
             args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 900}, env={**os.environ, "TZ": "UTC"})
         context.route("**/*", guard)
         context.external = external
+        context.origins = origins
         yield context
         context.close()
 
 
-@pytest.fixture()
-def page(browser, server):
-    """A tab on the page, loaded, with its console errors and page errors collected in .problems."""
+def open_page(browser, url):
+    """A tab on the page at url, loaded, with its console errors and page errors collected in .problems."""
     tab = browser.new_page()
     problems: list[str] = []
     tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: problems.append(str(e)))
     tab.problems = problems
-    tab.goto(server + "/")
+    tab.goto(url + "/")
     tab.wait_for_selector("body[data-loaded]")
     tab.wait_for_selector("#map[data-basemap=ready]")
-    yield tab
+    return tab
+
+
+def close_page(browser, tab):
+    """Close a tab, failing if it asked for anything off the test servers or logged an error."""
     assert browser.external == [], "the page asked for something off this server"
-    assert problems == [], problems
+    assert tab.problems == [], tab.problems
     tab.close()
+
+
+@pytest.fixture()
+def page(browser, server):
+    """A tab on the page over the shared test store."""
+    tab = open_page(browser, server)
+    yield tab
+    close_page(browser, tab)
 
 
 def incidents(page, **params):
@@ -245,7 +274,205 @@ def test_the_api_docs_load_swagger_ui_from_this_server(browser, server):
     tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     tab.goto(server + "/docs")
     tab.locator(".swagger-ui .opblock").first.wait_for()
-    assert tab.locator(".swagger-ui .opblock").count() == 5
+    assert tab.locator(".swagger-ui .opblock").count() == 6
     tab.screenshot(path=ARTIFACTS / "web-docs.png")
     assert problems == [] and browser.external == []
     tab.close()
+
+
+def report(doc_id: str, published: str, text: str) -> str:
+    """One input line: a short report of ours, published on that day."""
+    return json.dumps({"id": doc_id, "outlet": "Wire T", "title": doc_id.capitalize(), "published": published,
+                       "text": text})
+
+
+# Four strikes spread over two months; each report's weekday dates its event the day or days before.
+DATED_REPORTS = [
+    report("kherson", "2023-02-06", "Russian artillery shelled Kherson on Sunday, the regional governor said."),
+    report("dnipro", "2023-03-13", "Russian missiles struck Dnipro on Sunday, the city's mayor said."),
+    report("sumy", "2023-03-27", "Russian drones attacked Sumy on Saturday, the regional governor said."),
+    report("zaporizhzhia", "2023-03-31", "Russian missiles hit Zaporizhzhia on Thursday, the regional governor said."),
+]
+LATER_REPORTS = [
+    report("odesa", "2023-04-03", "Russian drones struck Odesa on Sunday, the Ukrainian air force said."),
+    report("kharkiv", "2023-04-04", "Russian artillery shelled Kharkiv on Monday, the regional governor said."),
+]
+
+
+def ingest_reports(store: Store, lines: list[str], settings) -> None:
+    store.ingest(read_jsonl_lines(lines, "test.jsonl", settings), lambda xs: extract(xs, settings))
+
+
+@contextmanager
+def site(browser, path: Path, lines: list[str], settings, poll_seconds: float = 30.0):
+    """A store of these reports, opened read-write and served by its own server the browser may reach."""
+    _ensure_build()
+    store = Store(path)
+    ingest_reports(store, lines, settings)
+    with serving(create_app(store, poll_seconds=poll_seconds)) as url:
+        browser.origins.append(url)
+        try:
+            yield url
+        finally:
+            browser.origins.remove(url)
+            store.close()
+
+
+def names_listed(page) -> list[str]:
+    return sorted(t.split(" · ", 1)[1] for t in page.locator("#panel .incident-item .item-main").all_inner_texts())
+
+
+@pytest.fixture(scope="module")
+def dated_site(browser, tmp_path_factory, settings):
+    with site(browser, tmp_path_factory.mktemp("dated") / "dated.duckdb", DATED_REPORTS, settings) as url:
+        yield url
+
+
+def test_time_presets_count_back_from_the_newest_event_in_the_data(browser, dated_site):
+    """'7 days' keeps the last week before the newest event (30 March 2023), not before today; 'All' restores."""
+    tab = open_page(browser, dated_site)
+    presets = tab.locator("#presets button")
+    assert presets.all_inner_texts() == ["24 h", "7 days", "30 days", "All"]
+    assert [b.get_attribute("aria-pressed") for b in presets.all()] == ["false", "false", "false", "true"]
+    seven = tab.get_by_role("button", name="7 days")
+    assert seven.get_attribute("title") == "last 7 days of data, to 2023-03-30"
+    seven.click()
+    expect(tab.locator("#map")).to_have_attribute("data-markers", "2")
+    assert names_listed(tab) == ["Sumy", "Zaporizhzhya"]
+    assert (tab.input_value("#filters input[name=since]"), tab.input_value("#filters input[name=until]")) == (
+        "2023-03-24", "2023-03-30")
+    assert [b.get_attribute("aria-pressed") for b in presets.all()] == ["false", "true", "false", "false"]
+    assert tab.locator("#preset-note").inner_text() == "last 7 days of data, to 2023-03-30"
+    tab.wait_for_timeout(400)  # clustering animates
+    tab.screenshot(path=ARTIFACTS / "web-preset-7-days.png")
+    tab.get_by_role("button", name="24 h").click()
+    expect(tab.locator("#panel .incident-item")).to_have_count(1)
+    assert names_listed(tab) == ["Zaporizhzhya"]
+    tab.get_by_role("button", name="All", exact=True).click()
+    expect(tab.locator("#map")).to_have_attribute("data-markers", "4")
+    assert names_listed(tab) == ["Dnipro", "Kherson", "Sumy", "Zaporizhzhya"]
+    assert tab.input_value("#filters input[name=since]") == ""
+    close_page(browser, tab)
+
+
+def test_a_date_chosen_by_hand_clears_the_preset_and_the_brush_still_filters(browser, dated_site):
+    """Typing a date leaves no preset pressed; within '30 days' the timeline brush narrows the map further."""
+    tab = open_page(browser, dated_site)
+    tab.get_by_role("button", name="30 days").click()
+    expect(tab.locator("#map")).to_have_attribute("data-markers", "3")
+    box = tab.locator("#timeline .brush .overlay").bounding_box()
+    y = box["y"] + box["height"] / 2
+    tab.mouse.move(box["x"] + box["width"] * 0.9, y)
+    tab.mouse.down()
+    tab.mouse.move(box["x"] + box["width"] - 1, y, steps=5)
+    tab.mouse.up()
+    expect(tab.locator("#map")).to_have_attribute("data-markers", "1")
+    assert names_listed(tab) == ["Zaporizhzhya"]
+    assert tab.get_by_role("button", name="30 days").get_attribute("aria-pressed") == "true"
+    tab.fill("#filters input[name=since]", "2023-02-01")
+    assert [b.get_attribute("aria-pressed") for b in tab.locator("#presets button").all()] == ["false"] * 4
+    assert tab.locator("#preset-note").inner_text() == ""
+    tab.click("#filters button[type=submit]")
+    expect(tab.locator("#map")).to_have_attribute("data-markers", "4")
+    close_page(browser, tab)
+
+
+@pytest.fixture()
+def live_site(browser, tmp_path, settings):
+    """A served store of the first two dated reports, polled every half second; yields (url, path)."""
+    path = tmp_path / "live.duckdb"
+    with site(browser, path, DATED_REPORTS[:2], settings, poll_seconds=0.5) as url:
+        yield url, path
+
+
+def change_served_store(path: Path, lines: list[str], settings) -> None:
+    """Ingest into the store while the server reads it."""
+    # data change while served: a second connection to the same database (DuckDB shares one instance per
+    # file in a process), since the server's connection is not safe to use from this thread. Writing a
+    # served store from another process, through the server, is tests/test_live.py's.
+    with Store(path) as writer:
+        ingest_reports(writer, lines, settings)
+
+
+def map_view(tab) -> str:
+    """Where the map is panned and zoomed to (Leaflet's map pane offset and zoom), once it has come to rest."""
+    read = """() => document.querySelector('#map .leaflet-map-pane').style.transform + ' ' +
+        document.querySelector('#map .leaflet-proxy')?.style.transform"""
+    seen = tab.evaluate(read)
+    for _ in range(50):  # a drag's inertia and the zoom animation run on for a moment
+        tab.wait_for_timeout(200)
+        now = tab.evaluate(read)
+        if now == seen:
+            return now
+        seen = now
+    raise AssertionError("the map never came to rest")
+
+
+def test_new_data_is_announced_and_shown_on_request_keeping_the_view(browser, live_site, settings):
+    """Two reports ingested into the served store become '2 new incidents — show'; the view waits for the button."""
+    url, path = live_site
+    tab = open_page(browser, url)
+    expect(tab.locator("#updated")).to_have_text(re.compile(r"^Data updated \d\d:\d\d UTC · 2 documents$"))
+    (dnipro,) = [i for i in incidents(tab) if i["location_name"] == "Dnipro"]
+    tab.locator(f"#panel .incident-item[data-incident='{dnipro['incident_id']}']").click()
+    tab.locator(f".evidence[data-incident='{dnipro['incident_id']}']").wait_for()
+    tab.mouse.move(500, 400)
+    tab.mouse.down()
+    tab.mouse.move(420, 360, steps=5)  # the analyst pans the map away from where it was fitted
+    tab.mouse.up()
+    view = map_view(tab)
+    expect(tab.locator("#map")).to_have_attribute("data-markers", "2")
+
+    change_served_store(path, LATER_REPORTS, settings)
+
+    notice = tab.locator("#notice")
+    expect(notice).to_have_text("2 new incidents — show", timeout=10_000)
+    assert notice.get_attribute("aria-live") == "polite"
+    tab.wait_for_timeout(1200)  # more polls: still nothing moves by itself
+    assert tab.locator("#map").get_attribute("data-markers") == "2"
+    assert tab.locator(f".evidence[data-incident='{dnipro['incident_id']}']").count() == 1
+    assert map_view(tab) == view
+    tab.screenshot(path=ARTIFACTS / "web-live-notice.png")
+    show = notice.get_by_role("button", name="2 new incidents: show them")
+    show.focus()
+    tab.keyboard.press("Enter")
+    expect(tab.locator("#map")).to_have_attribute("data-markers", "4")
+    expect(tab.locator("#updated")).to_have_text(re.compile(r"^Data updated \d\d:\d\d UTC · 4 documents$"))
+    expect(notice).to_have_text("Up to date")
+    assert tab.locator(f".evidence[data-incident='{dnipro['incident_id']}']").count() == 1
+    assert map_view(tab) == view
+    tab.get_by_role("button", name="All incidents").click()
+    expect(tab.locator("#panel .incident-item")).to_have_count(4)
+    assert names_listed(tab) == ["Dnipro", "Kharkiv", "Kherson", "Odesa"]
+    tab.wait_for_timeout(400)
+    tab.screenshot(path=ARTIFACTS / "web-live-shown.png")
+    close_page(browser, tab)
+
+
+def test_changed_data_without_new_incidents_offers_a_reload(browser, live_site, settings):
+    """A report rewritten in the served store changes the data but not the count: 'data updated — reload'."""
+    url, path = live_site
+    tab = open_page(browser, url)
+    expect(tab.locator("#updated")).to_have_text(re.compile(r"· 2 documents$"))
+    rewritten = report("kherson", "2023-02-06", "Russian artillery shelled Kherson on Sunday, the city's mayor said.")
+    change_served_store(path, [rewritten], settings)
+    notice = tab.locator("#notice")
+    expect(notice).to_have_text("data updated — reload", timeout=10_000)
+    notice.get_by_role("button", name="data updated: reload").click()
+    expect(notice).to_have_text("Up to date")
+    assert tab.locator("#panel .incident-item").count() == 2
+    close_page(browser, tab)
+
+
+def test_a_failing_status_poll_is_shown_quietly_and_retried(browser, live_site):
+    """While /api/status fails the header's line is marked stale; once it answers again the mark goes."""
+    url, _ = live_site
+    tab = open_page(browser, url)
+    tab.route("**/api/status", lambda route: route.fulfill(status=503, json={"error": "timeout", "message": "busy"}))
+    expect(tab.locator("#updated")).to_have_class(re.compile(r"\bstale\b"), timeout=5_000)
+    assert "busy" in tab.locator("#updated").get_attribute("title")
+    assert tab.locator("#notice").inner_text() == ""
+    tab.unroute("**/api/status")
+    expect(tab.locator("#updated")).not_to_have_class(re.compile(r"\bstale\b"), timeout=10_000)
+    tab.problems.clear()  # the browser logs each refused poll as a console error; that is the point here
+    close_page(browser, tab)

@@ -1,7 +1,8 @@
 """The web API and the analyst page, over a store read between writes (see live.py).
 
 `create_app(db)` builds a FastAPI app: JSON under /api (incidents, one
-incident's evidence, documents with their spans, full-text search), the
+incident's evidence, documents with their spans, full-text search, the
+store's status for the page to poll), the
 OpenAPI schema at /openapi.json with a self-hosted Swagger UI at /docs, and
 the page built from fogofwar/web into web/dist. Article text is untrusted:
 the API returns it as JSON strings and the page only ever sets it as text.
@@ -40,6 +41,7 @@ WEB_DIST = Path(__file__).parent / "web" / "dist"
 MAX_PAGE = 500
 MAX_SEARCH_PAGE = 50
 QUERY_SECONDS = 10.0
+POLL_SECONDS = 30.0
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 # 'self' only: the page, its data and Swagger UI are all served from here. data: images are
 # Leaflet's and Swagger's inline icons; nothing may frame the page or be posted elsewhere.
@@ -206,10 +208,10 @@ def _forbid_files(store: Store) -> None:
 
 def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
                query_seconds: float = QUERY_SECONDS, allowed_hosts: list[str] | None = None,
-               write_token: str | None = None) -> FastAPI:
+               write_token: str | None = None, poll_seconds: float = POLL_SECONDS) -> FastAPI:
     """The API and page over a store. A path is held read-only between writes and written through
     the /api/store endpoints by callers that send `write_token` (see live.py); an open Store is
-    only read, as it is."""
+    only read, as it is. The page asks /api/status for changes every `poll_seconds`."""
     if isinstance(db, Store):
         _forbid_files(db)
         served = ServedStore(store=db)
@@ -335,12 +337,12 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
     if write_token and served.writable:
         _add_store_routes(app, served, write_token)
 
-    @app.get("/api/status", tags=["incidents"])
+    @app.get("/api/status", tags=["store"])
     def status(request: Request) -> dict[str, Any]:
         """The store's data version (it grows with every ingest that changes the data), when it last
-        changed and what it holds: cheap, for a page that polls for new incidents."""
+        changed, its document and incident counts, and how often the page should ask again."""
         _check_params(request, set())
-        return read("status")
+        return {**read("status"), "poll_seconds": poll_seconds}
 
     def page(name: str):
         if dist is None or not (dist / name).is_file():

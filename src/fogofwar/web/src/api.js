@@ -34,3 +34,9 @@ export const incident = (id) => getJSON(`/api/incidents/${encodeURIComponent(id)
 export const documentById = (id) => getJSON(`/api/documents/${encodeURIComponent(id)}`);
 export const search = (q, offset = 0) => getJSON('/api/search', { q, limit: 50, offset });
 export const facets = () => getJSON('/api/facets');
+export const status = () => getJSON('/api/status');
+
+/** How many incidents match the filters now (one item fetched, for the total). */
+export async function countIncidents(filters) {
+  return (await getJSON('/api/incidents', { ...filters, limit: 1, offset: 0 })).total;
+}

@@ -39,6 +39,8 @@ export class IncidentMap {
       iconCreateFunction: clusterIcon,
     });
     this.map.addLayer(this.cluster);
+    // The header may wrap to another line (a notice appearing); keep the corner where the analyst left it.
+    new ResizeObserver(() => this.map.invalidateSize({ pan: false })).observe(container);
     this.basemap = this.loadBasemap();
   }
 
@@ -89,14 +91,14 @@ export class IncidentMap {
     return layers.length;
   }
 
-  /** Mark the selected incident and bring its marker into view. */
-  select(id) {
+  /** Mark the selected incident and, when `reveal`, bring its marker into view. */
+  select(id, { reveal = true } = {}) {
     for (const [key, marker] of this.markers) {
       marker.getElement()?.classList.toggle('selected', key === id);
     }
     const marker = this.markers.get(id);
     if (!marker) return;
-    this.cluster.zoomToShowLayer(marker, () => marker.getElement()?.classList.add('selected'));
+    if (reveal) this.cluster.zoomToShowLayer(marker, () => marker.getElement()?.classList.add('selected'));
   }
 
   /** WEST,SOUTH,EAST,NORTH of the visible map, clamped to the API's ranges. */

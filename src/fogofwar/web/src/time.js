@@ -19,3 +19,19 @@ export function dayLabel(value) {
 export function isoDay(date) {
   return date.toISOString().slice(0, 10);
 }
+
+/** The last day a stored date covers: the day itself, a month's last day, a year's 31 December; null if none. */
+export function lastDayOf(value) {
+  const m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(value ?? '');
+  if (!m) return null;
+  const [year, month] = [Number(m[1]), m[2] ? Number(m[2]) : 12];
+  const date = m[3] ? new Date(Date.UTC(year, month - 1, Number(m[3]))) : new Date(Date.UTC(year, month, 0));
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** { since, until } (YYYY-MM-DD) of the `days` days ending on the last day `last` covers; null if no date. */
+export function lastDays(last, days) {
+  const until = lastDayOf(last);
+  if (!until) return null;
+  return { since: isoDay(new Date(until.getTime() - (days - 1) * 864e5)), until: isoDay(until) };
+}

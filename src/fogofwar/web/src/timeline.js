@@ -19,10 +19,10 @@ export class Timeline {
     new ResizeObserver(() => this.render()).observe(container);
   }
 
-  /** Draw these incidents; the brush is cleared. */
-  update(incidents) {
+  /** Draw these incidents; the brush is cleared unless `keepRange`. */
+  update(incidents, { keepRange = false } = {}) {
     this.incidents = incidents;
-    this.range = null;
+    if (!keepRange) this.range = null;
     this.render();
   }
 
