@@ -1,6 +1,8 @@
 """Watching feeds: a local web site we write serves the feeds and pages; nothing leaves this machine."""
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import os
 import signal
@@ -13,9 +15,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
-
-import datetime as dt
-import hashlib
 
 import pytest
 from click.testing import CliRunner
@@ -422,6 +421,21 @@ def test_a_transient_failure_is_retried_with_exponential_backoff(site):
         fetcher.close()
     assert (fetched.status, fetched.content, waits) == (200, b"ok", [0.5, 1.0])
     assert [r["status"] for r in site.requests] == [503, 503, 200]
+
+
+def test_a_stop_during_the_backoff_ends_the_retries(site):
+    """When the wait before a retry is cut short by a stop, no further attempt is made."""
+    site.static("/down", b"down", "text/plain", status=503)
+    stop = threading.Event()
+    stop.set()
+    fetcher = Fetcher(WatchOptions(rate_limit=0, attempts=3, backoff=30), sleep=stop.wait)
+    try:
+        with pytest.raises(fogofwar.DocumentError) as caught:
+            fetcher.get(site.url("/down"))
+    finally:
+        fetcher.close()
+    assert (caught.value.code, caught.value.message) == ("fetch_failed", "HTTP 503, 1 attempt")
+    assert site.hits("/down") == 1
 
 
 def test_requests_to_one_host_keep_the_rate_limit():

@@ -38,7 +38,8 @@ from .settings import Settings
 from .store import Store
 
 __all__ = ["Watcher", "WatchOptions", "PollReport", "FeedSource", "Fetcher", "HostPacer", "Fetched",
-           "normalize_url", "parse_interval", "expand_sources", "USER_AGENT"]
+           "normalize_url", "is_http_url", "parse_interval", "expand_sources", "parse_feed", "decode_page",
+           "USER_AGENT"]
 
 log = logging.getLogger(__name__)
 
@@ -212,11 +213,14 @@ class Fetcher:
     def get(self, url: str, headers: dict[str, str] | None = None) -> Fetched:
         """The response to a GET (any status but a transient failure); raise DocumentError when there is none."""
         error: DocumentError | None = None
+        attempts = 0
         for attempt in range(self.options.attempts):
             if attempt:
                 delay = self.options.backoff * 2 ** (attempt - 1)
                 log.debug("retrying %s in %.2f s (%s)", url, delay, error.message)
-                self.sleep(delay)
+                if self.sleep(delay):  # a sleep that returns true was interrupted (a stop): no more attempts
+                    break
+            attempts += 1
             try:
                 fetched = self._get_once(url, headers or {})
             except httpx.TimeoutException:
@@ -232,7 +236,7 @@ class Fetcher:
                 continue
             return fetched
         assert error is not None
-        raise DocumentError(error.code, f"{error.message}, {self.options.attempts} attempts")
+        raise DocumentError(error.code, f"{error.message}, {attempts} attempt{'s' * (attempts > 1)}")
 
     def _get_once(self, url: str, headers: dict[str, str]) -> Fetched:
         for _ in range(self.options.max_redirects + 1):
@@ -351,8 +355,9 @@ class Watcher:
         self.sources = list(sources)
         self.settings = settings
         self.options = options
-        self.fetcher = fetcher or Fetcher(options)
         self._stop = threading.Event()
+        # A stop ends the wait before a retry, and the retries: a dead server never holds up a stop.
+        self.fetcher = fetcher or Fetcher(options, sleep=lambda seconds: self._stop.wait(seconds))
 
     def close(self) -> None:
         self.fetcher.close()
