@@ -126,7 +126,7 @@ def _expand(source: str, listed_in: Path | None) -> list[FeedSource]:
                 if p.is_file() and p.suffix.lower() in FEED_SUFFIXES]
     if not path.is_file():
         return [FeedSource(source, problem=f"not an http(s) URL and no such file or folder: {source}")]
-    if listed_in is not None or _looks_like_feed(path):
+    if listed_in is not None or path.suffix.lower() in FEED_SUFFIXES or _looks_like_feed(path):
         return [FeedSource(str(path.resolve()), path.resolve())]
     # A file of feeds, one a line; # starts a comment. Its lines may name files but not further lists.
     found: list[FeedSource] = []
