@@ -363,6 +363,135 @@ def export_command(db, fmt, output):
     click.echo(f"fogofwar: {n} records written to {output}", err=True)
 
 
+class _Interval(click.ParamType):
+    """An interval: 30s, 15m, 1h, or a number of seconds."""
+
+    name = "interval"
+
+    def convert(self, value, param, ctx):
+        from .watch import parse_interval
+
+        if isinstance(value, (int, float)):
+            return float(value)
+        try:
+            return parse_interval(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _usable_sources(sources) -> list[str]:
+    """The sources that are http(s) URLs or existing paths; each other one is named, and none at all exits with 2."""
+    from .watch import is_http_url
+
+    usable = [s for s in sources if is_http_url(s) or Path(s).exists()]
+    for missing in sorted(set(sources) - set(usable)):
+        click.echo(f"fogofwar: not an http(s) URL and no such file or folder: {missing}", err=True)
+    if not usable:
+        raise SystemExit(2)
+    return usable
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop):
+    """SIGINT (Ctrl-C) and SIGTERM set `stop`; a second Ctrl-C interrupts at once."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_signal(signum, frame):
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        log.warning("stopping after the document in hand (%s)", signal.Signals(signum).name)
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@db_option
+@click.option("--every", type=_Interval(), default="15m", show_default=True,
+              help="Time between the starts of two polls: 30s, 15m, 1h or seconds.")
+@click.option("--once", is_flag=True, help="Poll once and exit.")
+@click.option("--rate-limit", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Minimum seconds between two requests to one host.")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=20.0, show_default=True,
+              help="Seconds to wait for a connection, and for each piece of a response.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True,
+              help="A feed or page over this many bytes is refused (too_large) while it downloads.")
+@click.option("--retries", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Attempts per request when it fails transiently (connect error, timeout, 429, 5xx).")
+@click.option("--backoff", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds before the second attempt, doubled before each later one.")
+@click.option("--max-chars", type=click.IntRange(min=1), default=Settings.max_chars, show_default=True,
+              help="Documents with more characters get a too_large error row.")
+@click.option("--commit-every", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Documents per committed batch.")
+@click.option("--no-embeddings", is_flag=True, help="Merge incidents without sentence embeddings (faster, cruder).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Extract processes, each loading the models once.")
+@click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, not the line per poll.")
+def watch(sources, db, every, once, rate_limit, timeout, max_bytes, retries, backoff, max_chars, commit_every,
+          no_embeddings, workers, verbose, quiet):
+    """Poll RSS/Atom feeds and ingest each new article into the store.
+
+    SOURCES are feed URLs, files listing feed URLs (one a line, # comments),
+    local feed files or folders of them. Ctrl-C or SIGTERM stops after the
+    document in hand; what was fetched is stored.
+    """
+    import threading
+
+    _setup_logging(verbose, quiet)
+    if not quiet:
+        logging.getLogger("fogofwar.watch").setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+    from .watch import WatchOptions, Watcher
+
+    usable = _usable_sources(sources)
+    settings = Settings(max_chars=max_chars, workers=workers)
+    options = WatchOptions(rate_limit=rate_limit, timeout=timeout, max_bytes=max_bytes, attempts=retries,
+                           backoff=backoff, commit_every=commit_every, use_embeddings=not no_embeddings)
+    stop = threading.Event()
+    with _stop_on_signals(stop), _store_errors(db), _open_store(db, read_only=False) as store, \
+            Watcher(store, usable, settings, options) as watcher:
+        try:
+            if once:
+                watcher.poll_once(stop)
+            else:
+                watcher.run(every, stop)
+        except WorkerError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@cli.command("feeds")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of a table.")
+def feeds_command(db, as_json):
+    """List the watched feeds: last poll, last success, errors, entries."""
+    from .feeds import list_feeds
+
+    with _store_errors(db), _open_store(db, read_only=True) as store:
+        states = list_feeds(store.con)
+    if as_json:
+        for state in states:
+            click.echo(json.dumps(state.as_dict(), ensure_ascii=False))
+        return
+    header = ("url", "last poll", "last success", "errors", "entries", "last error")
+    rows = [(s.url, *(s.as_dict()[k] or "-" for k in ("last_poll", "last_success")), str(s.consecutive_errors),
+             str(s.entries_seen), (s.last_error or "-")[:100]) for s in states]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)) + "  " + row[-1])
+
+
 def _is_loopback(host: str) -> bool:
     import ipaddress
 

@@ -28,6 +28,9 @@ class ErrorCode:
     DUPLICATE_ID = "duplicate_id"    # an id an earlier document of the same run already has
     NO_MAIN_TEXT = "no_main_text"    # HTML or feed entry with nothing to read
     UNREADABLE = "unreadable"        # an OS error while reading one file
+    FETCH_FAILED = "fetch_failed"    # `watch`: a page that could not be fetched (HTTP error, timeout, redirect loop)
+    NOT_HTTP = "not_http"            # `watch`: a link or redirect to a scheme other than http(s)
+    ROBOTS_DISALLOWED = "robots_disallowed"  # `watch`: the site's robots.txt forbids fetching the page
     INTERNAL = "internal"            # a bug: an unexpected exception in a stage
 
 

@@ -95,3 +95,16 @@ CREATE TABLE IF NOT EXISTS embeddings (
     sentence_hash VARCHAR PRIMARY KEY,
     vector FLOAT[]
 );
+
+-- One row per watched feed (`fogofwar watch`): its conditional-GET validators and its health.
+-- Written and read by fogofwar/feeds.py.
+CREATE TABLE IF NOT EXISTS feeds (
+    url VARCHAR PRIMARY KEY,     -- the feed's URL, or the absolute path of a local feed file
+    last_poll TIMESTAMP,         -- UTC
+    last_success TIMESTAMP,      -- UTC; a 304 or an unchanged local file is a success
+    etag VARCHAR,                -- sent back as If-None-Match
+    last_modified VARCHAR,       -- sent back as If-Modified-Since (a local file: its modification time)
+    consecutive_errors INTEGER,
+    last_error VARCHAR,          -- code: message of the latest failure, kept after a success
+    entries_seen INTEGER         -- entries in the feed when it was last read
+);
