@@ -126,3 +126,41 @@ def test_the_write_endpoints_need_the_servers_token(served):
     assert wrong.status_code == 403
     right = httpx.post(base + "/api/store/incidents", json={}, headers={"Authorization": f"Bearer {info['token']}"})
     assert right.status_code == 200 and right.json()["incidents"] >= 1
+
+
+def test_serve_watch_ingests_feeds_into_the_served_store_and_a_separate_watch_is_pointed_there(tmp_path):
+    """`serve --watch FEED` polls inside the server, the one writer; `watch` on that store says to do so."""
+    from tests.test_watch import Site
+
+    site = Site()
+    try:
+        feed = site.feed("/feed.xml", ["klishchiivka", "odesa-power"])
+        db = tmp_path / "watched.duckdb"
+        done = run("ingest", str(write_jsonl(tmp_path / "first.jsonl", reports(2, prefix="first"))), "--db", str(db),
+                   "--workers", "1", "-q")
+        assert done.returncode == 0, done.stderr
+        port = free_port()
+        server = subprocess.Popen([*FOGOFWAR, "serve", "--db", str(db), "--port", str(port), "--watch", feed,
+                                   "--every", "1s", "--rate-limit", "0"], stderr=subprocess.PIPE, text=True)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline, status = time.time() + 120, {}
+            while time.time() < deadline:
+                try:
+                    status = httpx.get(base + "/api/status", timeout=2).json()
+                    if status["documents"] == 4:
+                        break
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.5)
+            assert status.get("documents") == 4, status
+            refused = run("watch", feed, "--db", str(db), "--once")
+            assert refused.returncode == 1
+            assert f"serve --db {db} --watch" in refused.stderr
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(60)
+        assert server.returncode == 0, server.stderr.read()
+        assert site.hits("/articles/odesa-power.html") == 1
+    finally:
+        site.close()

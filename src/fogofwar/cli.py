@@ -11,6 +11,7 @@ import json
 import logging
 import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -395,7 +396,6 @@ def _usable_sources(sources) -> list[str]:
 def _stop_on_signals(stop):
     """SIGINT (Ctrl-C) and SIGTERM set `stop`; a second Ctrl-C interrupts at once."""
     import signal
-    import threading
 
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -415,22 +415,32 @@ def _stop_on_signals(stop):
             signal.signal(sig, handler)
 
 
+def fetch_options(fn):
+    """The options of polling and fetching, shared by `watch` and `serve --watch`."""
+    options = [
+        click.option("--every", type=_Interval(), default="15m", show_default=True,
+                     help="Time between the starts of two polls: 30s, 15m, 1h or seconds."),
+        click.option("--rate-limit", type=click.FloatRange(min=0), default=1.0, show_default=True,
+                     help="Minimum seconds between two requests to one host."),
+        click.option("--timeout", type=click.FloatRange(min=0.01), default=20.0, show_default=True,
+                     help="Seconds to wait for a connection, and for each piece of a response."),
+        click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True,
+                     help="A feed or page over this many bytes is refused (too_large) while it downloads."),
+        click.option("--retries", type=click.IntRange(min=1), default=3, show_default=True,
+                     help="Attempts per request when it fails transiently (connect error, timeout, 429, 5xx)."),
+        click.option("--backoff", type=click.FloatRange(min=0), default=1.0, show_default=True,
+                     help="Seconds before the second attempt, doubled before each later one."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @db_option
-@click.option("--every", type=_Interval(), default="15m", show_default=True,
-              help="Time between the starts of two polls: 30s, 15m, 1h or seconds.")
+@fetch_options
 @click.option("--once", is_flag=True, help="Poll once and exit.")
-@click.option("--rate-limit", type=click.FloatRange(min=0), default=1.0, show_default=True,
-              help="Minimum seconds between two requests to one host.")
-@click.option("--timeout", type=click.FloatRange(min=0.01), default=20.0, show_default=True,
-              help="Seconds to wait for a connection, and for each piece of a response.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True,
-              help="A feed or page over this many bytes is refused (too_large) while it downloads.")
-@click.option("--retries", type=click.IntRange(min=1), default=3, show_default=True,
-              help="Attempts per request when it fails transiently (connect error, timeout, 429, 5xx).")
-@click.option("--backoff", type=click.FloatRange(min=0), default=1.0, show_default=True,
-              help="Seconds before the second attempt, doubled before each later one.")
 @click.option("--max-chars", type=click.IntRange(min=1), default=Settings.max_chars, show_default=True,
               help="Documents with more characters get a too_large error row.")
 @click.option("--commit-every", type=click.IntRange(min=1), default=64, show_default=True,
@@ -448,14 +458,19 @@ def watch(sources, db, every, once, rate_limit, timeout, max_bytes, retries, bac
     local feed files or folders of them. Ctrl-C or SIGTERM stops after the
     document in hand; what was fetched is stored.
     """
-    import threading
 
     _setup_logging(verbose, quiet)
     if not quiet:
         logging.getLogger("fogofwar.watch").setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
     from .watch import WatchOptions, Watcher
 
+    from .live import running_server
+
     usable = _usable_sources(sources)
+    served = running_server(db)
+    if served is not None:
+        raise click.ClickException(f"{db} is served at {served['url']} (process {served['pid']}), which is its one "
+                                   f"writer: run the watcher in it, `fogofwar serve --db {db} --watch SOURCE...`")
     settings = Settings(max_chars=max_chars, workers=workers)
     options = WatchOptions(rate_limit=rate_limit, timeout=timeout, max_bytes=max_bytes, attempts=retries,
                            backoff=backoff, commit_every=commit_every, use_embeddings=not no_embeddings)
@@ -513,7 +528,15 @@ def _is_loopback(host: str) -> bool:
                    "and exit: 0 on success, 1 on an error status.")
 @click.option("--query-seconds", type=click.FloatRange(min=0.1, max=600), default=10.0, show_default=True,
               help="Stop any store query that runs longer than this.")
-def serve(db, host, port, get_path, query_seconds):
+@click.option("--watch", "watch_sources", multiple=True, metavar="SOURCE",
+              help="Also poll these feeds (as `fogofwar watch` does) and ingest into the served store; repeatable.")
+@fetch_options
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Extract processes of the watcher.")
+@click.option("--page-poll", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds between the page's checks for new data.")
+def serve(db, host, port, get_path, query_seconds, watch_sources, every, rate_limit, timeout, max_bytes, retries,
+          backoff, workers, page_poll):
     """Serve the map, timeline and evidence page and its JSON API over the store, read-only.
 
     The page is at /, the API under /api, its OpenAPI schema at /openapi.json
@@ -547,17 +570,32 @@ def serve(db, host, port, get_path, query_seconds):
     # Writers on this machine reach the server on loopback, whatever address it listens on.
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '[::]') else shown}:{port}"
     token = write_server_file(db, url)
-    app = None
+    app = watching = None
+    stop_watching = threading.Event()
     # uvicorn shuts down on SIGINT/SIGTERM and then raises the signal again: exit through `finally`.
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: sys.exit(0))
     try:
         app = create_app(db, query_seconds=query_seconds, allowed_hosts=LOOPBACK_HOSTS if loopback else None,
-                         write_token=token)
+                         write_token=token, poll_seconds=page_poll)
+        if watch_sources:
+            from .watch import WatchOptions, Watcher
+
+            logging.getLogger("fogofwar.watch").setLevel(logging.INFO)
+            options = WatchOptions(rate_limit=rate_limit, timeout=timeout, max_bytes=max_bytes, attempts=retries,
+                                   backoff=backoff)
+            watcher = Watcher(None, _usable_sources(watch_sources), Settings(workers=workers), options,
+                              writing=app.state.served.writing)
+            watching = threading.Thread(target=watcher.run, args=(every, stop_watching), name="watch", daemon=True)
+            watching.start()
         click.echo(f"fogofwar: serving {db} at {url}/ (Ctrl-C to stop)", err=True)
         uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning", server_header=False,
                     limit_concurrency=64, timeout_keep_alive=5)
     finally:
+        if watching is not None:
+            stop_watching.set()  # the watcher stores what it has fetched and stops
+            watching.join()
+            watcher.close()
         server_file(db).unlink(missing_ok=True)
         if app is not None:
             app.state.served.close()

@@ -32,7 +32,7 @@ from .settings import Settings
 from .store import IngestReport, Store, ingest_into
 
 __all__ = ["ingest_items", "extractor", "ServedStore", "RemoteStore", "open_for_writing", "open_waiting",
-           "server_file", "write_server_file", "LOCK_RETRY_SECONDS"]
+           "server_file", "write_server_file", "running_server", "LOCK_RETRY_SECONDS"]
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,8 @@ def write_server_file(db: str, url: str) -> str:
     return token
 
 
-def _running_server(db: str) -> dict | None:
+def running_server(db: str) -> dict | None:
+    """The server file's contents when a live process wrote it, else None."""
     path = server_file(db)
     try:
         info = json.loads(path.read_text())
@@ -198,7 +199,7 @@ class RemoteStore:
 def open_for_writing(db: str):
     """The way to write `db`: through its server when one serves it, else the store itself (waiting
     for another writer to finish)."""
-    info = _running_server(db)
+    info = running_server(db)
     if info is not None:
         log.info("%s is served at %s: writing through the server", db, info["url"])
         return RemoteStore(info["url"], info["token"])

@@ -17,12 +17,14 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import itertools
+import contextlib
 import logging
 import re
 import threading
 import time
 import urllib.robotparser
 from collections.abc import Callable, Iterable, Iterator
+from typing import ContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -347,11 +349,18 @@ class _Deferred(Exception):
 
 
 class Watcher:
-    """Polls feeds into an open, writable store; `poll_once` once, or `run` until a stop event."""
+    """Polls feeds into an open, writable store; `poll_once` once, or `run` until a stop event.
 
-    def __init__(self, store: Store, sources: Iterable[str], settings: Settings,
-                 options: WatchOptions = WatchOptions(), fetcher: Fetcher | None = None):
+    A server passes `writing` instead of a store: a context manager factory that makes it the store's
+    writer for the length of one poll (live.ServedStore.writing)."""
+
+    def __init__(self, store: Store | None, sources: Iterable[str], settings: Settings,
+                 options: WatchOptions = WatchOptions(), fetcher: Fetcher | None = None,
+                 writing: Callable[[], ContextManager[Store]] | None = None):
+        if (store is None) == (writing is None):
+            raise ValueError("give a store or a way to write one")
         self.store = store
+        self._writing = writing or (lambda: contextlib.nullcontext(store))
         self.sources = list(sources)
         self.settings = settings
         self.options = options
@@ -378,6 +387,11 @@ class Watcher:
 
     def poll_once(self, stop: threading.Event | None = None) -> PollReport:
         """Poll every feed once and ingest what is new; the documents fetched before a stop are ingested too."""
+        with self._writing() as store:
+            self.store = store
+            return self._poll(stop)
+
+    def _poll(self, stop: threading.Event | None) -> PollReport:
         self._stop = stop or threading.Event()
         report = PollReport()
         self.fetcher.new_poll()
