@@ -8,6 +8,7 @@ NAME is one of:
   memory      peak memory (all processes) of extract --workers 2 on 500 and on 5,000 articles
   batch       batch on a 2-worker LocalCluster against extract --workers 2 on the same 300 articles
   merge       incident merging on 100k and 1M synthetic events: time, peak memory, growth ratio
+  live        ingest 20 new articles into a store of the whole corpus against into an empty store (--store)
 The corpus defaults to ../shared/corpus/ukraine-media.jsonl.gz; without it the bundled
 samples are repeated. Figures print as JSON and are written to --out.
 """
@@ -240,8 +241,63 @@ def bench_merge(corpus: Path, tmp: Path) -> dict:
     return out
 
 
+def _partition(db: Path) -> set[frozenset]:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    groups: dict[str, set] = {}
+    for incident_id, key in con.execute("SELECT incident_id, doc_id || ':' || event_id FROM incident_events").fetchall():
+        groups.setdefault(incident_id, set()).add(key)
+    con.close()
+    return {frozenset(g) for g in groups.values()}
+
+
+def bench_live(corpus: Path, tmp: Path, store: Path | None = None) -> dict:
+    """Ingesting 20 new articles into a store of the whole corpus against into an empty store, timed as
+    whole `fogofwar ingest --workers 2` commands; the newest 20 (a live poll) and 20 at random (a backfill).
+    `--store` gives a store already holding the corpus (else one is built: 15-20 minutes)."""
+    import shutil
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from fogofwar.store import Store
+
+    rows = load_articles(corpus, 10**6)
+    newest = sorted(rows, key=lambda r: (r.get("published") or "", r["id"]))[-20:]
+    backfill = random.Random(20).sample([r for r in rows if r not in newest], 20)
+    full = Path(store) if store else tmp / "corpus.duckdb"
+    if not store:
+        timed_command(fogofwar("ingest", str(write_jsonl(rows, tmp / "all.jsonl")), "--db", str(full), "--workers", "2",
+                               "-q"))
+    out: dict = {"articles_in_store": len(rows) - 20}
+    for name, chosen in (("newest", newest), ("backfill", backfill)):
+        src = write_jsonl(chosen, tmp / f"{name}.jsonl")
+        db = tmp / f"{name}.duckdb"
+        shutil.copy(full, db)
+        with Store(db) as s:  # the store without these 20, merged: the state a live store is in
+            s.remove_documents(r["id"] for r in chosen)
+            s.rebuild_incidents()
+            before = s.count("incidents")
+        empty = tmp / f"{name}-empty.duckdb"
+        into_full, _ = timed_command(fogofwar("ingest", str(src), "--db", str(db), "--workers", "2", "-q"))
+        into_empty, _ = timed_command(fogofwar("ingest", str(src), "--db", str(empty), "--workers", "2", "-q"))
+        incremental = _partition(db)
+        rebuilt = tmp / f"{name}-rebuilt.duckdb"
+        shutil.copy(db, rebuilt)
+        with Store(rebuilt) as s:
+            s.rebuild_incidents()
+        same = len(incremental & _partition(rebuilt))
+        out[name] = {"seconds_into_full_store": round(into_full, 1), "seconds_into_empty_store": round(into_empty, 1),
+                     "ratio": round(into_full / into_empty, 2), "incidents_before": before,
+                     "incidents_after": len(incremental),
+                     "incidents_a_rebuild_forms_the_same": same,
+                     "share_the_same": round(same / max(1, len(incremental)), 4)}
+        for p in (db, empty, rebuilt):
+            p.unlink(missing_ok=True)
+    return out
+
+
 BENCHMARKS = {"stages": bench_stages, "throughput": bench_throughput, "memory": bench_memory,
-              "batch": bench_batch, "merge": bench_merge}
+              "batch": bench_batch, "merge": bench_merge, "live": bench_live}
 
 
 def main() -> None:
@@ -249,6 +305,8 @@ def main() -> None:
     ap.add_argument("--only", default=",".join(BENCHMARKS), help="comma-separated benchmark names")
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--out", type=Path, default=HERE / "results.json")
+    ap.add_argument("--store", type=Path, default=None,
+                    help="live: a store already holding the whole corpus (copied, never changed)")
     args = ap.parse_args()
     env_path = str(ROOT / "src")
     os.environ["PYTHONPATH"] = env_path + os.pathsep + os.environ.get("PYTHONPATH", "")
@@ -259,7 +317,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.only.split(","):
             t = time.perf_counter()
-            results[name] = BENCHMARKS[name](args.corpus, Path(tmp))
+            extra = {"store": args.store} if name == "live" else {}
+            results[name] = BENCHMARKS[name](args.corpus, Path(tmp), **extra)
             results[name]["benchmark_seconds"] = round(time.perf_counter() - t, 1)
             results[name]["date"] = dt.date.today().isoformat()
             print(json.dumps({name: results[name]}), flush=True)

@@ -8,8 +8,8 @@ their sentences are alike by embedding (less alike when trigger and actors
 are the same; nearly the same words for threats, plans and denials, and,
 across stories, for events without a day of their own).
 Reports told differently are joined through their stories: two documents that
-share rare names, numbers and words (TF-IDF cosine over the whole text) are
-about one story, and their events of one type merge when date, place
+share rare names, numbers and words (cosine of counts weighted by rarity in
+English at large, over the whole text) are about one story, and their events of one type merge when date, place
 (distance or containment), actors and casualty figures agree, even without a
 day or a town of their own.
 Independent sources count near-duplicate documents (wire copy reprinted by
@@ -25,6 +25,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,6 +34,7 @@ from .gazetteer import distance_km
 __all__ = [
     "EventRecord", "Incident", "minhash_signature", "near_duplicate_groups", "merge_incidents",
     "independent_sources", "MINHASH_PERMUTATIONS", "UnionFind", "story_vectors", "story_clusters",
+    "document_terms", "story_vector", "Story", "keep_ids", "new_incident_id",
 ]
 
 MINHASH_PERMUTATIONS = 64
@@ -50,14 +52,15 @@ TOKEN_THRESHOLDS = {"default": 0.35, "same_trigger_and_actor": 0.20, "not_happen
 MAX_CANDIDATES = 64          # per event per neighbouring block; keeps dense blocks linear
 # Stories: the TF-IDF cosine of a document with a story's centroid above which it tells that story;
 # events of one type in one story merge on agreement alone.
-STORY_LINK = 0.2
+STORY_LINK = 0.3
 STORY_TERMS = 60             # the heaviest terms kept per document
-STORY_PRIOR_DOCS = 50        # IDF as if among this many more documents: a small store still weighs words
+STORY_COMMON_ZIPF = 4.5      # words as common as this in English (Zipf scale: "said" 6, "mall" 4.3) tell no story
+STORY_NUMBER_ZIPF = 3.5      # numbers (tolls, ages, dates) count as fairly rare words
+ZIPF_TOP = 8.0               # the rarity of a word wordfreq has never seen
 STORY_ACTIVE_DAYS = 14       # a story with no new document for two weeks is over
 # On the story alone only deeds join, told as done.
 STORY_TYPES = {"ASSAULT", "COERCE", "RETREAT", "PROTEST", "MOBILIZE", "AID", "SANCTION"}
 UNSURE = {"hedged", "future", "hypothetical"}
-STORY_MAX_DF = 0.05          # terms in more than this share of documents say nothing about the story
 STORY_WINDOW_DAYS = 3        # one story's events, when both are dated, fall within three days
 CASUALTY_RATIO = 3.0         # killed figures further apart than this are different deeds
 HAPPENED = {"asserted", "reported", "alleged", "disputed", "unconfirmed", "hedged"}
@@ -297,30 +300,45 @@ def _countries(codes: frozenset[str]) -> set[str]:
 
 def merge_incidents(events: Sequence[EventRecord],
                     similarity: Callable[[EventRecord, EventRecord], float] | None = None,
-                    stories: dict[str, str] | None = None) -> list[Incident]:
+                    stories: dict[str, str] | None = None,
+                    fixed: dict[str, str] | None = None) -> list[Incident]:
     """Cluster events into incidents; deterministic, near-linear in the number of events.
 
-    Leader clustering: each event joins the first earlier incident whose leading event it matches,
-    or leads a new one. Linking any pair instead chained thousands of reports into one incident.
-    Candidates come from the events of the event's story (`stories`: document → story id), which
-    it joins when nothing conflicts, then from the leaders in blocks of type, day and grid cell,
-    which it joins when the sentences are alike as well.
+    Leader clustering: each event, in order of publication, joins the first earlier incident whose
+    leading event it matches, or leads a new one. Linking any pair instead chained thousands of
+    reports into one incident. Candidates come from the events of the event's story (`stories`:
+    document → story id), which it joins when nothing conflicts, then from the leaders in blocks of
+    type, day and grid cell, which it joins when the sentences are alike as well.
+
+    `fixed` (event key → incident id) are events already merged: they keep their incidents, come
+    first, and only the other events are matched, against them and each other. That is the
+    incremental merge: new reports join the incidents near them without re-merging the rest.
     """
     stories = stories or {}
+    fixed = fixed or {}
+    order = sorted(range(len(events)), key=lambda n: (events[n].key not in fixed, events[n].published or dt.date.min,
+                                                      events[n].key))
+    events = [events[n] for n in order]
     leaders: dict[tuple, list[int]] = defaultdict(list)
     story_members: dict[tuple[str, str], list[int]] = defaultdict(list)
     uf = UnionFind()
+    first_of: dict[str, int] = {}
     for n, e in enumerate(events):
         uf.find(n)
         story = stories.get(e.doc_id)
         leader = None
-        if story is not None:
-            # Any member of an incident of the story can take e in, but e's date must also fit the
-            # incident's first event, so a long story's daily reports cannot chain day after day.
-            leader = next((m for m in story_members.get((story, e.plover_type), ())[-MAX_CANDIDATES:]
-                           if story_compatible(e, events[m]) and _story_dates_agree(e, events[uf.find(m)])), None)
-        if leader is None and e.date is not None:
-            leader = _matching_leader(e, events, leaders, similarity)
+        if e.key in fixed:
+            leader = first_of.setdefault(fixed[e.key], n)
+            if leader == n:
+                leader = None
+        else:
+            if story is not None:
+                # Any member of an incident of the story can take e in, but e's date must also fit the
+                # incident's first event, so a long story's daily reports cannot chain day after day.
+                leader = next((m for m in story_members.get((story, e.plover_type), ())[-MAX_CANDIDATES:]
+                               if story_compatible(e, events[m]) and _story_dates_agree(e, events[uf.find(m)])), None)
+            if leader is None and e.date is not None:
+                leader = _matching_leader(e, events, leaders, similarity)
         if story is not None:
             story_members[(story, e.plover_type)].append(n)
         if leader is not None:
@@ -335,10 +353,46 @@ def merge_incidents(events: Sequence[EventRecord],
     incidents = []
     for members in groups.values():
         keys = sorted(events[m].key for m in members)
-        incident_id = "inc-" + hashlib.sha1(keys[0].encode()).hexdigest()[:12]
+        known = {fixed[k] for k in keys if k in fixed}
+        incident_id = known.pop() if known else new_incident_id(events[members[0]].key)
         incidents.append(Incident(incident_id, keys))
     incidents.sort(key=lambda i: i.incident_id)
     return incidents
+
+
+def new_incident_id(first_key: str, salt: int = 0) -> str:
+    """The id an incident gets when it is formed: from its first event's key, and kept for good."""
+    text = first_key if not salt else f"{first_key}#{salt}"
+    return "inc-" + hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def keep_ids(incidents: list[Incident], previous: dict[str, str], taken: set[str] = frozenset()) -> list[Incident]:
+    """Give each incident of a rebuild the id of the earlier incident (`previous`: event key → id) it
+    shares most events with, each earlier id to one incident only, so links to incidents survive a
+    rebuild; an incident with none of its events merged before keeps its new id. `taken` ids belong
+    to incidents not merged here and are never given."""
+    overlaps: list[tuple[int, str, int]] = []
+    for n, inc in enumerate(incidents):
+        for old, k in Counter(previous[k] for k in inc.events if k in previous).items():
+            overlaps.append((-k, old, n))
+    overlaps.sort()
+    named: dict[int, str] = {}
+    taken = set(taken)
+    for _, old, n in overlaps:
+        if n not in named and old not in taken:
+            named[n], taken = old, taken | {old}
+    out = []
+    for n, inc in enumerate(incidents):
+        incident_id = named.get(n)
+        if incident_id is None:
+            salt, incident_id = 0, inc.incident_id
+            while incident_id in taken:  # an id kept by another incident
+                salt += 1
+                incident_id = new_incident_id(min(inc.events), salt)
+            taken.add(incident_id)
+        out.append(Incident(incident_id, inc.events))
+    out.sort(key=lambda i: i.incident_id)
+    return out
 
 
 def _matching_leader(e: EventRecord, events: Sequence[EventRecord], leaders: dict[tuple, list[int]],
@@ -384,35 +438,61 @@ def _token_jaccard(a: str, b: str) -> float:
     return len(x & y) / len(x | y) if x and y else 0.0
 
 
+def document_terms(text: str, stopwords: frozenset[str] = frozenset()) -> Counter:
+    """The words of three letters or more, and the numbers, of a text, with their counts."""
+    return Counter(w for w in _WORD.findall(text.lower()) if (len(w) >= 3 or w.isdigit()) and w not in stopwords)
+
+
+@lru_cache(maxsize=200_000)
+def term_rarity(term: str) -> float:
+    """How much a word says about a story: ZIPF_TOP minus its Zipf frequency in English at large
+    (wordfreq's tables), 0 for words at STORY_COMMON_ZIPF or more common. A reference outside the
+    store, so a document's vector never changes as other documents arrive: merging one batch or
+    two, in any order, sees the same stories."""
+    from wordfreq import zipf_frequency
+
+    zipf = STORY_NUMBER_ZIPF if term.isdigit() else zipf_frequency(term, "en")
+    return 0.0 if zipf >= STORY_COMMON_ZIPF else ZIPF_TOP - zipf
+
+
+def story_vector(counts: Counter) -> dict[str, float]:
+    """A document's STORY_TERMS heaviest terms by count and rarity, L2-normed."""
+    weights = {w: (1 + math.log(k)) * r for w, k in counts.items() if (r := term_rarity(w)) > 0}
+    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_TERMS]
+    norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
+    return {w: v / norm for w, v in top}
+
+
 def story_vectors(texts: dict[str, str], stopwords: frozenset[str] = frozenset()) -> dict[str, dict[str, float]]:
-    """Each document's heaviest TF-IDF terms (words of three letters or more, and numbers), L2-normed.
-    Terms found in more than STORY_MAX_DF of the documents (and in more than two) are left out."""
-    counts = {d: Counter(w for w in _WORD.findall(t.lower()) if (len(w) >= 3 or w.isdigit()) and w not in stopwords)
-              for d, t in texts.items()}
-    df = Counter(w for c in counts.values() for w in c)
-    n = max(1, len(counts))
-    max_df = max(2, int(STORY_MAX_DF * n))
-    vectors = {}
-    for d, c in counts.items():
-        weights = {w: (1 + math.log(k)) * math.log((n + STORY_PRIOR_DOCS) / df[w]) for w, k in c.items() if df[w] <= max_df}
-        top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_TERMS]
-        norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
-        vectors[d] = {w: v / norm for w, v in top if v > 0}
-    return vectors
+    """Each text's story vector."""
+    return {d: story_vector(document_terms(t, stopwords)) for d, t in texts.items()}
+
+
+@dataclass
+class Story:
+    """A story as clustering sees it: its id, the sum of its documents' vectors and its latest date."""
+
+    story_id: str
+    centroid: dict[str, float]
+    last: dt.date | None
 
 
 def story_clusters(vectors: dict[str, dict[str, float]], dates: dict[str, dt.date | None],
-                   threshold: float = STORY_LINK) -> dict[str, str]:
+                   threshold: float = STORY_LINK, known: Sequence[Story] = ()) -> dict[str, str]:
     """Document id → story id: single-pass clustering as in topic detection and tracking. In date order,
     each document joins the story whose centroid it is most similar to (cosine ≥ threshold, the story
     active within STORY_ACTIVE_DAYS), or starts one. Candidate stories come from an inverted index
-    over their centroids' heaviest terms, so the work grows with the documents, not their pairs."""
+    over their centroids' heaviest terms, so the work grows with the documents, not their pairs.
+    `known` stories (from earlier merges) are there before the first document, to be joined."""
     order = sorted(vectors, key=lambda d: (dates.get(d) is None, dates.get(d) or dt.date.min, d))
-    centroids: list[dict[str, float]] = []
-    norms: list[float] = []
-    last: list[dt.date | None] = []
-    names: list[str] = []
+    centroids: list[dict[str, float]] = [dict(s.centroid) for s in known]
+    norms: list[float] = [math.sqrt(sum(v * v for v in c.values())) or 1.0 for c in centroids]
+    last: list[dt.date | None] = [s.last for s in known]
+    names: list[str] = [s.story_id for s in known]
     postings: dict[str, list[int]] = defaultdict(list)
+    for k, centroid in enumerate(centroids):
+        for w in centroid:
+            postings[w].append(k)
     out = {}
     for d in order:
         vec, day = vectors[d], dates.get(d)

@@ -12,7 +12,9 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -22,8 +24,10 @@ import duckdb
 import numpy as np
 
 from .parallel import chunks as _chunks
-from .incidents import (EventRecord, Incident, independent_sources, merge_incidents, minhash_signature,
-                        near_duplicate_groups, story_clusters, story_vectors)
+from .incidents import (DATE_WINDOW_DAYS, STORY_ACTIVE_DAYS, STORY_COMMON_ZIPF, STORY_NUMBER_ZIPF, STORY_TERMS,
+                        ZIPF_TOP, EventRecord, Incident, Story, document_terms,
+                        independent_sources, keep_ids, merge_incidents, minhash_signature, near_duplicate_groups,
+                        story_clusters, story_vector)
 from .ingest import FailedDocument, RawDocument
 from .models import Result
 
@@ -130,6 +134,21 @@ class Store:
                 self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [ids])
             for table, records in rows.items():
                 _insert_rows(self.con, table, records)
+            self.con.execute("INSERT OR IGNORE INTO pending_incidents SELECT unnest(?)", [ids])
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_behind', 'true')")
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def remove_documents(self, doc_ids: Iterable[str]) -> None:
+        """Delete documents and all their records; their incidents lose them at the next merge."""
+        ids = list(doc_ids)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in ("documents",) + RECORD_TABLES + ("doc_stories", "story_terms"):
+                self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [ids])
+            self.con.execute("INSERT OR IGNORE INTO pending_incidents SELECT unnest(?)", [ids])
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_behind', 'true')")
             self.con.execute("COMMIT")
         except Exception:
@@ -145,11 +164,20 @@ class Store:
     def update_incidents(self, use_embeddings: bool = True, rebuild: bool = False) -> int:
         """Bring incidents up to date with the stored events after documents were written (or a
         merge was interrupted: the store remembers that incidents are behind); count them."""
-        if rebuild or self._incidents_behind():
-            n = self.rebuild_incidents(use_embeddings)
-            self.bump_version()
-            return n
+        if not (rebuild or self._incidents_behind()):
+            return self.count("incidents")
+        if rebuild or not self._stories_kept():
+            self.rebuild_incidents(use_embeddings)
+        else:
+            self.merge_new(use_embeddings)
+        self.bump_version()
         return self.count("incidents")
+
+    def _stories_kept(self) -> bool:
+        """Whether the last full merge kept the stories the incremental merge needs (stores merged
+        before it did are rebuilt once)."""
+        found = self.con.execute("SELECT value FROM meta WHERE key = 'stories'").fetchone()
+        return found is not None and found[0] == STORY_MODEL
 
     def _incidents_behind(self) -> bool:
         found = self.con.execute("SELECT value FROM meta WHERE key = 'incidents_behind'").fetchone()
@@ -170,49 +198,171 @@ class Store:
         return version
 
     def rebuild_incidents(self, use_embeddings: bool = True) -> int:
-        """Recompute near-duplicate origins and incidents from all stored events."""
+        """Recompute near-duplicate origins, stories and incidents from all stored events. An incident
+        that keeps events it had keeps its id (`keep_ids`)."""
         signatures = dict(self.con.execute("SELECT doc_id, minhash FROM documents WHERE error_code IS NULL").fetchall())
         origins = near_duplicate_groups(signatures)
         events = self._event_records(origins)
-        stories = self._stories({e.doc_id for e in events})
+        vectors, dates = self._story_vectors()
+        stories = story_clusters(vectors, dates)
         incidents = merge_incidents(events, self._similarity(events, stories) if use_embeddings else None, stories)
+        previous = dict(self.con.execute("SELECT doc_id || ':' || event_id, incident_id FROM incident_events").fetchall())
+        incidents = keep_ids(incidents, previous)
         rows, links = self._incident_rows(incidents, events)
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.execute("UPDATE documents SET origin = doc_id")
-            moved = [(d, o) for d, o in origins.items() if o != d]
-            if moved:
-                import pandas as pd
-
-                self.con.register("_fogofwar_moved", pd.DataFrame.from_records(moved, columns=["doc_id", "origin"]))
-                self.con.execute("UPDATE documents SET origin = m.origin FROM _fogofwar_moved m "
-                                 "WHERE documents.doc_id = m.doc_id")
-                self.con.unregister("_fogofwar_moved")
+            self._set_origins([(d, o) for d, o in origins.items() if o != d])
             self.con.execute("DELETE FROM incidents")
             self.con.execute("DELETE FROM incident_events")
             _insert_rows(self.con, "incidents", rows)
             _insert_rows(self.con, "incident_events", links)
-            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_behind', 'false')")
+            for table in ("doc_stories", "story_terms", "pending_incidents"):
+                self.con.execute(f"DELETE FROM {table}")
+            _insert_rows(self.con, "doc_stories", [(d, stories[d], dates.get(d)) for d in vectors])
+            _insert_rows(self.con, "story_terms", [(d, w, v) for d, vec in vectors.items() for w, v in vec.items()])
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_behind', 'false'), ('stories', ?)",
+                             [STORY_MODEL])
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
             raise
         return len(rows)
 
-    def _stories(self, doc_ids: set[str]) -> dict[str, str]:
-        """Each document's story (TF-IDF over title and text, clustered in order of publication)."""
-        from .lexicons import load_table
+    def merge_new(self, use_embeddings: bool = True) -> None:
+        """The incremental merge: the events of documents written since the last merge join the incidents
+        near them (in type, time, place and story) or start new ones; no other incident is re-merged.
+        Incidents that lost events (their document was replaced) or whose sources changed (a new
+        reprint of their wire copy) are recounted. Cost grows with the new documents and their
+        neighbourhood, not with the store."""
+        pending = [d for (d,) in self.con.execute("SELECT doc_id FROM pending_incidents").fetchall()]
+        signatures = dict(self.con.execute("SELECT doc_id, minhash FROM documents WHERE error_code IS NULL").fetchall())
+        origins = near_duplicate_groups(signatures)
+        stored_origin = dict(self.con.execute("SELECT doc_id, origin FROM documents").fetchall())
+        moved = [(d, o) for d, o in origins.items() if stored_origin.get(d) != o]
+        # Stories of the new documents: joined to the kept stories of their weeks.
+        vectors, dates = self._story_vectors(pending)
+        known = self._stories_near(list(dates.values()), set(pending))
+        stories = story_clusters(vectors, dates, known=known)
+        # The events to merge: the new ones, and every incident they could join, lose or recount.
+        new_events = self._event_records(origins, doc_ids=pending)
+        touched = {i for (i,) in self.con.execute(
+            "SELECT DISTINCT incident_id FROM incident_events WHERE doc_id IN (SELECT unnest(?))",
+            [pending + [d for d, _ in moved]]).fetchall()}
+        neighbours = self._neighbour_incidents(new_events, {stories[d] for d in vectors}, set(pending))
+        keep = touched | neighbours
+        fixed = {k: i for k, i in self.con.execute(
+            "SELECT doc_id || ':' || event_id, incident_id FROM incident_events WHERE incident_id IN (SELECT unnest(?)) "
+            "AND doc_id NOT IN (SELECT unnest(?))", [sorted(keep), pending]).fetchall()}
+        old_events = self._event_records(origins, keys=sorted(fixed))
+        fixed = {e.key: fixed[e.key] for e in old_events}
+        events = old_events + new_events
+        story_of = {d: s for d, s in self.con.execute(
+            "SELECT doc_id, story FROM doc_stories WHERE doc_id IN (SELECT unnest(?))",
+            [sorted({e.doc_id for e in old_events})]).fetchall()}
+        story_of.update(stories)
+        similarity = self._similarity(events, story_of, fixed) if use_embeddings else None
+        incidents = merge_incidents(events, similarity, story_of, fixed)
+        taken = {i for (i,) in self.con.execute("SELECT incident_id FROM incidents").fetchall()} - keep
+        incidents = keep_ids(incidents, {**fixed, **{k: i for k, i in self.con.execute(
+            "SELECT doc_id || ':' || event_id, incident_id FROM incident_events WHERE doc_id IN (SELECT unnest(?))",
+            [pending]).fetchall()}}, taken=taken)
+        rows, links = self._incident_rows(incidents, events)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self._set_origins(moved)
+            gone = sorted(keep | {i.incident_id for i in incidents})
+            self.con.execute("DELETE FROM incidents WHERE incident_id IN (SELECT unnest(?))", [gone])
+            self.con.execute("DELETE FROM incident_events WHERE incident_id IN (SELECT unnest(?)) "
+                             "OR doc_id IN (SELECT unnest(?))", [gone, pending])
+            _insert_rows(self.con, "incidents", rows)
+            _insert_rows(self.con, "incident_events", links)
+            for table in ("doc_stories", "story_terms"):
+                self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [pending])
+            _insert_rows(self.con, "doc_stories", [(d, stories[d], dates.get(d)) for d in vectors])
+            _insert_rows(self.con, "story_terms", [(d, w, v) for d, vec in vectors.items() for w, v in vec.items()])
+            self.con.execute("DELETE FROM pending_incidents WHERE doc_id IN (SELECT unnest(?))", [pending])
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_behind', 'false')")
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
 
-        texts, dates = {}, {}
+    def _set_origins(self, moved: list[tuple[str, str]]) -> None:
+        if moved:
+            import pandas as pd
+
+            self.con.register("_fogofwar_moved", pd.DataFrame.from_records(moved, columns=["doc_id", "origin"]))
+            self.con.execute("UPDATE documents SET origin = m.origin FROM _fogofwar_moved m "
+                             "WHERE documents.doc_id = m.doc_id")
+            self.con.unregister("_fogofwar_moved")
+
+    def _story_vectors(self, doc_ids: list[str] | None = None) -> tuple[dict[str, dict[str, float]], dict]:
+        """Story vectors and dates of these documents (all readable ones when None). A vector depends on
+        its document alone, so one kept from an earlier merge is reused unless the document changed since."""
+        only, params = ("AND doc_id IN (SELECT unnest(?))", [doc_ids]) if doc_ids is not None else ("", [])
+        vectors: dict[str, dict[str, float]] = {}
+        if self._stories_kept():
+            for d, term, weight in self.con.execute(
+                    f"SELECT doc_id, term, weight FROM story_terms WHERE doc_id NOT IN (SELECT doc_id FROM "
+                    f"pending_incidents) {only}", params).fetchall():
+                vectors.setdefault(d, {})[term] = weight
+        dates = {}
         for d, title, text, published in self.con.execute(
-                "SELECT doc_id, title, text, published FROM documents WHERE error_code IS NULL").fetchall():
-            if d in doc_ids:
-                texts[d] = (title or "") + "\n" + (text or "")
-                dates[d] = published
-        stopwords = frozenset(w.lower() for w in load_table("english_function_words")["words"])
-        return story_clusters(story_vectors(texts, stopwords), dates)
+                f"SELECT doc_id, title, text, published FROM documents WHERE error_code IS NULL {only}", params).fetchall():
+            dates[d] = published
+            if d not in vectors:
+                vectors[d] = story_vector(document_terms((title or "") + "\n" + (text or ""), _stopwords()))
+        return {d: v for d, v in vectors.items() if d in dates}, dates
 
-    def _similarity(self, events: list[EventRecord], stories: dict[str, str] | None = None):
+    def _stories_near(self, dates: list[dt.date | None], exclude: set[str]) -> list[Story]:
+        """The kept stories a document of these dates could join: those with a document within
+        STORY_ACTIVE_DAYS (any story, when a date is missing), each with its whole centroid."""
+        known = [d for d in dates if d is not None]
+        if not dates:
+            return []
+        where, params = "", []
+        if known and len(known) == len(dates):
+            pad = dt.timedelta(days=STORY_ACTIVE_DAYS)
+            where, params = "WHERE published BETWEEN ? AND ?", [min(known) - pad, max(known) + pad]
+        rows = self.con.execute(f"""
+            WITH near AS (SELECT DISTINCT story FROM doc_stories {where})
+            SELECT s.story, s.doc_id, s.published, t.term, t.weight
+            FROM doc_stories s JOIN near USING (story) JOIN story_terms t USING (doc_id)""", params).fetchall()
+        centroids: dict[str, dict[str, float]] = defaultdict(dict)
+        last: dict[str, dt.date | None] = {}
+        for story, doc_id, published, term, weight in rows:
+            if doc_id in exclude:
+                continue
+            c = centroids[story]
+            c[term] = c.get(term, 0.0) + weight
+            if published is not None and (last.get(story) is None or published > last[story]):
+                last[story] = published
+        return [Story(k, centroids[k], last.get(k)) for k in sorted(centroids)]
+
+    def _neighbour_incidents(self, events: list[EventRecord], stories: set[str], exclude: set[str]) -> set[str]:
+        """Incidents a new event could join: of its type within the widest date window, or of its story."""
+        if not events:
+            return set()
+        types = sorted({e.plover_type for e in events})
+        days = [e.date for e in events if e.date is not None]
+        found: set[str] = set()
+        if days:
+            pad = dt.timedelta(days=max(DATE_WINDOW_DAYS.values()))
+            found |= {i for (i,) in self.con.execute(f"""
+                SELECT DISTINCT ie.incident_id FROM incident_events ie JOIN events e USING (doc_id, event_id)
+                WHERE e.plover_type IN (SELECT unnest(?)) AND {_EVENT_DAY} BETWEEN ? AND ?""",
+                [types, (min(days) - pad).isoformat(), (max(days) + pad).isoformat()]).fetchall()}
+        if stories:
+            found |= {i for (i,) in self.con.execute("""
+                SELECT DISTINCT ie.incident_id FROM incident_events ie JOIN events e USING (doc_id, event_id)
+                JOIN doc_stories s ON s.doc_id = ie.doc_id
+                WHERE s.story IN (SELECT unnest(?)) AND e.plover_type IN (SELECT unnest(?))""",
+                [sorted(stories), types]).fetchall()}
+        return found
+
+    def _similarity(self, events: list[EventRecord], stories: dict[str, str] | None = None,
+                    fixed: dict[str, str] | None = None):
         """Sentence similarity for the pairs merging will ask about, embedded once and cached in the store."""
         from .embeddings import CachedSimilarity, sentence_key
 
@@ -222,7 +372,7 @@ class Store:
             needed.update((a.sentence, b.sentence))
             return 0.0
 
-        merge_incidents(events, record, stories)  # a dry run: which sentences will be compared
+        merge_incidents(events, record, stories, fixed)  # a dry run: which sentences will be compared
         keys = {sentence_key(s): s for s in needed}
         cached = {}
         if keys:
@@ -233,17 +383,25 @@ class Store:
         _insert_rows(self.con, "embeddings", [(k, v.tolist()) for k, v in similarity.new.items()])
         return similarity
 
-    def _event_records(self, origins: dict[str, str]) -> list[EventRecord]:
+    def _event_records(self, origins: dict[str, str], doc_ids: list[str] | None = None,
+                       keys: list[str] | None = None) -> list[EventRecord]:
         """The events incidents are made of: what the reports tell as having happened (or as denied).
         Background recalled from long ago, running states and habits ("have been shelling since
         March"), plans, hypotheses and what did not happen stay in their documents' events but make
         no incident."""
+        only = within = ""
+        params: list = []
+        if doc_ids is not None or keys is not None:
+            docs = sorted(set(doc_ids) if doc_ids is not None else {k.rsplit(":", 1)[0] for k in keys})
+            within, params = "WHERE doc_id IN (SELECT unnest(?))", [docs]
+            only = "AND e.doc_id IN (SELECT unnest(?))" if doc_ids is not None else "AND e.key IN (SELECT unnest(?))"
+            params.append(docs if doc_ids is not None else keys)
         # A document's lead happenings: told more than once, or in one of the first LEAD_SENTENCES sentences that
         # tell any happening (the headline and the lead).
         rows = self.con.execute(f"""
             WITH sentence_rank AS (
                 SELECT doc_id, sentence_start, dense_rank() OVER (PARTITION BY doc_id ORDER BY sentence_start) AS r
-                FROM (SELECT DISTINCT doc_id, sentence_start FROM event_mentions)),
+                FROM (SELECT DISTINCT doc_id, sentence_start FROM event_mentions {within})),
             lead AS (
                 SELECT DISTINCT m.doc_id, m.event_id FROM event_mentions m
                 JOIN sentence_rank s USING (doc_id, sentence_start) WHERE s.r <= {LEAD_SENTENCES})
@@ -254,8 +412,8 @@ class Store:
             FROM events e JOIN documents d USING (doc_id)
             LEFT JOIN lead l ON l.doc_id = e.doc_id AND l.event_id = e.event_id
             WHERE NOT e.background AND NOT coalesce(e.habitual, false)
-              AND e.status NOT IN ('future', 'hypothetical', 'negated')
-            ORDER BY e.key""").fetchall()
+              AND e.status NOT IN ('future', 'hypothetical', 'negated') {only}
+            ORDER BY e.key""", params).fetchall()
         out = []
         for (key, doc_id, ptype, date, tprec, lat, lon, gprec, country, actors, recipients, trigger, sentence,
              status, fact, published, outlet, date_text, admin1, killed_min, killed_max, salient) in rows:
@@ -273,14 +431,16 @@ class Store:
 
     def _incident_rows(self, incidents: list[Incident], events: list[EventRecord]):
         by_key = {e.key: e for e in events}
+        docs = sorted({e.doc_id for e in events})
         detail = {row[0]: row for row in self.con.execute("""
             SELECT key, cameo, acled_event_type, acled_sub_event_type, location_name, admin1, trigger_text, sentence_text,
                    n_mentions, casualties, means
-            FROM events""").fetchall()}
+            FROM events WHERE doc_id IN (SELECT unnest(?))""", [docs]).fetchall()}
         stances: dict[str, list[tuple[str, str | None, str]]] = {}
         for doc_id, event_id, text, code, stance in self.con.execute("""
                 SELECT ec.doc_id, ec.event_id, c.source_text, c.source_code, c.stance
-                FROM event_claims ec JOIN claims c ON c.doc_id = ec.doc_id AND c.claim_id = ec.claim_id""").fetchall():
+                FROM event_claims ec JOIN claims c ON c.doc_id = ec.doc_id AND c.claim_id = ec.claim_id
+                WHERE ec.doc_id IN (SELECT unnest(?))""", [docs]).fetchall():
             stances.setdefault(f"{doc_id}:{event_id}", []).append((text, code, stance))
         rows, links = [], []
         for inc in incidents:
@@ -496,6 +656,21 @@ def ingest_into(target, items: Iterable[RawDocument | FailedDocument], extract: 
     flush()
     report.incidents = target.update_incidents(use_embeddings, rebuild=rebuild)
     return report
+
+
+# What a kept story vector was computed with: another value recomputes them all on the next merge.
+STORY_MODEL = f"rarity:wordfreq-{STORY_COMMON_ZIPF}-{STORY_NUMBER_ZIPF}-{ZIPF_TOP};terms:{STORY_TERMS}"
+
+# An event's day for window filters: a month stands for its 15th and a year for 1 July, as _parse_day reads them.
+_EVENT_DAY = ("CASE length(e.event_date) WHEN 7 THEN e.event_date || '-15' WHEN 4 THEN e.event_date || '-07-01' "
+              "ELSE substr(e.event_date, 1, 10) END")
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    from .lexicons import load_table
+
+    return frozenset(w.lower() for w in load_table("english_function_words")["words"])
 
 
 def _insert_rows(con, table: str, rows: list[tuple]) -> None:

@@ -108,3 +108,17 @@ CREATE TABLE IF NOT EXISTS feeds (
     last_error VARCHAR,          -- code: message of the latest failure, kept after a success
     entries_seen INTEGER         -- entries in the feed when it was last read
 );
+
+-- What the incremental merge keeps between ingests (store.py, "incidents"): documents written since
+-- their events were last merged, and each document's story and story vector.
+CREATE TABLE IF NOT EXISTS pending_incidents (
+    doc_id VARCHAR PRIMARY KEY
+);
+
+CREATE TABLE IF NOT EXISTS doc_stories (
+    doc_id VARCHAR PRIMARY KEY, story VARCHAR, published DATE
+);
+
+CREATE TABLE IF NOT EXISTS story_terms (
+    doc_id VARCHAR, term VARCHAR, weight DOUBLE
+);
