@@ -8,6 +8,7 @@ NAME is one of:
   memory      peak memory (all processes) of extract --workers 2 on 500 and on 5,000 articles
   batch       batch on a 2-worker LocalCluster against extract --workers 2 on the same 300 articles
   merge       incident merging on 100k and 1M synthetic events: time, peak memory, growth ratio
+  load        fogofwar serve under 20 concurrent clients (2,000 requests on 300 articles): p50, p95, p99
   live        ingest 20 new articles into a store of the whole corpus against into an empty store (--store)
 The corpus defaults to ../shared/corpus/ukraine-media.jsonl.gz; without it the bundled
 samples are repeated. Figures print as JSON and are written to --out.
@@ -296,8 +297,71 @@ def bench_live(corpus: Path, tmp: Path, store: Path | None = None) -> dict:
     return out
 
 
+def bench_load(corpus: Path, tmp: Path, clients: int = 20, requests_each: int = 100) -> dict:
+    """`fogofwar serve` on a store of 300 articles under 20 concurrent clients on 127.0.0.1: a bounded loop
+    of incident lists (filtered and not), incident pages, facets and status; latency percentiles."""
+    import socket
+
+    import httpx
+
+    db = tmp / "load.duckdb"
+    timed_command(fogofwar("ingest", str(write_jsonl(load_articles(corpus, 300), tmp / "load.jsonl")), "--db", str(db),
+                           "--workers", "2", "-q"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(fogofwar("serve", "--db", str(db), "--port", str(port)), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/api/status", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        ids = [i["incident_id"] for i in httpx.get(base + "/api/incidents?limit=200").json()["items"]]
+        paths = ["/api/incidents?limit=100", "/api/incidents?type=ASSAULT&limit=100", "/api/facets",
+                 "/api/status"] + [f"/api/incidents/{i}" for i in ids[:50]]
+        latencies: list[float] = []
+        errors: list[int] = []
+        lock = threading.Lock()
+
+        def client(n: int) -> None:
+            rng = random.Random(n)
+            with httpx.Client(base_url=base, timeout=30) as c:
+                for _ in range(requests_each):
+                    path = rng.choice(paths)
+                    t = time.perf_counter()
+                    status = c.get(path).status_code
+                    took = time.perf_counter() - t
+                    with lock:
+                        latencies.append(took)
+                        if status != 200:
+                            errors.append(status)
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(30)
+    ms = sorted(x * 1000 for x in latencies)
+
+    def pct(p: float) -> float:
+        return round(ms[min(len(ms) - 1, int(p * len(ms)))], 1)
+
+    return {"clients": clients, "requests": len(ms), "errors": len(errors), "requests_per_second": round(len(ms) / wall, 1),
+            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99), "max_ms": round(ms[-1], 1)}
+
+
 BENCHMARKS = {"stages": bench_stages, "throughput": bench_throughput, "memory": bench_memory,
-              "batch": bench_batch, "merge": bench_merge, "live": bench_live}
+              "batch": bench_batch, "merge": bench_merge, "live": bench_live,
+              "load": bench_load}
 
 
 def main() -> None:

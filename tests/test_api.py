@@ -341,7 +341,7 @@ def test_a_query_past_the_time_limit_is_stopped_with_503(web_store, monkeypatch)
     """A store read that runs too long is interrupted and answers 503 with the advice to narrow it."""
     app = create_app(web_store, static_dir=None, query_seconds=0.2)
     store = app.state.served.current
-    monkeypatch.setattr(store, "incident_facets", lambda: store.query("SELECT count(*) FROM range(100000000000)"))
+    monkeypatch.setattr(Store, "incident_facets", lambda self: self.query("SELECT count(*) FROM range(100000000000)"))
     with TestClient(app) as c:
         response = c.get("/api/facets")
         assert (response.status_code, response.json()) == (503, {
@@ -357,7 +357,7 @@ def test_an_unexpected_failure_answers_500_json_with_the_headers(web_store, monk
     def broken(*args, **kwargs):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr(app.state.served.current, "document", broken)
+    monkeypatch.setattr(Store, "document", broken)
     with TestClient(app) as c:
         response = c.get("/api/documents/izium-a")
     assert (response.status_code, response.json()) == (500, {

@@ -86,17 +86,16 @@ ERROR_RESPONSES = {
 
 
 class _Reader:
-    """Serialises store reads on one connection and cancels any that runs too long."""
+    """Runs store reads, each on its thread's own connection, and cancels any that runs too long."""
 
     def __init__(self, served: ServedStore, seconds: float):
         self.served = served
         self.seconds = seconds
 
     def __call__(self, method: str, *args, **kwargs):
-        """`store.method(*args, **kwargs)` on the store as it is now (a served store is reopened around writes)."""
-        # One DuckDB connection is not safe for concurrent queries; a lock is enough for an analyst's page.
-        with self.served.lock:
-            store = self.served.current
+        """`store.method(*args, **kwargs)` on this thread's connection to the store as it is now (a served
+        store is reopened around writes); requests read side by side, each on its own connection."""
+        with self.served.reading() as store:
             timer = threading.Timer(self.seconds, store.interrupt)
             timer.start()
             try:
@@ -409,8 +408,8 @@ def _add_store_routes(app: FastAPI, served: ServedStore, token: str) -> None:
         authorised(request)
         if len(body.ids) > MAX_WRITE_BATCH:
             raise HTTPException(400, f"ids: at most {MAX_WRITE_BATCH} a request")
-        with served.lock:
-            return {"hashes": served.current.known_hashes(body.ids)}
+        with served.reading() as store:
+            return {"hashes": store.known_hashes(body.ids)}
 
     @app.post("/api/store/results", tags=["store"], include_in_schema=False)
     def results(request: Request, body: ResultsRequest) -> dict[str, Any]:

@@ -92,18 +92,60 @@ def open_waiting(path: str, read_only: bool = False, timeout: float | None = Non
             time.sleep(LOCK_RETRY_SECONDS)
 
 
+class _SharedLock:
+    """Many readers or one swapper: reads run side by side; a swap of connections waits for them."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._swapping = False
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._cond:
+            while self._swapping:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._cond:
+            while self._swapping:
+                self._cond.wait()
+            self._swapping = True
+            while self._readers:
+                self._cond.wait()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._swapping = False
+                self._cond.notify_all()
+
+
 class ServedStore:
-    """A server's hold on its store. `current` is the store to read (swap-safe under `lock`);
-    `writing()` makes this process the store's writer for the length of a `with` block."""
+    """A server's hold on its store. `reading()` gives the calling thread its own connection to the
+    store as it is now (DuckDB runs queries on separate connections side by side); `writing()` makes
+    this process the store's writer for the length of a `with` block, reads going on meanwhile."""
 
     def __init__(self, store: Store | None = None, path: str | None = None, harden: Callable[[Store], None] = None):
         if (store is None) == (path is None):
             raise ValueError("give an open store or a path")
         self.path = path or store.path
         self.writable = path is not None
-        self.lock = threading.RLock()        # one query at a time on `current`, and the swaps
+        self._swap = _SharedLock()
         self._write_lock = threading.Lock()  # one writer at a time in this process
         self._harden = harden or (lambda s: None)
+        self._local = threading.local()
+        self._generation = 0                 # one more at every swap of `current`
+        self._cursors: list[Store] = []
+        self._cursors_lock = threading.Lock()
         self.current = store if store is not None else self._open_reader()
 
     def _open_reader(self) -> Store:
@@ -112,28 +154,49 @@ class ServedStore:
         return reader
 
     @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """This thread's connection to the current store, for one read."""
+        with self._swap.shared():
+            cursor = getattr(self._local, "cursor", None)
+            if cursor is None or self._local.generation != self._generation:
+                cursor = self.current.reader()
+                self._local.cursor, self._local.generation = cursor, self._generation
+                with self._cursors_lock:
+                    self._cursors.append(cursor)
+            yield cursor
+
+    def _replace(self, store: Store) -> None:
+        """Swap `current` (under the exclusive lock): every thread's cursor of the old one is closed."""
+        with self._cursors_lock:
+            for cursor in self._cursors:
+                cursor.close()
+            self._cursors.clear()
+        self._generation += 1
+        self.current = store
+
+    @contextmanager
     def writing(self) -> Iterator[Store]:
         if not self.writable:
             raise RuntimeError("this server was given an open store and does not write it")
         with self._write_lock:
-            with self.lock:
+            with self._swap.exclusive():
                 self.current.close()
                 try:
                     writer = open_waiting(self.path)  # waits for other processes' readers
                 except BaseException:
-                    self.current = self._open_reader()
+                    self._replace(self._open_reader())
                     raise
-                self.current = writer.reader()
+                self._replace(writer)
             try:
                 yield writer
             finally:
-                with self.lock:
-                    self.current.close()
+                with self._swap.exclusive():
+                    self._replace(self._open_reader())
                     writer.close()
-                    self.current = self._open_reader()
 
     def close(self) -> None:
-        with self.lock:
+        with self._swap.exclusive():
+            self._replace(self.current)
             self.current.close()
 
 

@@ -267,11 +267,13 @@ class Store:
         incidents = keep_ids(incidents, {**fixed, **{k: i for k, i in self.con.execute(
             "SELECT doc_id || ':' || event_id, incident_id FROM incident_events WHERE doc_id IN (SELECT unnest(?))",
             [pending]).fetchall()}}, taken=taken)
-        rows, links = self._incident_rows(incidents, events)
+        # Rows for what changed only: incidents with a new event, and those that lost events or sources.
+        changed = [i for i in incidents if i.incident_id in touched or any(k not in fixed for k in i.events)]
+        rows, links = self._incident_rows(changed, events)
         self.con.execute("BEGIN TRANSACTION")
         try:
             self._set_origins(moved)
-            gone = sorted(keep | {i.incident_id for i in incidents})
+            gone = sorted(touched | {i.incident_id for i in changed})
             self.con.execute("DELETE FROM incidents WHERE incident_id IN (SELECT unnest(?))", [gone])
             self.con.execute("DELETE FROM incident_events WHERE incident_id IN (SELECT unnest(?)) "
                              "OR doc_id IN (SELECT unnest(?))", [gone, pending])
@@ -490,32 +492,8 @@ class Store:
                   bbox: tuple[float, float, float, float] | None = None, status: str | None = None,
                   limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
         """Incidents matching the filters, most sources first, then newest."""
-        where, params = ["independent_sources >= ?"], [min_sources]
-        if since:
-            where.append("event_date >= ?")
-            params.append(since)
-        if until:
-            where.append("event_date <= ?")
-            params.append(until + "\uffff")
-        if plover_type:
-            where.append("plover_type = ?")
-            params.append(plover_type.upper())
-        if actor:
-            where.append("(actor_codes LIKE ? OR recipient_codes LIKE ?)")
-            params += [f"%{actor.upper()}%", f"%{actor.upper()}%"]
-        if status:
-            where.append("status = ?")
-            params.append(status)
-        if bbox:
-            west, south, east, north = bbox
-            where.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
-            params += [south, north, west, east]
-        if near:
-            lat, lon, km = near
-            where.append("lat IS NOT NULL AND 6371.0 * 2 * asin(least(1, sqrt(pow(sin(radians(lat - ?) / 2), 2) + "
-                         "cos(radians(?)) * cos(radians(lat)) * pow(sin(radians(lon - ?) / 2), 2)))) <= ?")
-            params += [lat, lat, lon, km]
-        sql = (f"SELECT * FROM incidents WHERE {' AND '.join(where)} "
+        where, params = _incident_filters(since, until, near, plover_type, actor, min_sources, bbox, status)
+        sql = (f"SELECT * FROM incidents WHERE {where} "
                "ORDER BY independent_sources DESC, event_date DESC NULLS LAST, incident_id")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -523,8 +501,13 @@ class Store:
         names, rows = self.query(sql, params)
         return [_incident_record(dict(zip(names, row))) for row in rows]
 
-    def count_incidents(self, **filters) -> int:
-        return len(self.incidents(**filters))
+    def count_incidents(self, since: str | None = None, until: str | None = None,
+                        near: tuple[float, float, float] | None = None, plover_type: str | None = None,
+                        actor: str | None = None, min_sources: int = 1,
+                        bbox: tuple[float, float, float, float] | None = None, status: str | None = None) -> int:
+        """How many incidents match the filters (counted in SQL, not by reading them)."""
+        where, params = _incident_filters(since, until, near, plover_type, actor, min_sources, bbox, status)
+        return self.con.execute(f"SELECT count(*) FROM incidents WHERE {where}", params).fetchone()[0]
 
     def incident_evidence(self, incident_id: str) -> dict[str, Any] | None:
         """One incident with its events, claims and documents."""
@@ -671,6 +654,36 @@ def _stopwords() -> frozenset[str]:
     from .lexicons import load_table
 
     return frozenset(w.lower() for w in load_table("english_function_words")["words"])
+
+
+def _incident_filters(since, until, near, plover_type, actor, min_sources, bbox, status) -> tuple[str, list]:
+    """The WHERE clause (and its parameters) of the incident filters the CLI and the API share."""
+    where, params = ["independent_sources >= ?"], [min_sources]
+    if since:
+        where.append("event_date >= ?")
+        params.append(since)
+    if until:
+        where.append("event_date <= ?")
+        params.append(until + "\uffff")
+    if plover_type:
+        where.append("plover_type = ?")
+        params.append(plover_type.upper())
+    if actor:
+        where.append("(actor_codes LIKE ? OR recipient_codes LIKE ?)")
+        params += [f"%{actor.upper()}%", f"%{actor.upper()}%"]
+    if status:
+        where.append("status = ?")
+        params.append(status)
+    if bbox:
+        west, south, east, north = bbox
+        where.append("lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")
+        params += [south, north, west, east]
+    if near:
+        lat, lon, km = near
+        where.append("lat IS NOT NULL AND 6371.0 * 2 * asin(least(1, sqrt(pow(sin(radians(lat - ?) / 2), 2) + "
+                     "cos(radians(?)) * cos(radians(lat)) * pow(sin(radians(lon - ?) / 2), 2)))) <= ?")
+        params += [lat, lat, lon, km]
+    return " AND ".join(where), params
 
 
 def _insert_rows(con, table: str, rows: list[tuple]) -> None:
