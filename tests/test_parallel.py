@@ -102,3 +102,25 @@ def test_workers_that_never_start_stop_the_run_with_a_message(settings):
 
     with pytest.raises(WorkerError, match="worker processes died 5 times in a row without extracting a document"):
         list(extract_json_lines(items, settings.replace(model="no_such_model"), workers=2, chunk_size=2))
+
+
+def test_workers_exit_when_their_parent_is_killed(tmp_path):
+    """kill -9 of the extracting process: its workers notice and exit instead of waiting for work forever."""
+    import psutil
+
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in make_rows(400)) + "\n")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "fogofwar", "extract", str(source), "-o", str(out), "--workers", "2"],
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 240
+        while time.time() < deadline and (not out.exists() or len(out.read_text().splitlines()) < 16):
+            time.sleep(0.2)
+        family = psutil.Process(proc.pid).children(recursive=True)
+        assert len(family) >= 2
+    finally:
+        proc.kill()
+        proc.wait()
+    gone, alive = psutil.wait_procs(family, timeout=20)
+    assert not alive, f"{len(alive)} worker processes outlived their parent"

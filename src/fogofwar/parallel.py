@@ -9,6 +9,8 @@ import logging
 import multiprocessing as mp
 import os
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,6 +27,7 @@ Item = RawDocument | FailedDocument
 log = logging.getLogger(__name__)
 
 _worker_settings: Settings | None = None
+PARENT_CHECK_SECONDS = 1.0
 
 
 def default_workers() -> int:
@@ -46,8 +49,22 @@ def prepare_worker_process() -> None:
         sys.modules["torch"] = None  # type: ignore[assignment]
 
 
-def _init_worker(settings: Settings) -> None:
+def _exit_with(parent: int) -> None:
+    """A worker whose parent is gone (killed with -9, say) exits instead of waiting for work forever."""
+    while True:
+        time.sleep(PARENT_CHECK_SECONDS)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # the pid was reused by another user's process: ours is gone
+            os._exit(0)
+
+
+def _init_worker(settings: Settings, parent: int | None = None) -> None:
     prepare_worker_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), name="parent-watch", daemon=True).start()
     global _worker_settings
     _worker_settings = settings
     from .pipeline import load_resources
@@ -113,7 +130,7 @@ class _Pool:
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, mp_context=self.context, initializer=_init_worker,
-                                   initargs=(self.settings,))
+                                   initargs=(self.settings, os.getpid()))
 
     def submit(self, chunk: list[Item]) -> Future:
         return self.executor.submit(_extract_chunk, chunk)
