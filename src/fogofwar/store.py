@@ -319,18 +319,23 @@ class Store:
 
     def _stories_near(self, dates: list[dt.date | None], exclude: set[str]) -> list[Story]:
         """The kept stories a document of these dates could join: those with a document within
-        STORY_ACTIVE_DAYS (any story, when a date is missing), each with its whole centroid."""
-        known = [d for d in dates if d is not None]
+        STORY_ACTIVE_DAYS of one of the dates (any story, when a date is missing), each with its whole
+        centroid."""
         if not dates:
             return []
-        where, params = "", []
-        if known and len(known) == len(dates):
-            pad = dt.timedelta(days=STORY_ACTIVE_DAYS)
-            where, params = "WHERE published BETWEEN ? AND ?", [min(known) - pad, max(known) + pad]
-        rows = self.con.execute(f"""
-            WITH near AS (SELECT DISTINCT story FROM doc_stories {where})
-            SELECT s.story, s.doc_id, s.published, t.term, t.weight
-            FROM doc_stories s JOIN near USING (story) JOIN story_terms t USING (doc_id)""", params).fetchall()
+        if any(d is None for d in dates):
+            near = "SELECT DISTINCT story FROM doc_stories"
+        else:
+            self._register_windows([("", d) for d in dates], STORY_ACTIVE_DAYS)
+            near = ("SELECT DISTINCT s.story FROM doc_stories s JOIN _fogofwar_windows w "
+                    "ON s.published BETWEEN w.lo AND w.hi")
+        try:
+            rows = self.con.execute(f"""
+                WITH near AS ({near})
+                SELECT s.story, s.doc_id, s.published, t.term, t.weight
+                FROM doc_stories s JOIN near USING (story) JOIN story_terms t USING (doc_id)""").fetchall()
+        finally:
+            self._unregister_windows()
         centroids: dict[str, dict[str, float]] = defaultdict(dict)
         last: dict[str, dt.date | None] = {}
         for story, doc_id, published, term, weight in rows:
@@ -342,19 +347,44 @@ class Store:
                 last[story] = published
         return [Story(k, centroids[k], last.get(k)) for k in sorted(centroids)]
 
+    def _register_windows(self, days: list[tuple[str, dt.date]], pad_days: int) -> None:
+        """A temporary table of (kind, lo, hi): each day padded on both sides, overlaps of a kind joined,
+        so a lookup reads the weeks around the new documents, never the span between the first and last."""
+        import pandas as pd
+
+        pad = dt.timedelta(days=pad_days)
+        windows: list[list] = []
+        for kind, day in sorted(set(days)):
+            if windows and windows[-1][0] == kind and day - pad <= windows[-1][2]:
+                windows[-1][2] = max(windows[-1][2], day + pad)
+            else:
+                windows.append([kind, day - pad, day + pad])
+        frame = pd.DataFrame.from_records(windows, columns=["kind", "lo", "hi"])
+        frame["lo"], frame["hi"] = pd.to_datetime(frame["lo"]).dt.date, pd.to_datetime(frame["hi"]).dt.date
+        self.con.register("_fogofwar_windows", frame)
+
+    def _unregister_windows(self) -> None:
+        try:
+            self.con.unregister("_fogofwar_windows")
+        except duckdb.Error:
+            pass
+
     def _neighbour_incidents(self, events: list[EventRecord], stories: set[str], exclude: set[str]) -> set[str]:
-        """Incidents a new event could join: of its type within the widest date window, or of its story."""
+        """Incidents a new event could join: of its type within the widest date window of its day, or of its story."""
         if not events:
             return set()
         types = sorted({e.plover_type for e in events})
-        days = [e.date for e in events if e.date is not None]
         found: set[str] = set()
-        if days:
-            pad = dt.timedelta(days=max(DATE_WINDOW_DAYS.values()))
-            found |= {i for (i,) in self.con.execute(f"""
-                SELECT DISTINCT ie.incident_id FROM incident_events ie JOIN events e USING (doc_id, event_id)
-                WHERE e.plover_type IN (SELECT unnest(?)) AND {_EVENT_DAY} BETWEEN ? AND ?""",
-                [types, (min(days) - pad).isoformat(), (max(days) + pad).isoformat()]).fetchall()}
+        dated = [(e.plover_type, e.date) for e in events if e.date is not None]
+        if dated:
+            self._register_windows(dated, max(DATE_WINDOW_DAYS.values()))
+            try:
+                found |= {i for (i,) in self.con.execute(f"""
+                    SELECT DISTINCT ie.incident_id FROM incident_events ie JOIN events e USING (doc_id, event_id)
+                    JOIN _fogofwar_windows w ON e.plover_type = w.kind
+                     AND TRY_CAST({_EVENT_DAY} AS DATE) BETWEEN w.lo AND w.hi""").fetchall()}
+            finally:
+                self._unregister_windows()
         if stories:
             found |= {i for (i,) in self.con.execute("""
                 SELECT DISTINCT ie.incident_id FROM incident_events ie JOIN events e USING (doc_id, event_id)
