@@ -78,7 +78,7 @@ def _show_progress(quiet: bool) -> bool:
 
 
 def _count_documents(inputs) -> int | None:
-    """How many documents the inputs hold, counted cheaply (lines, files, feed entries); None when unknown (stdin, gzip)."""
+    """The documents in the inputs, counted cheaply (lines, files, feed entries); None if unknown (stdin, gzip)."""
     import os
     import re
 
@@ -334,7 +334,7 @@ def ingest(inputs, db, max_chars, commit_every, no_embeddings, rebuild_incidents
 
 
 class _MergeProgress:
-    """The on_merge callback of ingest: end the ingest bar, then a "merge" line whose clock runs until the merge is done."""
+    """The on_merge callback of ingest: end the ingest bar, then a "merge" line whose clock runs until the merge ends."""
 
     def __init__(self, ingest_bar):
         self.ingest_bar = ingest_bar

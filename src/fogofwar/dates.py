@@ -11,7 +11,7 @@ DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
 
 
 def check_date(value: str | None) -> None:
-    """Raise ValueError for a filter date that is not YYYY, YYYY-MM or YYYY-MM-DD on the calendar (9999-99, 2022-02-30, 0000)."""
+    """Raise ValueError unless the date is YYYY, YYYY-MM or YYYY-MM-DD and on the calendar (not 2022-02-30, 0000)."""
     if not value:
         return
     if not re.match(DATE_PATTERN, value):
