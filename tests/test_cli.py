@@ -5,6 +5,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from fogofwar.cli import cli
@@ -259,3 +260,128 @@ def test_a_full_disk_under_extract_output_is_a_one_line_message(tmp_path):
     source.write_text(json.dumps({"id": "a", "text": GOOD}) + "\n")
     result = CliRunner().invoke(cli, ["extract", str(source), "-o", "/dev/full", "-q", "--workers", "1"])
     assert (result.exit_code, result.output) == (1, "Error: cannot write /dev/full: No space left on device\n")
+
+
+def test_plural_says_one_document_and_two_documents():
+    """A count of one takes the singular noun, any other count the plural."""
+    from fogofwar.cli import plural
+
+    assert [plural(1, "document"), plural(0, "document"), plural(2, "incident"), plural(1, "match", "matches"),
+            plural(3, "match", "matches")] == ["1 document", "0 documents", "2 incidents", "1 match", "3 matches"]
+
+
+def test_the_document_count_reads_lines_files_and_feed_entries_and_not_stdin(tmp_path):
+    """A progress total counts non-blank JSON lines, files and feed entries; standard input or gzip is unknown."""
+    import gzip
+
+    from fogofwar.cli import _count_documents
+
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "rows.jsonl").write_text('{"text": "a"}\n\n{"text": "b"}\n{"text": "c"}')
+    (folder / "sub" / "report.txt").write_text(GOOD)
+    (folder / "sub" / "notes.md").write_text("not read")
+    (folder / "feed.xml").write_text("<rss><channel><item><title>a</title></item><item><title>b</title></item>"
+                                     "</channel></rss>")
+    zipped = tmp_path / "rows.jsonl.gz"
+    zipped.write_bytes(gzip.compress(b'{"text": "a"}\n'))
+    assert [_count_documents([str(folder)]), _count_documents([str(folder), str(folder / "sub" / "report.txt")]),
+            _count_documents([str(folder), "-"]), _count_documents([str(zipped)])] == [6, 7, None, None]
+
+
+@pytest.fixture(scope="module")
+def one_document_store(tmp_path_factory):
+    """A store of one report, ingested with progress shown as on a terminal: (path, the ingest's stderr)."""
+    import fogofwar.cli
+
+    tmp = tmp_path_factory.mktemp("one")
+    source = tmp / "one.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": GOOD, "published": "2022-05-10"}) + "\n\n")
+    db = tmp / "q.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(fogofwar.cli, "_show_progress", lambda quiet: not quiet)
+        result = run("ingest", str(source), "--db", str(db), "--workers", "1", "--no-embeddings")
+    assert result.exit_code == 0
+    return db, result.stderr
+
+
+def test_ingest_says_one_document_and_one_incident(one_document_store):
+    """The closing line of an ingest of one report uses the singular."""
+    db, stderr = one_document_store
+    assert stderr.splitlines()[-1] == (
+        f"fogofwar: 1 document read, 1 written, 0 unchanged, 0 with errors; 1 incident in {db}")
+
+
+def test_ingest_progress_has_a_total_and_a_merge_line(one_document_store):
+    """On a terminal the ingest bar counts to the documents of the input, then a merge line gives the time it took."""
+    _db, stderr = one_document_store
+    lines = [part for part in re.split(r"[\r\n]+", stderr) if part.strip()]
+    assert re.match(r"ingest: 100%\|█+\| 1/1 \[", [x for x in lines if x.startswith("ingest")][-1])
+    assert [re.sub(r"[\d.]+ s$", "N s", x) for x in lines if x.startswith("merge")][-1] == (
+        "merge: merged incidents in N s")
+
+
+def test_export_of_one_record_says_one_record(one_document_store, tmp_path):
+    """export counts what it wrote in the singular when it wrote one."""
+    db, _ = one_document_store
+    result = run("export", "--db", str(db), "--format", "jsonl", "-o", str(tmp_path / "x.jsonl"))
+    assert result.stderr == f"fogofwar: 1 record written to {tmp_path / 'x.jsonl'}\n"
+
+
+def test_incidents_table_has_a_header_aligned_with_its_rows(one_document_store):
+    """The table starts with id, type, date, place, sources, docs, status and summary, each over its column."""
+    db, _ = one_document_store
+    result = run("incidents", "--db", str(db))
+    header, row = result.stdout.splitlines()
+    assert header.split() == ["id", "type", "date", "place", "sources", "docs", "status", "summary"]
+    assert row.split("  ")[0].startswith("inc-")
+    starts = {w: header.index(w) for w in ("type", "date", "place", "status", "summary")}
+    assert [row[i:].split("  ")[0] for i in starts.values()] == [
+        "ASSAULT", "2022-05-09", "Kharkiv", "reported", GOOD]
+    # The counts are right-aligned under their headers.
+    assert row[header.index("sources") + len("sources") - 1] == "1" and row[header.index("docs") + 3] == "1"
+
+
+def test_incidents_dates_follow_the_api_rules(one_document_store):
+    """YYYY, YYYY-MM and YYYY-MM-DD on the calendar pass; anything else, or since after until, is a usage error."""
+    db, _ = one_document_store
+    shown = [len(run("incidents", "--db", str(db), *args).stdout.splitlines())
+             for args in (["--since", "2022"], ["--since", "2022-05", "--until", "2022-05-09"], ["--since", "2023"])]
+    assert shown == [2, 2, 0]
+    for args, message in [
+            (["--since", "yesterday"], "Invalid value for '--since': yesterday is not a date "
+                                       "(YYYY, YYYY-MM or YYYY-MM-DD); e.g. --since 2022-05-10"),
+            (["--until", "2022-02-30"], "Invalid value for '--until': 2022-02-30 is not a calendar date "
+                                        "(YYYY, YYYY-MM or YYYY-MM-DD); e.g. --until 2022-05-10"),
+            (["--since", "0000"], "Invalid value for '--since': 0000 is not a calendar date"),
+            (["--since", "2022-06", "--until", "2022-05"], "--since 2022-06 is after --until 2022-05")]:
+        result = CliRunner().invoke(cli, ["incidents", "--db", str(db), *args])
+        assert result.exit_code == 2, args
+        assert f"Error: {message}" in result.stderr, result.stderr
+
+
+def test_summarize_reads_results_from_standard_input(tmp_path):
+    """`summarize -` prints for rows on standard input what it prints for the same rows in a file."""
+    out = tmp_path / "out.jsonl"
+    run("extract", "-", "-o", str(out), "-q", "--workers", "1", input=json.dumps({"id": "s", "text": GOOD}) + "\n")
+    from_file = run("summarize", str(out))
+    from_stdin = run("summarize", "-", input=out.read_text())
+    assert from_stdin.exit_code == 0
+    assert from_stdin.stdout == from_file.stdout
+    assert "\n== s: (no title) [undated]\n   " in from_stdin.stdout and " 1 event, " in from_stdin.stdout
+
+
+def test_serve_on_a_port_in_use_is_one_message_before_anything_serves(tmp_path):
+    """A port another process listens on is named with the fix, exit code 1, and no server file is written."""
+    import socket
+
+    db = tmp_path / "s.duckdb"
+    db.touch()  # never opened: the port is checked first
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--db", str(db), "--port", str(port)])
+    assert (result.exit_code, result.output) == (
+        1, f"Error: port {port} on 127.0.0.1 is in use; choose another with --port\n")
+    assert not (tmp_path / "s.duckdb.serve.json").exists()

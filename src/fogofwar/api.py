@@ -11,7 +11,6 @@ this origin, so no CDN, tile server or injected script can run.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 import threading
@@ -28,6 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from .dates import DATE_PATTERN, check_date
 from .lexicons import load_table
 from .live import ServedStore
 from .models import Result, Status
@@ -59,7 +59,6 @@ STATUSES = list(get_args(Status))
 PLOVER_TYPES = sorted(load_table("code_maps")["quad_class"])
 PloverType = Literal[tuple(PLOVER_TYPES)]
 StatusName = Literal[tuple(STATUSES)]
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
 
 
@@ -141,13 +140,10 @@ def _parse_bbox(value: str) -> tuple[float, float, float, float]:
 
 def _check_date(name: str, value: str | None) -> None:
     """Refuse a date the pattern lets through but the calendar has not: 9999-99, 2022-02-30, 0000."""
-    if not value:
-        return
-    parts = [int(p) for p in value.split("-")]
     try:
-        dt.date(parts[0], *(parts[1:] + [1, 1])[:2])
-    except ValueError:
-        raise HTTPException(400, f"{name}: {value} is not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
+        check_date(value)
+    except ValueError as exc:
+        raise HTTPException(400, f"{name}: {exc}") from None
 
 
 def _document_spans(doc) -> list[dict[str, Any]]:

@@ -63,6 +63,59 @@ def _usable_inputs(inputs, stdin: bool = True) -> list[str]:
     return usable
 
 
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """A count with its noun: "1 document", "2 documents", "1 match" with words="matches"."""
+    return f"{n} {word if n == 1 else words or word + 's'}"
+
+
+def _with_errors(n: int) -> str:
+    return f"{n} with {'an error' if n == 1 else 'errors'}"
+
+
+def _show_progress(quiet: bool) -> bool:
+    """Progress bars only on a terminal, and not with -q."""
+    return sys.stderr.isatty() and not quiet
+
+
+def _count_documents(inputs) -> int | None:
+    """The documents in the inputs, counted cheaply (lines, files, feed entries); None if unknown (stdin, gzip)."""
+    import os
+    import re
+
+    from .ingest import FEED_SUFFIXES, JSONL_SUFFIXES, KNOWN_SUFFIXES
+
+    def in_file(path: Path) -> int | None:
+        suffix = path.suffix.lower()
+        if suffix == ".gz":
+            return 1 if Path(path.stem).suffix.lower() not in JSONL_SUFFIXES else None
+        try:
+            if suffix in JSONL_SUFFIXES:
+                with open(path, "rb") as f:
+                    return sum(1 for line in f if line.strip())
+            if suffix in FEED_SUFFIXES:
+                return max(1, len(re.findall(rb"<(?:item|entry)[\s>]", path.read_bytes())))
+        except OSError:
+            return 1  # the reader makes it one unreadable row
+        return 1
+
+    total = 0
+    for name in inputs:
+        if name == "-":
+            return None
+        path = Path(name)
+        if path.is_dir():
+            files = [Path(top) / n for top, _dirs, names in os.walk(path) for n in names
+                     if Path(n).suffix.lower() in KNOWN_SUFFIXES]
+        else:
+            files = [path]
+        for f in files:
+            n = in_file(f)
+            if n is None:
+                return None
+            total += n
+    return total
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="fogofwar")
 def cli() -> None:
@@ -101,7 +154,8 @@ def extract(inputs, output, predicates, max_chars, actors_file, batch_size, cach
                         actors_file=Path(actors_file) if actors_file else None, workers=workers or default_workers(),
                         **({"cache_dir": Path(cache_dir)} if cache_dir else {}))
     counts = {"documents": 0, "errors": 0}
-    show_progress = sys.stderr.isatty() and not quiet
+    show_progress = _show_progress(quiet)
+    total = _count_documents(usable) if show_progress else None
     from tqdm import tqdm
 
     # Every input error is a row, so an OSError here is the output's own (a full disk, a closed pipe).
@@ -109,7 +163,7 @@ def extract(inputs, output, predicates, max_chars, actors_file, batch_size, cach
         if output:
             Path(output).parent.mkdir(parents=True, exist_ok=True)
         with (open(output, "w", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout)) as out, \
-                tqdm(desc="extract", unit="doc", disable=not show_progress, file=sys.stderr) as bar:
+                tqdm(desc="extract", unit="doc", total=total, disable=not show_progress, file=sys.stderr) as bar:
             for line in extract_json_lines(read_inputs(usable, settings), settings, settings.workers):
                 out.write(line + "\n")
                 counts["documents"] += 1
@@ -123,17 +177,17 @@ def extract(inputs, output, predicates, max_chars, actors_file, batch_size, cach
     except OSError as exc:
         raise click.ClickException(f"cannot write {output or 'standard output'}: {exc.strerror or exc}") from exc
     if not quiet:
-        click.echo(f"fogofwar: {counts['documents']} documents, {counts['errors']} with errors", err=True)
+        click.echo(f"fogofwar: {plural(counts['documents'], 'document')}, {_with_errors(counts['errors'])}", err=True)
 
 
 @cli.command()
-@click.argument("results", type=click.Path(exists=True, dir_okay=False))
+@click.argument("results", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--claims/--no-claims", default=True, help="List each document's claims too.")
 def summarize(results, claims):
-    """Print a readable summary of an extract output file."""
+    """Print a readable summary of an extract output file (- reads standard input)."""
     from .models import Result
 
-    with open(results, encoding="utf-8") as f:
+    with click.open_file(results, encoding="utf-8") as f:
         for line in f:
             if not line.strip():
                 continue
@@ -142,8 +196,9 @@ def summarize(results, claims):
             if row.error:
                 click.echo(f"   error {row.error.code}: {row.error.message}")
                 continue
-            click.echo(f"   {len(row.places)} places, {len(row.times)} times, {len(row.actors)} actors, "
-                       f"{len(row.events)} events, {len(row.claims)} claims")
+            click.echo("   " + ", ".join(plural(len(items), word) for items, word in [
+                (row.places, "place"), (row.times, "time"), (row.actors, "actor"), (row.events, "event"),
+                (row.claims, "claim")]))
             for e in row.events:
                 actor = ", ".join(a.code or a.text for a in e.actor) or "?"
                 place = row.places[e.location.place].name if e.location.place is not None else "?"
@@ -199,12 +254,12 @@ def batch(inputs, out_dir, scheduler, workers, partitions, max_chars, verbose, q
 
     usable = _usable_inputs(inputs, stdin=False)
     settings = Settings(max_chars=max_chars)
-    with tqdm(desc="batch", unit="doc", disable=not sys.stderr.isatty() or quiet, file=sys.stderr) as bar:
+    with tqdm(desc="batch", unit="doc", disable=not _show_progress(quiet), file=sys.stderr) as bar:
         report = run_batch(usable, out_dir, settings, scheduler=scheduler, workers=workers or default_workers(),
                            partitions=partitions, progress=bar.update)
     if not quiet:
-        click.echo(f"fogofwar: {report.partitions} partitions, {report.skipped} already done, "
-                   f"{report.processed} processed ({report.documents} documents) in {out_dir}", err=True)
+        click.echo(f"fogofwar: {plural(report.partitions, 'partition')}, {report.skipped} already done, "
+                   f"{report.processed} processed ({plural(report.documents, 'document')}) in {out_dir}", err=True)
 
 
 def db_option(fn):
@@ -256,7 +311,9 @@ def ingest(inputs, db, max_chars, commit_every, no_embeddings, rebuild_incidents
 
     from .live import open_for_writing
 
-    with _store_errors(db), tqdm(desc="ingest", unit="doc", disable=not sys.stderr.isatty() or quiet,
+    show_progress = _show_progress(quiet)
+    total = _count_documents(usable) if show_progress else None
+    with _store_errors(db), tqdm(desc="ingest", unit="doc", total=total, disable=not show_progress,
                                  file=sys.stderr) as bar:
         try:
             target = open_for_writing(db)  # through the server when one serves the store
@@ -264,20 +321,67 @@ def ingest(inputs, db, max_chars, commit_every, no_embeddings, rebuild_incidents
             raise click.ClickException(f"cannot open store {db}: {exc}") from exc
         try:
             report = ingest_items(target, read_inputs(usable, settings), settings, batch_size=commit_every,
-                                  progress=bar.update, use_embeddings=not no_embeddings, rebuild=rebuild_incidents)
+                                  progress=bar.update, use_embeddings=not no_embeddings, rebuild=rebuild_incidents,
+                                  on_merge=_MergeProgress(bar) if show_progress else None)
         except (InputError, WorkerError) as exc:
             raise click.ClickException(str(exc)) from exc
         finally:
             target.close()
     if not quiet:
-        click.echo(f"fogofwar: {report.read} documents read, {report.written} written, {report.skipped} unchanged, "
-                   f"{report.errors} with errors; {report.incidents} incidents in {db}", err=True)
+        click.echo(f"fogofwar: {plural(report.read, 'document')} read, {report.written} written, "
+                   f"{report.skipped} unchanged, {_with_errors(report.errors)}; "
+                   f"{plural(report.incidents, 'incident')} in {db}", err=True)
+
+
+class _MergeProgress:
+    """The on_merge callback of ingest: end the ingest bar, then a "merge" line whose clock runs until the merge ends."""
+
+    def __init__(self, ingest_bar):
+        self.ingest_bar = ingest_bar
+        self.bar = None
+        self.stop = threading.Event()
+
+    def __call__(self, stage: str) -> None:
+        import time
+
+        from tqdm import tqdm
+
+        if stage == "start":
+            self.ingest_bar.close()
+            self.started = time.monotonic()
+            # A merge has no count to show, so the line is a clock; a thread redraws it while the merge runs.
+            self.bar = tqdm(desc="merge", total=1, file=sys.stderr, bar_format="{desc}: merging incidents… {elapsed}")
+            self.ticker = threading.Thread(target=self._tick, name="merge-progress", daemon=True)
+            self.ticker.start()
+        elif stage == "done" and self.bar is not None:
+            self.stop.set()
+            self.ticker.join()
+            self.bar.bar_format = "{desc}: merged incidents in " + f"{time.monotonic() - self.started:.1f} s"
+            self.bar.update(1)
+            self.bar.close()
+
+    def _tick(self) -> None:
+        while not self.stop.wait(0.5):
+            self.bar.refresh()
+
+
+def _check_date_option(ctx, param, value):
+    """The API's date rules for --since and --until: a bad date is a usage error naming the accepted forms."""
+    from .dates import check_date
+
+    try:
+        check_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{exc}; e.g. {param.opts[0]} 2022-05-10") from None
+    return value
 
 
 @cli.command()
 @db_option
-@click.option("--since", help="Only incidents on or after this date (YYYY-MM-DD).")
-@click.option("--until", help="Only incidents on or before this date (YYYY-MM-DD).")
+@click.option("--since", callback=_check_date_option, metavar="DATE",
+              help="Only incidents on or after this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--until", callback=_check_date_option, metavar="DATE",
+              help="Only incidents on or before this date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--near", help="LAT,LON,KM: only incidents within KM kilometres of a point.")
 @click.option("--type", "plover_type", help="Only this PLOVER type (ASSAULT, RETREAT, ...).")
 @click.option("--actor", help="Only incidents with this actor code among actors or recipients (RUS, UKRMIL, ...).")
@@ -287,6 +391,12 @@ def ingest(inputs, db, max_chars, commit_every, no_embeddings, rebuild_incidents
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of a table.")
 def incidents(db, since, until, near, plover_type, actor, min_sources, limit, as_json):
     """List incidents, most independent sources first."""
+    from .dates import check_range
+
+    try:
+        check_range(since, until)
+    except ValueError as exc:
+        raise click.UsageError(f"--since {since} is after --until {until}") from exc
     point = None
     if near:
         try:
@@ -301,11 +411,18 @@ def incidents(db, since, until, near, plover_type, actor, min_sources, limit, as
         for row in rows:
             click.echo(json.dumps(row, default=str, ensure_ascii=False))
         return
-    for row in rows:
-        where = row["location_name"] or row["country"] or "?"
-        click.echo(f"{row['incident_id']}  {row['plover_type']:<9} {row['event_date'] or '?':<10} {where[:18]:<18} "
-                   f"sources={row['independent_sources']:<3} docs={row['n_documents']:<3} {row['status']:<11} "
-                   f"{(row['summary'] or '')[:70]}")
+    if not rows:
+        click.echo("fogofwar: no incidents match", err=True)
+        return
+    header = ("id", "type", "date", "place", "sources", "docs", "status", "summary")
+    table = [(str(row["incident_id"]), row["plover_type"] or "?", row["event_date"] or "?",
+              (row["location_name"] or row["country"] or "?")[:24], str(row["independent_sources"]),
+              str(row["n_documents"]), row["status"] or "?", (row["summary"] or "")[:70]) for row in rows]
+    widths = [max(len(r[i]) for r in [header, *table]) for i in range(len(header) - 1)]
+    numeric = {header.index("sources"), header.index("docs")}
+    for row in [header, *table]:
+        cells = [v.rjust(w) if i in numeric else v.ljust(w) for i, (v, w) in enumerate(zip(row, widths))]
+        click.echo("  ".join(cells) + "  " + row[-1])
 
 
 @cli.command()
@@ -361,7 +478,7 @@ def export_command(db, fmt, output):
 
     with _store_errors(db), _open_store(db, read_only=True) as store:
         n = export(store, fmt, output)
-    click.echo(f"fogofwar: {n} records written to {output}", err=True)
+    click.echo(f"fogofwar: {plural(n, 'record')} written to {output}", err=True)
 
 
 class _Interval(click.ParamType):
@@ -507,6 +624,28 @@ def feeds_command(db, as_json):
         click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)) + "  " + row[-1])
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Bind host:port once and let it go, so that a port in use is one message before anything claims to serve."""
+    import errno
+    import socket
+
+    if port == 0:
+        return  # the system picks a free port
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise click.ClickException(f"cannot listen on {host}: {exc.strerror or exc}") from exc
+    with socket.socket(family, kind, proto) as probe:
+        # as uvicorn does, so that a port whose last connections are closing counts as free
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.ClickException(f"port {port} on {host} is in use; choose another with --port") from exc
+            raise click.ClickException(f"cannot listen on {host} port {port}: {exc.strerror or exc}") from exc
+
+
 def _is_loopback(host: str) -> bool:
     import ipaddress
 
@@ -563,6 +702,7 @@ def serve(db, host, port, get_path, query_seconds, watch_sources, every, rate_li
 
     if not Path(db).exists():
         raise click.UsageError(f"no store at {db}; run `fogofwar ingest` first")
+    _check_port_free(host, port)  # before anything claims to serve or the server file is written
     loopback = _is_loopback(host)
     if not loopback:
         click.echo(f"fogofwar: listening on {host}: anyone who can reach this address can read the store", err=True)

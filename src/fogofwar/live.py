@@ -53,14 +53,16 @@ def extractor(settings: Settings) -> Callable[[Iterable[RawDocument | FailedDocu
 
 def ingest_items(db, items: Iterable[RawDocument | FailedDocument], settings: Settings,
                  batch_size: int = 64, progress: Callable[[int], None] | None = None,
-                 use_embeddings: bool = True, rebuild: bool = False) -> IngestReport:
+                 use_embeddings: bool = True, rebuild: bool = False,
+                 on_merge: Callable[[str], None] | None = None) -> IngestReport:
     """Extract and store documents not stored yet (or changed) and update incidents. `db` is an open
     Store, a RemoteStore, or a path (written through its server when it is served)."""
     if not isinstance(db, (str, Path)):
-        return ingest_into(db, items, extractor(settings), batch_size, progress, use_embeddings, rebuild)
+        return ingest_into(db, items, extractor(settings), batch_size, progress, use_embeddings, rebuild, on_merge)
     target = open_for_writing(str(db))
     try:
-        return ingest_into(target, items, extractor(settings), batch_size, progress, use_embeddings, rebuild)
+        return ingest_into(target, items, extractor(settings), batch_size, progress, use_embeddings, rebuild,
+                           on_merge)
     finally:
         target.close()
 

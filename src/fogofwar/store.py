@@ -623,9 +623,10 @@ class Store:
 
 def ingest_into(target, items: Iterable[RawDocument | FailedDocument], extract: Callable[[Iterable], Iterator[Result]],
                 batch_size: int = 64, progress: Callable[[int], None] | None = None,
-                use_embeddings: bool = True, rebuild: bool = False) -> IngestReport:
+                use_embeddings: bool = True, rebuild: bool = False,
+                on_merge: Callable[[str], None] | None = None) -> IngestReport:
     """Write into `target` (a Store, or a store served by `fogofwar serve`) every document it does not
-    hold yet (or holds changed), then update its incidents.
+    hold yet (or holds changed), then update its incidents; `on_merge` hears "start" and "done" around that.
 
     Extraction streams over the whole input (so worker processes start once); results commit in
     batches of `batch_size`, so an interruption loses at most one batch.
@@ -667,7 +668,11 @@ def ingest_into(target, items: Iterable[RawDocument | FailedDocument], extract: 
         if len(pending) >= batch_size:
             flush()
     flush()
+    if on_merge:
+        on_merge("start")
     report.incidents = target.update_incidents(use_embeddings, rebuild=rebuild)
+    if on_merge:
+        on_merge("done")
     return report
 
 
