@@ -167,14 +167,16 @@ class ServedStore:
                     self._cursors.append(cursor)
             yield cursor
 
-    def _replace(self, store: Store) -> None:
-        """Swap `current` (under the exclusive lock): every thread's cursor of the old one is closed."""
+    def _close_current(self) -> None:
+        """Close `current` and every thread's cursor of it (under the exclusive lock). All of them go
+        first: DuckDB keeps a file open while any connection to it is, and will not open it again in
+        another mode meanwhile."""
         with self._cursors_lock:
             for cursor in self._cursors:
                 cursor.close()
             self._cursors.clear()
         self._generation += 1
-        self.current = store
+        self.current.close()
 
     @contextmanager
     def writing(self) -> Iterator[Store]:
@@ -182,24 +184,23 @@ class ServedStore:
             raise RuntimeError("this server was given an open store and does not write it")
         with self._write_lock:
             with self._swap.exclusive():
-                self.current.close()
+                self._close_current()
                 try:
                     writer = open_waiting(self.path)  # waits for other processes' readers
                 except BaseException:
-                    self._replace(self._open_reader())
+                    self.current = self._open_reader()
                     raise
-                self._replace(writer)
+                self.current = writer
             try:
                 yield writer
             finally:
                 with self._swap.exclusive():
-                    self._replace(self._open_reader())
-                    writer.close()
+                    self._close_current()
+                    self.current = self._open_reader()
 
     def close(self) -> None:
         with self._swap.exclusive():
-            self._replace(self.current)
-            self.current.close()
+            self._close_current()
 
 
 def server_file(db: str) -> Path:
