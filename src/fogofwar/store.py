@@ -488,8 +488,8 @@ class Store:
     def incidents(self, since: str | None = None, until: str | None = None, near: tuple[float, float, float] | None = None,
                   plover_type: str | None = None, actor: str | None = None, min_sources: int = 1,
                   bbox: tuple[float, float, float, float] | None = None, status: str | None = None,
-                  limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
-        """Incidents matching the filters, most sources first, then newest."""
+                  types: list[str] | None = None, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Incidents matching the filters (`types`: any of these PLOVER types), most sources first, then newest."""
         where, params = ["independent_sources >= ?"], [min_sources]
         if since:
             where.append("event_date >= ?")
@@ -500,6 +500,9 @@ class Store:
         if plover_type:
             where.append("plover_type = ?")
             params.append(plover_type.upper())
+        if types is not None:
+            where.append("plover_type IN (SELECT unnest(?::VARCHAR[]))")
+            params.append([t.upper() for t in types])
         if actor:
             where.append("(actor_codes LIKE ? OR recipient_codes LIKE ?)")
             params += [f"%{actor.upper()}%", f"%{actor.upper()}%"]
