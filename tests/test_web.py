@@ -111,14 +111,18 @@ def browser(server, tmp_path_factory):
         context.close()
 
 
-def open_page(browser, url):
-    """A tab on the page at url, loaded, with its console errors and page errors collected in .problems."""
-    tab = browser.new_page()
+# The page opens on the conflict types and the last 30 days of the data; this view shows everything.
+EVERYTHING = "/#types=all&preset=all"
+
+
+def open_page(browser, url, path="/", **options):
+    """A tab on the page at url + path, loaded, with its console errors and page errors collected in .problems."""
+    tab = browser.new_page(**options)
     problems: list[str] = []
     tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: problems.append(str(e)))
     tab.problems = problems
-    tab.goto(url + "/")
+    tab.goto(url + path)
     tab.wait_for_selector("body[data-loaded]")
     tab.wait_for_selector("#map[data-basemap=ready]")
     return tab
@@ -133,8 +137,8 @@ def close_page(browser, tab):
 
 @pytest.fixture()
 def page(browser, server):
-    """A tab on the page over the shared test store."""
-    tab = open_page(browser, server)
+    """A tab on the page over the shared test store, every type and date shown."""
+    tab = open_page(browser, server, EVERYTHING)
     yield tab
     close_page(browser, tab)
 
@@ -248,8 +252,10 @@ def test_brushing_the_timeline_filters_the_map(page):
 def test_filters_ask_the_api_again(page):
     """Choosing a type and applying shows only that type's incidents."""
     retreats = incidents(page, type="RETREAT")
-    page.select_option("#filters select[name=type]", "RETREAT")
-    page.click("#filters button[type=submit]")
+    page.click("#type-picker summary")
+    page.get_by_role("button", name="None", exact=True).click()
+    page.get_by_role("checkbox", name="RETREAT").check()
+    page.click("#type-picker .apply-types")
     expect(page.locator("#panel .incident-item")).to_have_count(len(retreats))
     assert page.locator("#panel .incident-item .item-main").all_inner_texts() == [
         f" RETREAT · {i['location_name']}" for i in retreats]
@@ -330,7 +336,7 @@ def dated_site(browser, tmp_path_factory, settings):
 
 def test_time_presets_count_back_from_the_newest_event_in_the_data(browser, dated_site):
     """'7 days' keeps the last week before the newest event (30 March 2023), not before today; 'All' restores."""
-    tab = open_page(browser, dated_site)
+    tab = open_page(browser, dated_site, "/#preset=all")
     presets = tab.locator("#presets button")
     assert presets.all_inner_texts() == ["24 h", "7 days", "30 days", "All"]
     assert [b.get_attribute("aria-pressed") for b in presets.all()] == ["false", "false", "false", "true"]
@@ -411,7 +417,7 @@ def map_view(tab) -> str:
 def test_new_data_is_announced_and_shown_on_request_keeping_the_view(browser, live_site, settings):
     """Two reports ingested into the served store become '2 new incidents — show'; the view waits for the button."""
     url, path = live_site
-    tab = open_page(browser, url)
+    tab = open_page(browser, url, "/#preset=all")
     expect(tab.locator("#updated")).to_have_text(re.compile(r"^Data updated \d\d:\d\d UTC · 2 documents$"))
     (dnipro,) = [i for i in incidents(tab) if i["location_name"] == "Dnipro"]
     tab.locator(f"#panel .incident-item[data-incident='{dnipro['incident_id']}']").click()
@@ -452,7 +458,7 @@ def test_new_data_is_announced_and_shown_on_request_keeping_the_view(browser, li
 def test_changed_data_without_new_incidents_offers_a_reload(browser, live_site, settings):
     """A report rewritten in the served store changes the data but not the count: 'data updated — reload'."""
     url, path = live_site
-    tab = open_page(browser, url)
+    tab = open_page(browser, url, "/#preset=all")
     expect(tab.locator("#updated")).to_have_text(re.compile(r"· 2 documents$"))
     rewritten = report("kherson", "2023-02-06", "Russian artillery shelled Kherson on Sunday, the city's mayor said.")
     change_served_store(path, [rewritten], settings)
