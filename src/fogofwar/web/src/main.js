@@ -141,6 +141,7 @@ async function applyView(view, { history = null } = {}) {
   } else if (!view.incident && state.selected) {
     backToList();
   }
+  if (view.map) map.setView(view.map); // again, now that the page has its final layout
   writeUrl(history);
 }
 

@@ -5,7 +5,8 @@
 //   &until=2023-03-30&in_view=1&brush=2023-03-20,2023-03-30&map=48.5,35.2,6&incident=ID
 //
 // A key left out takes its default: the conflict types, one source, the last 30 days of the data, the
-// map fitted to the incidents, no incident open. `types=all` is every type, `types=` none.
+// map fitted to the incidents, no incident open. `types=all` is every type, `types=` none. A link that
+// names only an incident (`#incident=ID`) opens it among every type and date, so its marker is on the map.
 
 export const CONFLICT_TYPES = ['ASSAULT', 'COERCE', 'MOBILIZE', 'PROTEST', 'THREATEN', 'RETREAT'];
 export const DEFAULT_PRESET = '30d';
@@ -38,6 +39,8 @@ export function parseView(hash) {
     view.map = map;
   }
   if (/^[A-Za-z0-9_.:-]{1,100}$/.test(p.get('incident') || '')) view.incident = p.get('incident');
+  const keys = [...p.keys()];
+  if (view.incident && keys.every((k) => k === 'incident' || k === 'map')) Object.assign(view, { types: 'all', preset: 'all' });
   if (!view.preset && !view.since && !view.until) view.preset = DEFAULT_PRESET;
   return view;
 }
