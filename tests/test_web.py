@@ -488,6 +488,23 @@ def test_a_failing_status_poll_is_shown_quietly_and_retried(browser, live_site):
     close_page(browser, tab)
 
 
+def shot(tab, name: str) -> None:
+    """A screenshot and beside it a short report of what it shows: URL hash, status, list, panel, focus."""
+    tab.screenshot(path=ARTIFACTS / f"{name}.png")
+    seen = tab.evaluate("""() => ({
+        hash: window.location.hash,
+        status: document.querySelector('#status')?.textContent,
+        preset: document.querySelector('#presets [aria-pressed=true]')?.textContent ?? null,
+        types: document.querySelector('#type-summary')?.textContent,
+        listed: [...document.querySelectorAll('#panel .incident-item .item-main')].map(n => n.textContent.trim()),
+        evidence: document.querySelector('#panel .evidence h2')?.textContent.trim() ?? null,
+        focus: document.activeElement?.getAttribute('aria-label') || document.activeElement?.textContent.trim().slice(0, 80),
+        viewport: [window.innerWidth, window.innerHeight],
+        dark: matchMedia('(prefers-color-scheme: dark)').matches,
+    })""")
+    (ARTIFACTS / f"{name}.json").write_text(json.dumps(seen, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 # --- Defaults, URL state, keyboard, narrow and dark ----------------------------------------------------
 
 AID_REPORT = report("aid", "2023-03-28", "Germany delivered humanitarian aid to Kharkiv on Monday, the regional governor said.")
@@ -546,7 +563,7 @@ def test_the_page_opens_on_conflict_types_and_the_last_30_days_of_data(browser, 
     assert "ASSAULT 3" in legend.inner_text() and "AID" not in legend.inner_text()
     assert hash_params(tab) | {"map": ""} == {"preset": "30d", "since": "2023-03-01", "until": "2023-03-30", "map": ""}
     tab.wait_for_timeout(400)  # clustering animates
-    tab.screenshot(path=ARTIFACTS / "web-default-view.png")
+    shot(tab, "web-default-view")
     tab.get_by_role("button", name="All types").click()
     expect(tab.locator("#panel .incident-item")).to_have_count(4)
     assert "AID" in tab.locator("#panel").inner_text() and "AID 1" in legend.inner_text()
@@ -567,7 +584,7 @@ def test_an_incident_permalink_opens_that_incident_on_the_map(browser, server):
     expect(tab.locator("#map .incident-marker.selected")).to_have_count(1)
     assert hash_params(tab)["incident"] == odesa and hash_params(tab)["preset"] == "all"
     tab.wait_for_timeout(400)
-    tab.screenshot(path=ARTIFACTS / "web-permalink-incident.png")
+    shot(tab, "web-permalink-incident")
     close_page(browser, tab)
 
 
@@ -589,7 +606,7 @@ def test_a_shared_link_restores_filters_map_view_and_incident(browser, server):
     assert sorted(t.split(" · ", 1)[1] for t in tab.locator("#panel .incident-item .item-main").all_inner_texts()) == [
         "Izyum", "Warsaw"]
     tab.wait_for_timeout(400)
-    tab.screenshot(path=ARTIFACTS / "web-permalink-filters.png")
+    shot(tab, "web-permalink-filters")
     close_page(browser, tab)
 
 
@@ -609,7 +626,7 @@ def test_the_view_survives_reload_and_back_and_forward_move_between_views(browse
     assert tab.input_value("#filters input[name=since]") == "2022-08-12"
     expect(tab.locator("#map")).to_have_attribute("data-markers", "1")
     tab.wait_for_timeout(400)
-    tab.screenshot(path=ARTIFACTS / "web-url-reload.png")
+    shot(tab, "web-url-reload")
     tab.go_back()
     expect(tab.locator("#panel .incident-item")).to_have_count(1)
     assert tab.locator(".evidence").count() == 0 and "incident" not in hash_params(tab)
@@ -637,7 +654,7 @@ def test_a_marker_opens_by_keyboard_and_focus_goes_to_the_panel_and_back(browser
     tab.locator(f".evidence[data-incident='{odesa}']").wait_for()
     assert focused(tab, "#panel .evidence h2")
     tab.wait_for_timeout(400)
-    tab.screenshot(path=ARTIFACTS / "web-keyboard-map.png")
+    shot(tab, "web-keyboard-map")
     tab.keyboard.press("Escape")
     expect(tab.locator("#panel .incident-item")).to_have_count(4)
     tab.wait_for_function(f"!!document.activeElement?.closest({json.dumps(marker)})")
@@ -661,7 +678,7 @@ def test_a_list_entry_opens_by_keyboard_and_closing_returns_focus_to_it(browser,
     tab.keyboard.press("Shift+Tab")
     assert focused(tab, "#panel .evidence button.back")
     tab.wait_for_timeout(200)
-    tab.screenshot(path=ARTIFACTS / "web-keyboard-list.png")
+    shot(tab, "web-keyboard-list")
     tab.keyboard.press("Enter")
     expect(tab.locator("#panel .incident-item")).to_have_count(4)
     assert focused(tab, f".incident-item[data-incident='{izium}']")
@@ -676,16 +693,16 @@ def test_at_400_px_the_list_and_the_evidence_are_a_tap_away(browser, server):
     expect(tab.locator("#panel")).to_be_hidden()
     expect(tab.locator("#filters")).to_be_hidden()
     tab.wait_for_timeout(400)
-    tab.screenshot(path=ARTIFACTS / "web-narrow-map.png")
+    shot(tab, "web-narrow-map")
     tab.get_by_role("button", name="Incidents", exact=True).click()
     expect(tab.locator("#panel .incident-item")).to_have_count(4)
-    tab.screenshot(path=ARTIFACTS / "web-narrow-list.png")
+    shot(tab, "web-narrow-list")
     odesa = by_name(tab, "Odesa")
     tab.locator(f"#panel .incident-item[data-incident='{odesa}']").click()
     evidence = tab.locator(f".evidence[data-incident='{odesa}']")
     expect(evidence).to_be_visible()
     assert tab.evaluate("document.documentElement.scrollWidth") <= 400
-    tab.screenshot(path=ARTIFACTS / "web-narrow-evidence.png")
+    shot(tab, "web-narrow-evidence")
     tab.get_by_role("button", name="Filters", exact=True).click()
     expect(tab.get_by_role("button", name="30 days")).to_be_visible()
     tab.get_by_role("button", name="Map", exact=True).click()
@@ -703,5 +720,5 @@ def test_the_page_follows_a_dark_colour_scheme(browser, server):
     assert tab.evaluate("getComputedStyle(document.querySelector('#panel')).backgroundColor") == "rgb(28, 32, 41)"
     assert tab.evaluate("getComputedStyle(document.querySelector('#panel')).color") == "rgb(227, 230, 236)"
     tab.wait_for_timeout(400)
-    tab.screenshot(path=ARTIFACTS / "web-dark.png")
+    shot(tab, "web-dark")
     close_page(browser, tab)
