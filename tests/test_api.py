@@ -74,6 +74,19 @@ def test_type_filter_keeps_only_that_plover_type(client):
     assert "Izyum" in {i["location_name"] for i in found}
 
 
+def test_types_filter_keeps_any_of_the_listed_types(client):
+    """types=RETREAT,PROTEST (or repeated) answers retreats and protests; types= alone matches none."""
+    everything = all_incidents(client)
+    wanted = [i["incident_id"] for i in everything if i["plover_type"] in {"RETREAT", "PROTEST"}]
+    assert wanted and len(wanted) < len(everything)
+    assert [i["incident_id"] for i in all_incidents(client, types="RETREAT,protest")] == wanted
+    assert [i["incident_id"] for i in all_incidents(client, types=["RETREAT", "PROTEST"])] == wanted
+    assert all_incidents(client, types="") == []
+    response = client.get("/api/incidents?types=RETREAT,BOMBING")
+    assert (response.status_code, response.json()["message"]) == (
+        400, "types: unknown PLOVER type BOMBING; use any of " + ", ".join(PLOVER_TYPES))
+
+
 def test_bbox_filter_keeps_incidents_inside_the_box(client):
     """A box around Odesa holds the Odesa strike and nothing from Warsaw or Kharkiv."""
     found = all_incidents(client, bbox="30,46,31.5,47")
@@ -136,7 +149,7 @@ def test_bad_incident_filters_answer_400_naming_the_parameter(client, query, par
     ("until=2022-00-10", "until: 2022-00-10 is not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD)"),
     ("since=2022-09-01&until=2022-03-01", "since (2022-09-01) is after until (2022-03-01)"),
     ("min_source=2", "unknown parameter min_source; use actor, bbox, limit, min_sources, offset, since, status, type, "
-                     "until"),
+                     "types, until"),
 ])
 def test_inconsistent_incident_filters_answer_400_with_the_fix(client, query, message):
     """Boxes, dates and misspelt names that parse but make no sense are a 400 that says how to fix them."""
@@ -277,7 +290,7 @@ def test_openapi_lists_every_endpoint_with_400_errors(client):
     assert sorted(responses) == ["200", "400", "404", "503"]
     assert "422" not in json.dumps(schema)
     assert {p["name"] for p in schema["paths"]["/api/incidents"]["get"]["parameters"]} == {
-        "bbox", "since", "until", "type", "actor", "status", "min_sources", "limit", "offset"}
+        "bbox", "since", "until", "type", "types", "actor", "status", "min_sources", "limit", "offset"}
 
 
 def test_every_response_carries_the_security_headers(client):

@@ -111,14 +111,22 @@ def browser(server, tmp_path_factory):
         context.close()
 
 
-def open_page(browser, url):
-    """A tab on the page at url, loaded, with its console errors and page errors collected in .problems."""
+# The page opens on the conflict types and the last 30 days of the data; this view shows everything.
+EVERYTHING = "/#types=all&preset=all"
+
+
+def open_page(browser, url, path="/", viewport=None, color_scheme=None):
+    """A tab on the page at url + path, loaded, with its console errors and page errors collected in .problems."""
     tab = browser.new_page()
+    if viewport:
+        tab.set_viewport_size(viewport)
+    if color_scheme:
+        tab.emulate_media(color_scheme=color_scheme)
     problems: list[str] = []
     tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: problems.append(str(e)))
     tab.problems = problems
-    tab.goto(url + "/")
+    tab.goto(url + path)
     tab.wait_for_selector("body[data-loaded]")
     tab.wait_for_selector("#map[data-basemap=ready]")
     return tab
@@ -133,8 +141,8 @@ def close_page(browser, tab):
 
 @pytest.fixture()
 def page(browser, server):
-    """A tab on the page over the shared test store."""
-    tab = open_page(browser, server)
+    """A tab on the page over the shared test store, every type and date shown."""
+    tab = open_page(browser, server, EVERYTHING)
     yield tab
     close_page(browser, tab)
 
@@ -248,8 +256,10 @@ def test_brushing_the_timeline_filters_the_map(page):
 def test_filters_ask_the_api_again(page):
     """Choosing a type and applying shows only that type's incidents."""
     retreats = incidents(page, type="RETREAT")
-    page.select_option("#filters select[name=type]", "RETREAT")
-    page.click("#filters button[type=submit]")
+    page.click("#type-picker summary")
+    page.get_by_role("button", name="None", exact=True).click()
+    page.get_by_role("checkbox", name="RETREAT").check()
+    page.click("#type-picker .apply-types")
     expect(page.locator("#panel .incident-item")).to_have_count(len(retreats))
     assert page.locator("#panel .incident-item .item-main").all_inner_texts() == [
         f" RETREAT · {i['location_name']}" for i in retreats]
@@ -330,7 +340,7 @@ def dated_site(browser, tmp_path_factory, settings):
 
 def test_time_presets_count_back_from_the_newest_event_in_the_data(browser, dated_site):
     """'7 days' keeps the last week before the newest event (30 March 2023), not before today; 'All' restores."""
-    tab = open_page(browser, dated_site)
+    tab = open_page(browser, dated_site, "/#preset=all")
     presets = tab.locator("#presets button")
     assert presets.all_inner_texts() == ["24 h", "7 days", "30 days", "All"]
     assert [b.get_attribute("aria-pressed") for b in presets.all()] == ["false", "false", "false", "true"]
@@ -411,7 +421,7 @@ def map_view(tab) -> str:
 def test_new_data_is_announced_and_shown_on_request_keeping_the_view(browser, live_site, settings):
     """Two reports ingested into the served store become '2 new incidents — show'; the view waits for the button."""
     url, path = live_site
-    tab = open_page(browser, url)
+    tab = open_page(browser, url, "/#preset=all")
     expect(tab.locator("#updated")).to_have_text(re.compile(r"^Data updated \d\d:\d\d UTC · 2 documents$"))
     (dnipro,) = [i for i in incidents(tab) if i["location_name"] == "Dnipro"]
     tab.locator(f"#panel .incident-item[data-incident='{dnipro['incident_id']}']").click()
@@ -452,7 +462,7 @@ def test_new_data_is_announced_and_shown_on_request_keeping_the_view(browser, li
 def test_changed_data_without_new_incidents_offers_a_reload(browser, live_site, settings):
     """A report rewritten in the served store changes the data but not the count: 'data updated — reload'."""
     url, path = live_site
-    tab = open_page(browser, url)
+    tab = open_page(browser, url, "/#preset=all")
     expect(tab.locator("#updated")).to_have_text(re.compile(r"· 2 documents$"))
     rewritten = report("kherson", "2023-02-06", "Russian artillery shelled Kherson on Sunday, the city's mayor said.")
     change_served_store(path, [rewritten], settings)
@@ -475,4 +485,240 @@ def test_a_failing_status_poll_is_shown_quietly_and_retried(browser, live_site):
     tab.unroute("**/api/status")
     expect(tab.locator("#updated")).not_to_have_class(re.compile(r"\bstale\b"), timeout=10_000)
     tab.problems.clear()  # the browser logs each refused poll as a console error; that is the point here
+    close_page(browser, tab)
+
+
+def shot(tab, name: str) -> None:
+    """A screenshot and beside it a short report of what it shows: URL hash, status, list, panel, focus."""
+    tab.screenshot(path=ARTIFACTS / f"{name}.png")
+    seen = tab.evaluate("""() => ({
+        hash: window.location.hash,
+        status: document.querySelector('#status')?.textContent,
+        preset: document.querySelector('#presets [aria-pressed=true]')?.textContent ?? null,
+        types: document.querySelector('#type-summary')?.textContent,
+        listed: [...document.querySelectorAll('#panel .incident-item .item-main')].map(n => n.textContent.trim()),
+        evidence: document.querySelector('#panel .evidence h2')?.textContent.trim() ?? null,
+        focus: document.activeElement?.getAttribute('aria-label') || document.activeElement?.textContent.trim().slice(0, 80),
+        viewport: [window.innerWidth, window.innerHeight],
+        dark: matchMedia('(prefers-color-scheme: dark)').matches,
+    })""")
+    (ARTIFACTS / f"{name}.json").write_text(json.dumps(seen, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+# --- Defaults, URL state, keyboard, narrow and dark ----------------------------------------------------
+
+AID_REPORT = report("aid", "2023-03-28", "Germany delivered humanitarian aid to Kharkiv on Monday, the regional governor said.")
+
+
+def hash_params(tab) -> dict[str, str]:
+    """The view the page has written into its URL's hash."""
+    from urllib.parse import parse_qsl
+
+    return dict(parse_qsl(tab.evaluate("window.location.hash").lstrip("#"), keep_blank_values=True))
+
+
+def by_name(tab, name: str) -> str:
+    """The id of the incident at this place, from the API (every type and date)."""
+    (found,) = [i for i in incidents(tab) if i["location_name"] == name]
+    return found["incident_id"]
+
+
+def focused(tab, selector: str) -> bool:
+    """Whether the focused element is (or is inside) what selector finds."""
+    return tab.evaluate(f"!!document.activeElement?.closest({json.dumps(selector)})")
+
+
+def tab_until(tab, selector: str, presses: int = 80) -> None:
+    """Press Tab until focus reaches what selector finds (keyboard only, as an analyst without a mouse)."""
+    for _ in range(presses):
+        tab.keyboard.press("Tab")
+        if focused(tab, selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+@pytest.fixture(scope="module")
+def mixed_site(browser, tmp_path_factory, settings):
+    """The four dated strikes and a delivery of aid (not a conflict type) three days before the newest."""
+    with site(browser, tmp_path_factory.mktemp("mixed") / "mixed.duckdb", DATED_REPORTS + [AID_REPORT], settings) as url:
+        yield url
+
+
+def test_the_page_opens_on_conflict_types_and_the_last_30_days_of_data(browser, mixed_site):
+    """Without URL state the page shows the conflict types over 30 days to the newest event; 'All types' adds the aid."""
+    tab = open_page(browser, mixed_site)
+    expect(tab.locator("#map")).to_have_attribute("data-markers", "3")
+    assert names_listed(tab) == ["Dnipro", "Sumy", "Zaporizhzhya"]  # not Kherson (February), not the aid
+    assert tab.get_by_role("button", name="30 days").get_attribute("aria-pressed") == "true"
+    assert tab.locator("#preset-note").inner_text() == "last 30 days of data, to 2023-03-30"
+    assert tab.locator("#type-summary").inner_text() == "conflict"
+    assert tab.locator("#all-types").get_attribute("aria-pressed") == "false"
+    tab.click("#type-picker summary")
+    checked = tab.locator("#type-picker input[name=types]:checked")
+    assert sorted(checked.evaluate_all("boxes => boxes.map(b => b.value)")) == [
+        "ASSAULT", "COERCE", "MOBILIZE", "PROTEST", "RETREAT", "THREATEN"]
+    tab.keyboard.press("Escape")
+    legend = tab.locator("#legend-body")
+    assert legend.locator(".legend-scope").inner_text() == "Showing conflict types, last 30 days of data, to 2023-03-30"
+    assert "ASSAULT 3" in legend.inner_text() and "AID" not in legend.inner_text()
+    assert hash_params(tab) | {"map": ""} == {"preset": "30d", "since": "2023-03-01", "until": "2023-03-30", "map": ""}
+    tab.wait_for_timeout(400)  # clustering animates
+    shot(tab, "web-default-view")
+    tab.get_by_role("button", name="All types").click()
+    expect(tab.locator("#panel .incident-item")).to_have_count(4)
+    assert "AID" in tab.locator("#panel").inner_text() and "AID 1" in legend.inner_text()
+    assert tab.locator("#all-types").get_attribute("aria-pressed") == "true"
+    assert hash_params(tab)["types"] == "all"
+    close_page(browser, tab)
+
+
+def test_an_incident_permalink_opens_that_incident_on_the_map(browser, server):
+    """/#incident=ID opens the incident's evidence, among every type and date so that its marker is shown."""
+    probe = open_page(browser, server, EVERYTHING)
+    odesa = by_name(probe, "Odesa")
+    close_page(browser, probe)
+    tab = open_page(browser, server, f"/#incident={odesa}")
+    panel = tab.locator(f".evidence[data-incident='{odesa}']")
+    panel.wait_for()
+    assert "ASSAULT · Odesa" in panel.locator("h2").inner_text()
+    expect(tab.locator("#map .incident-marker.selected")).to_have_count(1)
+    assert hash_params(tab)["incident"] == odesa and hash_params(tab)["preset"] == "all"
+    tab.wait_for_timeout(400)
+    shot(tab, "web-permalink-incident")
+    close_page(browser, tab)
+
+
+def test_a_shared_link_restores_filters_map_view_and_incident(browser, server):
+    """A link with types, a time window, a map view and an incident shows exactly that view."""
+    probe = open_page(browser, server, EVERYTHING)
+    warsaw = by_name(probe, "Warsaw")
+    close_page(browser, probe)
+    tab = open_page(browser, server, f"/#types=RETREAT,PROTEST&preset=all&map=51.5,25,5&incident={warsaw}")
+    tab.locator(f".evidence[data-incident='{warsaw}']").wait_for()
+    expect(tab.locator("#map")).to_have_attribute("data-markers", "2")
+    assert tab.locator("#type-summary").inner_text() == "2 chosen"
+    assert sorted(tab.locator("#type-picker input[name=types]:checked").evaluate_all(
+        "boxes => boxes.map(b => b.value)")) == ["PROTEST", "RETREAT"]
+    assert tab.get_by_role("button", name="All", exact=True).get_attribute("aria-pressed") == "true"
+    lat, lon, zoom = (float(v) for v in hash_params(tab)["map"].split(","))
+    assert (round(lat, 1), round(lon, 1), zoom) == (51.5, 25.0, 5)  # to Leaflet's whole pixels
+    tab.get_by_role("button", name="← all incidents").click()
+    assert sorted(t.split(" · ", 1)[1] for t in tab.locator("#panel .incident-item .item-main").all_inner_texts()) == [
+        "Izyum", "Warsaw"]
+    tab.wait_for_timeout(400)
+    shot(tab, "web-permalink-filters")
+    close_page(browser, tab)
+
+
+def test_the_view_survives_reload_and_back_and_forward_move_between_views(browser, server):
+    """Preset, then an incident: a reload keeps both; Back closes the incident, then restores 'All'; Forward redoes."""
+    tab = open_page(browser, server, EVERYTHING)
+    izium = by_name(tab, "Izyum")
+    expect(tab.locator("#panel .incident-item")).to_have_count(4)
+    tab.get_by_role("button", name="30 days").click()
+    expect(tab.locator("#panel .incident-item")).to_have_count(1)
+    tab.locator(f"#panel .incident-item[data-incident='{izium}']").click()
+    tab.locator(f".evidence[data-incident='{izium}']").wait_for()
+    tab.reload()
+    tab.wait_for_selector("body[data-loaded]")
+    tab.locator(f".evidence[data-incident='{izium}']").wait_for()
+    assert tab.get_by_role("button", name="30 days").get_attribute("aria-pressed") == "true"
+    assert tab.input_value("#filters input[name=since]") == "2022-08-12"
+    expect(tab.locator("#map")).to_have_attribute("data-markers", "1")
+    tab.wait_for_timeout(400)
+    shot(tab, "web-url-reload")
+    tab.go_back()
+    expect(tab.locator("#panel .incident-item")).to_have_count(1)
+    assert tab.locator(".evidence").count() == 0 and "incident" not in hash_params(tab)
+    tab.go_back()
+    expect(tab.locator("#panel .incident-item")).to_have_count(4)
+    assert tab.get_by_role("button", name="All", exact=True).get_attribute("aria-pressed") == "true"
+    assert tab.input_value("#filters input[name=since]") == ""
+    tab.go_forward()
+    expect(tab.locator("#panel .incident-item")).to_have_count(1)
+    assert tab.get_by_role("button", name="30 days").get_attribute("aria-pressed") == "true"
+    tab.go_forward()
+    tab.locator(f".evidence[data-incident='{izium}']").wait_for()
+    close_page(browser, tab)
+
+
+def test_a_marker_opens_by_keyboard_and_focus_goes_to_the_panel_and_back(browser, server):
+    """Tab reaches the Odesa marker, named; Enter opens it with focus on the panel's heading; Escape returns to the marker."""
+    tab = open_page(browser, server, EVERYTHING)
+    odesa = by_name(tab, "Odesa")
+    marker = f".leaflet-marker-icon:has([data-incident='{odesa}'])"
+    tab_until(tab, marker)
+    assert tab.locator(marker).get_attribute("aria-label") == "ASSAULT · Odesa · 2022-07-23 · disputed · 1 source(s)"
+    assert tab.locator(marker).get_attribute("role") == "button"
+    tab.keyboard.press("Enter")
+    tab.locator(f".evidence[data-incident='{odesa}']").wait_for()
+    assert focused(tab, "#panel .evidence h2")
+    tab.wait_for_timeout(400)
+    shot(tab, "web-keyboard-map")
+    tab.keyboard.press("Escape")
+    expect(tab.locator("#panel .incident-item")).to_have_count(4)
+    tab.wait_for_function(f"!!document.activeElement?.closest({json.dumps(marker)})")
+    close_page(browser, tab)
+
+
+def test_a_list_entry_opens_by_keyboard_and_closing_returns_focus_to_it(browser, server):
+    """Skip link, Tab, Space: the first incident opens with focus in the panel; its close button returns focus to the entry."""
+    tab = open_page(browser, server, EVERYTHING)
+    izium = by_name(tab, "Izyum")
+    tab.keyboard.press("Tab")
+    tab.keyboard.press("Tab")
+    assert focused(tab, "a.skip[href='#panel']")
+    tab.keyboard.press("Enter")
+    assert focused(tab, "#panel")
+    tab.keyboard.press("Tab")
+    assert focused(tab, f".incident-item[data-incident='{izium}']")
+    tab.keyboard.press(" ")
+    tab.locator(f".evidence[data-incident='{izium}']").wait_for()
+    assert focused(tab, "#panel .evidence h2")
+    tab.keyboard.press("Shift+Tab")
+    assert focused(tab, "#panel .evidence button.back")
+    tab.wait_for_timeout(200)
+    shot(tab, "web-keyboard-list")
+    tab.keyboard.press("Enter")
+    expect(tab.locator("#panel .incident-item")).to_have_count(4)
+    assert focused(tab, f".incident-item[data-incident='{izium}']")
+    close_page(browser, tab)
+
+
+def test_at_400_px_the_list_and_the_evidence_are_a_tap_away(browser, server):
+    """On a 400 px screen the map, incidents and filters take turns; the list and an incident's evidence are reached."""
+    tab = open_page(browser, server, EVERYTHING, viewport={"width": 400, "height": 800})
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 400
+    expect(tab.locator("#map")).to_be_visible()
+    expect(tab.locator("#panel")).to_be_hidden()
+    expect(tab.locator("#filters")).to_be_hidden()
+    tab.wait_for_timeout(400)
+    shot(tab, "web-narrow-map")
+    tab.get_by_role("button", name="Incidents", exact=True).click()
+    expect(tab.locator("#panel .incident-item")).to_have_count(4)
+    shot(tab, "web-narrow-list")
+    odesa = by_name(tab, "Odesa")
+    tab.locator(f"#panel .incident-item[data-incident='{odesa}']").click()
+    evidence = tab.locator(f".evidence[data-incident='{odesa}']")
+    expect(evidence).to_be_visible()
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 400
+    shot(tab, "web-narrow-evidence")
+    tab.get_by_role("button", name="Filters", exact=True).click()
+    expect(tab.get_by_role("button", name="30 days")).to_be_visible()
+    tab.get_by_role("button", name="Map", exact=True).click()
+    expect(tab.locator("#panel")).to_be_hidden()
+    close_page(browser, tab)
+
+
+def test_the_page_follows_a_dark_colour_scheme(browser, server):
+    """With prefers-color-scheme: dark the page, panel and basemap are dark, and the evidence stays readable."""
+    tab = open_page(browser, server, EVERYTHING, color_scheme="dark")
+    odesa = by_name(tab, "Odesa")
+    tab.locator(f"#map [data-incident='{odesa}']").click()
+    tab.locator(f".evidence[data-incident='{odesa}']").wait_for()
+    assert tab.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(20, 23, 30)"
+    assert tab.evaluate("getComputedStyle(document.querySelector('#panel')).backgroundColor") == "rgb(28, 32, 41)"
+    assert tab.evaluate("getComputedStyle(document.querySelector('#panel')).color") == "rgb(227, 230, 236)"
+    tab.wait_for_timeout(400)
+    shot(tab, "web-dark")
     close_page(browser, tab)

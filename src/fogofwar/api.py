@@ -127,6 +127,14 @@ def _check_params(request: Request, allowed: set[str]) -> None:
         raise HTTPException(400, f"unknown parameter {', '.join(unknown)}; use {', '.join(sorted(allowed))}")
 
 
+def _parse_types(values: list[str]) -> list[str]:
+    chosen = [t.strip().upper() for v in values for t in v.split(",") if t.strip()]
+    unknown = sorted(set(chosen) - set(PLOVER_TYPES))
+    if unknown:
+        raise HTTPException(400, f"types: unknown PLOVER type {', '.join(unknown)}; use any of {', '.join(PLOVER_TYPES)}")
+    return sorted(set(chosen))
+
+
 def _parse_bbox(value: str) -> tuple[float, float, float, float]:
     parts = value.split(",")
     try:
@@ -265,6 +273,9 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         since: str | None = Query(None, pattern=DATE_PATTERN, description="Only incidents on or after this date."),
         until: str | None = Query(None, pattern=DATE_PATTERN, description="Only incidents on or before this date."),
         type: PloverType | None = Query(None, description="Only this PLOVER type."),  # noqa: A002 - the API's name
+        types: list[str] | None = Query(None, max_length=400, examples=["ASSAULT,COERCE"],
+                                        description="Only these PLOVER types: comma-separated or repeated "
+                                                    "(`types=` alone matches none)."),
         actor: str | None = Query(None, pattern=r"^[A-Za-z]{2,12}$",
                                   description="Only incidents with this actor code among actors or recipients."),
         status: StatusName | None = Query(None, description="Only incidents with this epistemic status."),
@@ -273,14 +284,16 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         offset: int = Query(0, ge=0, le=10_000_000, description="Skip this many incidents."),
     ) -> dict[str, Any]:
         """Incidents matching the filters, most independent sources first, then newest; one page."""
-        _check_params(request, {"bbox", "since", "until", "type", "actor", "status", "min_sources", "limit",
-                                "offset"})
+        _check_params(request, {"bbox", "since", "until", "type", "types", "actor", "status", "min_sources",
+                                "limit", "offset"})
         _check_date("since", since)
         _check_date("until", until)
         if since and until and since > until:
             raise HTTPException(400, f"since ({since}) is after until ({until})")
         filters = dict(since=since, until=until, plover_type=type, actor=actor, status=status,
                        min_sources=min_sources, bbox=_parse_bbox(bbox) if bbox else None)
+        if types is not None:
+            filters["types"] = _parse_types(types)
         total = read("count_incidents", **filters)
         items = read("incidents", limit=limit, offset=offset, **filters)
         return {"total": total, "limit": limit, "offset": offset, "items": items}

@@ -24,7 +24,7 @@ import duckdb
 import numpy as np
 
 from .parallel import chunks as _chunks
-from .incidents import (DATE_WINDOW_DAYS, STORY_ACTIVE_DAYS, STORY_COMMON_ZIPF, STORY_NUMBER_ZIPF, STORY_TERMS,
+from .incidents import (CELL_DEGREES, DATE_WINDOW_DAYS, STORY_ACTIVE_DAYS, STORY_COMMON_ZIPF, STORY_NUMBER_ZIPF, STORY_TERMS,
                         ZIPF_TOP, EventRecord, Incident, Story, document_terms,
                         independent_sources, keep_ids, merge_incidents, minhash_signature, near_duplicate_groups,
                         story_clusters, story_vector)
@@ -370,21 +370,40 @@ class Store:
             pass
 
     def _neighbour_incidents(self, events: list[EventRecord], stories: set[str], exclude: set[str]) -> set[str]:
-        """Incidents a new event could join: of its type within the widest date window of its day, or of its story."""
+        """Incidents a new event could join: of its story, or of its type, near enough in date (its
+        window across reports, ±3 days; ±15 for reprints of one wire story, which merge even when dated
+        to a month) and place (the neighbouring grid cells; anywhere for reprints) for `compatible`."""
         if not events:
             return set()
         types = sorted({e.plover_type for e in events})
         found: set[str] = set()
-        dated = [(e.plover_type, e.date) for e in events if e.date is not None]
-        if dated:
-            self._register_windows(dated, max(DATE_WINDOW_DAYS.values()))
+        reach = max(DATE_WINDOW_DAYS[1], DATE_WINDOW_DAYS[2])
+        boxes = []
+        for e in events:
+            if e.date is None:
+                continue
+            reprint = e.origin != e.doc_id
+            pad = dt.timedelta(days=max(DATE_WINDOW_DAYS.values()) if reprint else reach)
+            if e.lat is None or reprint:
+                box = (-90.0, 90.0, -180.0, 180.0)
+            else:
+                margin = 2 * CELL_DEGREES  # the neighbouring cells, whichever side of a cell edge e lies
+                box = (e.lat - margin, e.lat + margin, e.lon - margin, e.lon + margin)
+            boxes.append((e.plover_type, e.date - pad, e.date + pad, *box, e.lat is None or reprint))
+        if boxes:
+            import pandas as pd
+
+            self.con.register("_fogofwar_boxes", pd.DataFrame.from_records(
+                boxes, columns=["kind", "lo", "hi", "south", "north", "west", "east", "unplaced"]))
             try:
                 found |= {i for (i,) in self.con.execute(f"""
                     SELECT DISTINCT ie.incident_id FROM incident_events ie JOIN events e USING (doc_id, event_id)
-                    JOIN _fogofwar_windows w ON e.plover_type = w.kind
-                     AND TRY_CAST({_EVENT_DAY} AS DATE) BETWEEN w.lo AND w.hi""").fetchall()}
+                    JOIN _fogofwar_boxes w ON e.plover_type = w.kind
+                     AND TRY_CAST({_EVENT_DAY} AS DATE) BETWEEN w.lo AND w.hi
+                     AND ((e.lat BETWEEN w.south AND w.north AND e.lon BETWEEN w.west AND w.east)
+                          OR (e.lat IS NULL AND w.unplaced))""").fetchall()}
             finally:
-                self._unregister_windows()
+                self.con.unregister("_fogofwar_boxes")
         if stories:
             found |= {i for (i,) in self.con.execute("""
                 SELECT DISTINCT ie.incident_id FROM incident_events ie JOIN events e USING (doc_id, event_id)
@@ -520,9 +539,9 @@ class Store:
     def incidents(self, since: str | None = None, until: str | None = None, near: tuple[float, float, float] | None = None,
                   plover_type: str | None = None, actor: str | None = None, min_sources: int = 1,
                   bbox: tuple[float, float, float, float] | None = None, status: str | None = None,
-                  limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
-        """Incidents matching the filters, most sources first, then newest."""
-        where, params = _incident_filters(since, until, near, plover_type, actor, min_sources, bbox, status)
+                  types: list[str] | None = None, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Incidents matching the filters (`types`: any of these PLOVER types), most sources first, then newest."""
+        where, params = _incident_filters(since, until, near, plover_type, actor, min_sources, bbox, status, types)
         sql = (f"SELECT * FROM incidents WHERE {where} "
                "ORDER BY independent_sources DESC, event_date DESC NULLS LAST, incident_id")
         if limit is not None:
@@ -534,9 +553,10 @@ class Store:
     def count_incidents(self, since: str | None = None, until: str | None = None,
                         near: tuple[float, float, float] | None = None, plover_type: str | None = None,
                         actor: str | None = None, min_sources: int = 1,
-                        bbox: tuple[float, float, float, float] | None = None, status: str | None = None) -> int:
+                        bbox: tuple[float, float, float, float] | None = None, status: str | None = None,
+                        types: list[str] | None = None) -> int:
         """How many incidents match the filters (counted in SQL, not by reading them)."""
-        where, params = _incident_filters(since, until, near, plover_type, actor, min_sources, bbox, status)
+        where, params = _incident_filters(since, until, near, plover_type, actor, min_sources, bbox, status, types)
         return self.con.execute(f"SELECT count(*) FROM incidents WHERE {where}", params).fetchone()[0]
 
     def incident_evidence(self, incident_id: str) -> dict[str, Any] | None:
@@ -691,7 +711,8 @@ def _stopwords() -> frozenset[str]:
     return frozenset(w.lower() for w in load_table("english_function_words")["words"])
 
 
-def _incident_filters(since, until, near, plover_type, actor, min_sources, bbox, status) -> tuple[str, list]:
+def _incident_filters(since, until, near, plover_type, actor, min_sources, bbox, status,
+                      types=None) -> tuple[str, list]:
     """The WHERE clause (and its parameters) of the incident filters the CLI and the API share."""
     where, params = ["independent_sources >= ?"], [min_sources]
     if since:
@@ -703,6 +724,9 @@ def _incident_filters(since, until, near, plover_type, actor, min_sources, bbox,
     if plover_type:
         where.append("plover_type = ?")
         params.append(plover_type.upper())
+    if types is not None:
+        where.append("plover_type IN (SELECT unnest(?::VARCHAR[]))")
+        params.append([t.upper() for t in types])
     if actor:
         where.append("(actor_codes LIKE ? OR recipient_codes LIKE ?)")
         params += [f"%{actor.upper()}%", f"%{actor.upper()}%"]

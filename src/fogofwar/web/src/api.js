@@ -17,8 +17,9 @@ export async function getJSON(path, params = {}) {
   return body;
 }
 
-/** Every incident matching the filters, page by page; { items, total }. */
+/** Every incident matching the filters, page by page; { items, total }. `types: ''` (none chosen) matches none. */
 export async function allIncidents(filters) {
+  if (filters.types === '') return { items: [], total: 0 };
   const items = [];
   let total = 0;
   for (let offset = 0; offset < MAX_INCIDENTS; offset += PAGE) {
@@ -38,5 +39,6 @@ export const status = () => getJSON('/api/status');
 
 /** How many incidents match the filters now (one item fetched, for the total). */
 export async function countIncidents(filters) {
+  if (filters.types === '') return 0;
   return (await getJSON('/api/incidents', { ...filters, limit: 1, offset: 0 })).total;
 }

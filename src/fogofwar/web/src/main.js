@@ -1,5 +1,7 @@
 // The analyst page: filters → incidents from the API → map, timeline and list; a click → the evidence.
-// Time presets set the date filters from the newest event in the data; the page polls for new data.
+// The view (filters, time window, brush, map view, open incident) lives in the URL's hash (url.js): user
+// actions push a history entry, map moves replace it, Back and Forward restore it. It opens on the conflict
+// types and the last 30 days of the data. Time presets count back from the newest event; the page polls.
 import './style.css';
 import * as api from './api.js';
 import { DocumentViewer } from './document.js';
@@ -9,9 +11,21 @@ import { LiveStatus } from './live.js';
 import { IncidentMap } from './map.js';
 import { dayOf, isoDay, lastDays } from './time.js';
 import { Timeline } from './timeline.js';
+import { CONFLICT_TYPES, DEFAULT_PRESET, formatView, parseView, sameSet } from './url.js';
 
-const state = { incidents: [], total: 0, filters: {}, range: null, selected: null, lastDate: null, preset: 'all' };
+const state = {
+  incidents: [], total: 0, filters: null, applied: null, range: null, selected: null, lastDate: null,
+  preset: DEFAULT_PRESET, typeNames: [], returnTo: null,
+};
 const $ = (selector) => document.querySelector(selector);
+const form = () => $('#filters');
+
+// What each status means on the map, in the analyst's words (the outline is the status, see style.css).
+const STATUS_GLOSS = {
+  asserted: 'stated as fact', reported: 'reported by an outlet', alleged: 'alleged by a source',
+  hedged: 'hedged (may have)', unconfirmed: 'said to be unconfirmed', disputed: 'one side asserts, another denies',
+  denied: 'denied', negated: 'said not to have happened', future: 'expected or planned', hypothetical: 'conditional',
+};
 
 function setStatus(text, isError = false) {
   const node = $('#status');
@@ -19,16 +33,119 @@ function setStatus(text, isError = false) {
   node.classList.toggle('error', isError);
 }
 
+// --- Types -------------------------------------------------------------------------------------------
+
+const typeBoxes = () => [...form().querySelectorAll('input[name=types]')];
+const chosenTypes = () => typeBoxes().filter((b) => b.checked).map((b) => b.value);
+
+/** 'all' when every type is chosen, else the list chosen (maybe empty). */
+function typesChoice(chosen = chosenTypes()) {
+  return state.typeNames.length && sameSet(chosen, state.typeNames) ? 'all' : chosen;
+}
+
+function setTypes(choice) {
+  for (const box of typeBoxes()) box.checked = choice === 'all' || choice.includes(box.value);
+  describeTypes();
+}
+
+function describeTypes() {
+  const choice = typesChoice();
+  const text = choice === 'all' ? 'all' : sameSet(choice, CONFLICT_TYPES) ? 'conflict'
+    : choice.length ? `${choice.length} chosen` : 'none';
+  $('#type-summary').textContent = text;
+  $('#all-types').setAttribute('aria-pressed', String(choice === 'all'));
+}
+
+// --- Filters and the URL -----------------------------------------------------------------------------
+
+/** The API query for the form as it stands. */
 function filters() {
-  const form = new FormData($('#filters'));
+  const data = new FormData(form());
   const out = {};
-  for (const key of ['type', 'status', 'actor', 'min_sources', 'since', 'until']) {
-    const value = String(form.get(key) ?? '').trim();
+  for (const key of ['status', 'actor', 'min_sources', 'since', 'until']) {
+    const value = String(data.get(key) ?? '').trim();
     if (value !== '') out[key] = key === 'actor' ? value.toUpperCase() : value;
   }
-  if (form.get('in_view')) out.bbox = map.bbox();
+  const choice = typesChoice();
+  if (choice !== 'all') out.types = choice.join(',');
+  if (data.get('in_view')) out.bbox = map.bbox();
   return out;
 }
+
+/** The form as a view (the URL's keys but brush, map and incident). */
+function formView() {
+  const f = form().elements;
+  return {
+    types: typesChoice(), status: f.status.value, actor: f.actor.value.trim().toUpperCase(),
+    min_sources: f.min_sources.value || '1', preset: state.preset, since: f.since.value, until: f.until.value,
+    in_view: f.in_view.checked,
+  };
+}
+
+/** Write the view on screen into the URL: 'push' a new history entry (a user action) or 'replace' this one. */
+function writeUrl(mode) {
+  if (!mode || !state.applied) return;
+  const incident = state.selected && state.selected !== 'search' ? state.selected : null;
+  const hash = formatView({ ...state.applied, brush: state.range ? state.range.map(isoDay) : null, map: map.view(),
+    incident });
+  if (hash === window.location.hash) return;
+  window.history[mode === 'push' ? 'pushState' : 'replaceState'](null, '', hash);
+}
+
+/** A map move changes only the map key of this history entry, whatever else is being restored. */
+function noteMapMove() {
+  if (!state.applied) return;
+  const params = new URLSearchParams(window.location.hash.slice(1));
+  params.set('map', map.view().join(','));
+  window.history.replaceState(null, '', `#${params.toString().replace(/%2C/g, ',')}`);
+}
+
+/** Put a view's filters into the form and mark its preset (or none, when its dates are not the preset's). */
+function setForm(view) {
+  const f = form().elements;
+  setTypes(view.types === 'all' ? 'all' : view.types ?? CONFLICT_TYPES);
+  f.status.value = view.status;
+  f.actor.value = view.actor;
+  f.min_sources.value = view.min_sources;
+  f.in_view.checked = view.in_view;
+  let { since, until, preset } = view;
+  if (preset === 'all') [since, until] = ['', ''];
+  else if (preset) {
+    const range = lastDays(state.lastDate, PRESET_DAYS[preset]);
+    if (!since && !until) ({ since, until } = range || { since: '', until: '' });
+    else if (!range || range.since !== since || range.until !== until) preset = null; // the data moved on
+  }
+  f.since.value = since;
+  f.until.value = until;
+  markPreset(preset);
+}
+
+const dayRange = (brush) => (brush ? [dayOf(brush[0]), dayOf(brush[1])] : null);
+
+/** Show the view a URL describes: the filters (loading only if they changed), brush, map and incident. */
+async function applyView(view, { history = null } = {}) {
+  setForm(view);
+  if (view.map) map.setView(view.map);
+  const query = filters();
+  const brush = dayRange(view.brush);
+  if (JSON.stringify(query) !== JSON.stringify(state.filters)) {
+    state.selected = null;
+    await load({ fit: !view.map, range: brush });
+  } else if (JSON.stringify(brush) !== JSON.stringify(state.range)) {
+    state.range = brush;
+    timeline.update(state.incidents, { range: brush });
+    redraw();
+  }
+  if (view.incident && view.incident !== state.selected) {
+    await selectIncident(view.incident, { reveal: !view.map });
+  } else if (!view.incident && state.selected) {
+    backToList();
+  }
+  if (view.map) map.setView(view.map); // again, now that the page has its final layout
+  writeUrl(history);
+}
+
+// --- Incidents ---------------------------------------------------------------------------------------
 
 /** Incidents inside the timeline's brush (all of them when nothing is brushed). */
 function visible() {
@@ -47,14 +164,29 @@ function showList() {
   const title = state.range
     ? `${shown.length} incident(s), ${isoDay(state.range[0])} to ${isoDay(state.range[1])}`
     : `${shown.length} incident(s)`;
-  renderList($('#panel'), shown, { select: selectIncident, title });
-  if (window.location.hash) window.history.replaceState(null, '', window.location.pathname);
+  renderList($('#panel'), shown, {
+    select: (id) => selectIncident(id, { history: 'push', focus: true, from: 'list' }), title,
+  });
 }
 
-/** From an incident or search results back to the list, with the status line of the list. */
-function backToList() {
+/**
+ * From an incident or search results back to the list. `focus`: back to what opened the incident (its
+ * list entry or its marker), as a dialog returns focus to its opener.
+ */
+function backToList({ history = null, focus = false } = {}) {
   state.selected = null;
   redraw();
+  writeUrl(history);
+  const origin = state.returnTo;
+  state.returnTo = null;
+  if (!focus) return;
+  if (origin?.kind === 'map') {
+    showView('map');
+    requestAnimationFrame(() => map.focusMarker(origin.id));
+    return;
+  }
+  const item = origin && $(`#panel .incident-item[data-incident="${CSS.escape(origin.id)}"]`);
+  (item || $('#panel')).focus();
 }
 
 function redraw({ fit = false } = {}) {
@@ -62,27 +194,33 @@ function redraw({ fit = false } = {}) {
   const onMap = map.show(shown, { fit });
   const partial = state.total > state.incidents.length ? ` (first ${state.incidents.length} of ${state.total})` : '';
   setStatus(`${shown.length} incident(s)${partial}; ${onMap} on the map, ${shown.length - onMap} without coordinates`);
+  drawLegend(shown);
   if (!state.selected) showList();
 }
 
 /**
  * Load the incidents for the filters. `keep` (new data arriving): the same filters, brush, selection and
- * map view as before, so nothing moves but what changed; a failure is thrown to the caller.
+ * map view as before, so nothing moves but what changed; a failure is thrown to the caller. `range`: the
+ * brush to draw (a restored view); `history`: how the new view goes into the URL.
  */
-async function load({ fit = false, keep = false } = {}) {
+async function load({ fit = false, keep = false, range = null, history = null } = {}) {
   setStatus('Loading…');
   const panel = $('#panel');
   const scroll = panel.scrollTop;
+  const query = keep ? state.filters : filters();
+  if (!keep) {
+    Object.assign(state, { applied: formView(), range, filters: query });
+    writeUrl(history);
+  }
   try {
     // The status first: the incidents loaded next are at least this new, so a later version is news.
     const status = await api.status().catch(() => null);
-    const query = keep ? state.filters : filters();
     const { items, total } = await api.allIncidents(query);
     let selected = null;
     if (keep && state.selected === 'search') selected = 'search';
     else if (keep && items.some((i) => i.incident_id === state.selected)) selected = state.selected;
-    Object.assign(state, { incidents: items, total, filters: query, range: keep ? state.range : null, selected });
-    timeline.update(items, { keepRange: keep });
+    Object.assign(state, { incidents: items, total, selected });
+    timeline.update(items, { keepRange: keep, range: keep ? null : range });
     redraw({ fit });
     if (selected && selected !== 'search') await selectIncident(selected, { reveal: false });
     if (keep) panel.scrollTop = scroll;
@@ -100,15 +238,29 @@ async function reloadKeepingView() {
   await load({ keep: true });
 }
 
-async function selectIncident(id, { reveal = true } = {}) {
+/**
+ * Open an incident's evidence. `from` ('map' or 'list') is where focus goes back on close; `focus` moves
+ * focus to the panel's heading, so a keyboard or screen reader lands on what opened.
+ */
+async function selectIncident(id, { reveal = true, history = null, focus = false, from = null } = {}) {
   state.selected = id;
+  if (from) state.returnTo = { kind: from, id };
   setStatus(`Loading incident ${id}…`);
   try {
     const inc = await api.incident(id);
-    renderIncident($('#panel'), inc, { openDocument, back: backToList });
+    if (state.selected !== id) return; // another choice came first
+    const panel = $('#panel');
+    renderIncident(panel, inc, { openDocument, back: () => backToList({ history: 'push', focus: true }) });
     map.select(id, { reveal });
-    window.history.replaceState(null, '', `#incident=${encodeURIComponent(id)}`);
+    writeUrl(history);
     setStatus(`${inc.plover_type} incident: ${inc.claims.length} claim(s) from ${inc.n_documents} document(s)`);
+    panel.scrollTop = 0;
+    if (focus) {
+      showView('panel');
+      const heading = panel.querySelector('h2');
+      heading.tabIndex = -1;
+      heading.focus();
+    }
   } catch (err) {
     setStatus(`Could not load incident ${id}: ${err.message}`, true);
   }
@@ -125,11 +277,16 @@ async function openDocument(docId, focus = null, q = null) {
 async function runSearch(q) {
   state.selected = 'search';
   try {
-    renderSearch($('#panel'), q, await api.search(q), { openDocument, back: backToList });
+    renderSearch($('#panel'), q, await api.search(q), { openDocument, back: () => backToList({ focus: true }) });
+    showView('panel');
+    $('#panel h2').tabIndex = -1;
+    $('#panel h2').focus();
   } catch (err) {
     setStatus(`Search failed: ${err.message}`, true);
   }
 }
+
+// --- Presets -----------------------------------------------------------------------------------------
 
 /** The preset buttons' ranges, from the newest event date in the data (a historic store still shows some). */
 const PRESET_DAYS = { '24h': 1, '7d': 7, '30d': 30 };
@@ -163,44 +320,92 @@ function markPreset(key) {
 }
 
 function choosePreset(key) {
-  const form = $('#filters');
+  const f = form().elements;
   const range = key === 'all' ? { since: '', until: '' } : lastDays(state.lastDate, PRESET_DAYS[key]);
   if (!range) return;
-  form.elements.since.value = range.since;
-  form.elements.until.value = range.until;
+  f.since.value = range.since;
+  f.until.value = range.until;
   markPreset(key);
   state.selected = null;
-  load({ fit: true });
+  load({ fit: true, history: 'push' });
+}
+
+// --- Facets and legend -------------------------------------------------------------------------------
+
+function typeBox(type, count, checked) {
+  return el('label', { class: 'type-option' },
+    el('input', { type: 'checkbox', name: 'types', value: type, checked, onchange: describeTypes }),
+    el('span', { class: `swatch t-${token(type)}` }), ` ${type}`, count ? el('span', { class: 'muted', text: ` ${count}` }) : null);
 }
 
 function fillFilters(f) {
-  const form = $('#filters');
-  const chosen = { type: form.elements.type.value, status: form.elements.status.value };
-  fill(form.elements.type, el('option', { value: '', text: 'any' }),
-    f.types.map((t) => el('option', { value: t, text: `${t}${f.type_counts[t] ? ` (${f.type_counts[t]})` : ''}` })));
-  fill(form.elements.status, el('option', { value: '', text: 'any' }),
+  const elements = form().elements;
+  const first = !state.typeNames.length;
+  const chosen = first ? CONFLICT_TYPES : chosenTypes();
+  state.typeNames = [...f.types];
+  const box = (t) => {
+    const node = typeBox(t, f.type_counts[t], chosen.includes(t));
+    node.querySelector('input').defaultChecked = CONFLICT_TYPES.includes(t); // what Reset goes back to
+    return node;
+  };
+  fill($('#types-conflict'), el('legend', { text: 'Conflict' }), f.types.filter((t) => CONFLICT_TYPES.includes(t)).map(box));
+  fill($('#types-other'), el('legend', { text: 'Other' }), f.types.filter((t) => !CONFLICT_TYPES.includes(t)).map(box));
+  describeTypes();
+  const status = elements.status.value;
+  fill(elements.status, el('option', { value: '', text: 'any' }),
     f.statuses.map((s) => el('option', { value: s, text: `${s}${f.status_counts[s] ? ` (${f.status_counts[s]})` : ''}` })));
-  Object.assign(form.elements.type, { value: chosen.type });
-  Object.assign(form.elements.status, { value: chosen.status });
+  elements.status.value = status;
   // New data may move the newest date: the tooltips follow, the range already chosen stays as it is.
   state.lastDate = f.last_date ? String(f.last_date) : null;
   describePresets();
   fill($('#actor-codes'), f.actors.map((a) => el('option', { value: a })));
-  const present = f.types.filter((t) => f.type_counts[t]);
-  fill($('#legend'),
-    el('div', { class: 'legend-title', text: 'Type' }),
-    present.map((t) => el('div', {}, el('span', { class: `swatch t-${token(t)}` }), ` ${t}`)),
-    el('div', { class: 'legend-title', text: 'Status' }),
-    f.statuses.filter((s) => f.status_counts[s]).map((s) => el('div', {},
-      el('span', { class: `incident-marker legend-marker s-${token(s)}` }), ` ${s}`)));
 }
 
-const map = new IncidentMap($('#map'), { onSelect: selectIncident });
+/** The legend of what is shown now: its types and statuses with their counts, and how to read factuality. */
+function drawLegend(shown) {
+  const count = (key) => shown.reduce((m, i) => m.set(i[key], (m.get(i[key]) || 0) + 1), new Map());
+  const types = [...count('plover_type')].sort((a, b) => b[1] - a[1]);
+  const statuses = [...count('status')].sort((a, b) => b[1] - a[1]);
+  const choice = typesChoice();
+  const scope = choice === 'all' ? 'every type' : sameSet(choice, CONFLICT_TYPES) ? 'conflict types' : `${choice.length} type(s)`;
+  const when = state.preset && state.preset !== 'all' ? presetTitle(state.preset)
+    : state.applied?.since || state.applied?.until ? `${state.applied.since || '…'} to ${state.applied.until || '…'}` : 'all dates';
+  fill($('#legend-body'),
+    el('div', { class: 'legend-scope', text: `Showing ${scope}, ${when}` }),
+    el('div', { class: 'legend-title', text: 'Fill: type' }),
+    types.length ? types.map(([t, n]) => el('div', {}, el('span', { class: `swatch t-${token(t)}` }), ` ${t} `,
+      el('span', { class: 'muted', text: n })))
+      : el('div', { class: 'muted', text: 'no incidents' }),
+    el('div', { class: 'legend-title', text: 'Outline: status (how the reports put it)' }),
+    statuses.map(([s, n]) => el('div', { title: STATUS_GLOSS[s] || s },
+      el('span', { class: `incident-marker legend-marker s-${token(s)}` }), ` ${s} `,
+      el('span', { class: 'muted', text: `${n} · ${STATUS_GLOSS[s] || ''}` }))),
+    el('div', { class: 'legend-title', text: 'Factuality (in the evidence)' }),
+    el('div', { class: 'muted legend-note', text: 'how sure the reports are, −3 certainly not … +3 certainly so' }));
+}
+
+// --- Narrow screens: one of map, incidents, filters at a time ----------------------------------------
+
+function showView(name) {
+  document.body.dataset.view = name;
+  for (const button of document.querySelectorAll('#views button')) {
+    button.setAttribute('aria-pressed', String(button.dataset.view === name));
+  }
+}
+
+// --- Wiring ------------------------------------------------------------------------------------------
+
+const map = new IncidentMap($('#map'), {
+  onSelect: (id) => selectIncident(id, { history: 'push', focus: true, from: 'map' }),
+});
+map.onMove(noteMapMove);
 const timeline = new Timeline($('#timeline'), {
   onBrush(range) {
-    state.range = range;
+    // Whole days, so the URL's days give back the same incidents.
+    state.range = range && [new Date(Math.ceil(range[0] / 864e5) * 864e5), new Date(Math.floor(range[1] / 864e5) * 864e5)];
     state.selected = null;
     redraw();
+    writeUrl('push');
   },
 });
 const viewer = new DocumentViewer($('#document'));
@@ -215,24 +420,62 @@ for (const button of document.querySelectorAll('#presets button')) {
 }
 for (const name of ['since', 'until']) {
   // A date typed or picked by hand is the analyst's own range, no preset's.
-  $('#filters').elements[name].addEventListener('input', () => markPreset(null));
+  form().elements[name].addEventListener('input', () => markPreset(null));
 }
-
-$('#filters').addEventListener('submit', (event) => {
-  event.preventDefault();
+$('#all-types').addEventListener('click', () => {
+  setTypes(typesChoice() === 'all' ? CONFLICT_TYPES : 'all');
   state.selected = null;
-  load({ fit: true });
+  load({ fit: true, history: 'push' });
 });
-$('#filters').addEventListener('reset', () => setTimeout(() => {
-  markPreset('all');
+for (const button of document.querySelectorAll('.type-actions button')) {
+  if (button.dataset.types) {
+    button.addEventListener('click', () => setTypes(button.dataset.types === 'conflict' ? CONFLICT_TYPES : []));
+  }
+}
+$('#type-picker .apply-types').addEventListener('click', () => form().requestSubmit());
+$('#type-picker').addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape') return;
+  $('#type-picker').open = false;
+  $('#type-picker summary').focus();
+});
+document.addEventListener('click', (event) => {
+  if (!$('#type-picker').contains(event.target)) $('#type-picker').open = false; // as a menu closes
+});
+form().addEventListener('submit', (event) => {
+  event.preventDefault();
+  $('#type-picker').open = false;
   state.selected = null;
-  load({ fit: true });
+  load({ fit: true, history: 'push' });
+});
+form().addEventListener('reset', () => setTimeout(() => {
+  describeTypes();
+  choosePreset(DEFAULT_PRESET);
 }));
 $('#search').addEventListener('submit', (event) => {
   event.preventDefault();
   const q = String(new FormData(event.target).get('q') || '').trim();
   if (q.length >= 2) runSearch(q);
 });
+$('#panel').addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && state.selected) {
+    event.preventDefault();
+    backToList({ history: state.selected === 'search' ? null : 'push', focus: true });
+  }
+});
+for (const button of document.querySelectorAll('#views button')) {
+  button.addEventListener('click', () => showView(button.dataset.view));
+}
+for (const link of document.querySelectorAll('a.skip')) {
+  // A skip link moves focus; following its #fragment would replace the view in the URL.
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    const target = link.getAttribute('href') === '#map' ? 'map' : 'panel';
+    showView(target);
+    $(`#${target}`).focus();
+  });
+}
+window.addEventListener('popstate', () => applyView(parseView(window.location.hash)));
+if (window.matchMedia('(max-width: 700px)').matches) $('#legend').open = false;
 
 (async () => {
   try {
@@ -240,7 +483,5 @@ $('#search').addEventListener('submit', (event) => {
   } catch (err) {
     setStatus(`Could not load filters: ${err.message}`, true);
   }
-  await load({ fit: true });
-  const match = /^#incident=(.+)$/.exec(window.location.hash);
-  if (match) selectIncident(decodeURIComponent(match[1]));
+  await applyView(parseView(window.location.hash), { history: 'replace' });
 })();

@@ -19,10 +19,11 @@ export class Timeline {
     new ResizeObserver(() => this.render()).observe(container);
   }
 
-  /** Draw these incidents; the brush is cleared unless `keepRange`. */
-  update(incidents, { keepRange = false } = {}) {
+  /** Draw these incidents; the brush is cleared unless `keepRange`, or set to `range` ([Date, Date]). */
+  update(incidents, { keepRange = false, range = null } = {}) {
     this.incidents = incidents;
-    if (!keepRange) this.range = null;
+    if (range) this.range = range;
+    else if (!keepRange) this.range = null;
     this.render();
   }
 
