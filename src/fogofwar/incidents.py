@@ -380,7 +380,8 @@ def keep_ids(incidents: list[Incident], previous: dict[str, str], taken: set[str
     taken = set(taken)
     for _, old, n in overlaps:
         if n not in named and old not in taken:
-            named[n], taken = old, taken | {old}
+            named[n] = old
+            taken.add(old)
     out = []
     for n, inc in enumerate(incidents):
         incident_id = named.get(n)
