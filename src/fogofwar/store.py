@@ -14,6 +14,7 @@ import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from dataclasses import dataclass
 from importlib import resources
@@ -128,30 +129,30 @@ class Store:
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         ids = [r.id for r, _ in batch]
         rows = _rows_for(batch, now)
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            for table in ("documents",) + RECORD_TABLES:
-                self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [ids])
+        with self._transaction():
+            self._drop_documents(ids, ("documents",) + RECORD_TABLES)
             for table, records in rows.items():
                 _insert_rows(self.con, table, records)
-            self.con.execute("INSERT OR IGNORE INTO pending_incidents SELECT unnest(?)", [ids])
-            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_behind', 'true')")
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
 
     def remove_documents(self, doc_ids: Iterable[str]) -> None:
         """Delete documents and all their records; their incidents lose them at the next merge."""
-        ids = list(doc_ids)
+        with self._transaction():
+            self._drop_documents(list(doc_ids), ("documents",) + RECORD_TABLES + ("doc_stories", "story_terms"))
+
+    def _drop_documents(self, ids: list[str], tables: tuple[str, ...]) -> None:
+        """Delete the documents' rows from these tables and leave them for the next incremental merge."""
+        for table in tables:
+            self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [ids])
+        self.con.execute("INSERT OR IGNORE INTO pending_incidents SELECT unnest(?)", [ids])
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_behind', 'true')")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for table in ("documents",) + RECORD_TABLES + ("doc_stories", "story_terms"):
-                self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [ids])
-            self.con.execute("INSERT OR IGNORE INTO pending_incidents SELECT unnest(?)", [ids])
-            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_behind', 'true')")
+            yield
             self.con.execute("COMMIT")
-        except Exception:
+        except BaseException:
             self.con.execute("ROLLBACK")
             raise
 
@@ -209,8 +210,7 @@ class Store:
         previous = dict(self.con.execute("SELECT doc_id || ':' || event_id, incident_id FROM incident_events").fetchall())
         incidents = keep_ids(incidents, previous)
         rows, links = self._incident_rows(incidents, events)
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             self.con.execute("UPDATE documents SET origin = doc_id")
             self._set_origins([(d, o) for d, o in origins.items() if o != d])
             self.con.execute("DELETE FROM incidents")
@@ -223,10 +223,6 @@ class Store:
             _insert_rows(self.con, "story_terms", [(d, w, v) for d, vec in vectors.items() for w, v in vec.items()])
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_behind', 'false'), ('stories', ?)",
                              [STORY_MODEL])
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
         return len(rows)
 
     def merge_new(self, use_embeddings: bool = True) -> None:
@@ -270,8 +266,7 @@ class Store:
         # Rows for what changed only: incidents with a new event, and those that lost events or sources.
         changed = [i for i in incidents if i.incident_id in touched or any(k not in fixed for k in i.events)]
         rows, links = self._incident_rows(changed, events)
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction():
             self._set_origins(moved)
             gone = sorted(touched | {i.incident_id for i in changed})
             self.con.execute("DELETE FROM incidents WHERE incident_id IN (SELECT unnest(?))", [gone])
@@ -285,10 +280,6 @@ class Store:
             _insert_rows(self.con, "story_terms", [(d, w, v) for d, vec in vectors.items() for w, v in vec.items()])
             self.con.execute("DELETE FROM pending_incidents WHERE doc_id IN (SELECT unnest(?))", [pending])
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_behind', 'false')")
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
 
     def _set_origins(self, moved: list[tuple[str, str]]) -> None:
         if moved:
