@@ -52,7 +52,7 @@ TOKEN_THRESHOLDS = {"default": 0.35, "same_trigger_and_actor": 0.20, "not_happen
 MAX_CANDIDATES = 64          # per event per neighbouring block; keeps dense blocks linear
 # Stories: the TF-IDF cosine of a document with a story's centroid above which it tells that story;
 # events of one type in one story merge on agreement alone.
-STORY_LINK = 0.3
+STORY_LINK = 0.4
 STORY_TERMS = 60             # the heaviest terms kept per document
 STORY_COMMON_ZIPF = 4.5      # words as common as this in English (Zipf scale: "said" 6, "mall" 4.3) tell no story
 STORY_NUMBER_ZIPF = 3.5      # numbers (tolls, ages, dates) count as fairly rare words
