@@ -10,6 +10,7 @@ NAME is one of:
   merge       incident merging on 100k and 1M synthetic events: time, peak memory, growth ratio
   load        fogofwar serve under 20 concurrent clients (2,000 requests on 300 articles): p50, p95, p99
   live        ingest 20 new articles into a store of the whole corpus against into an empty store (--store)
+  long        each stage's time on 25k, 100k and 400k-character articles and its growth; pathological inputs' seconds and peak MB
 The corpus defaults to ../shared/corpus/ukraine-media.jsonl.gz; without it the bundled
 samples are repeated. Figures print as JSON and are written to --out.
 """
@@ -359,8 +360,80 @@ def bench_load(corpus: Path, tmp: Path, clients: int = 20, requests_each: int = 
             "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99), "max_ms": round(ms[-1], 1)}
 
 
+def long_text(corpus: Path, chars: int) -> str:
+    """Corpus articles (or the bundled samples) joined by blank lines, cut to `chars` characters."""
+    parts, total, n = [], 0, 200
+    while total < chars:
+        parts = [r["text"] or "" for r in load_articles(corpus, n)]
+        total = sum(len(t) + 2 for t in parts)
+        if not corpus.exists() and total < chars:  # the samples repeat: take as many as needed
+            parts = parts * (chars // max(1, total) + 1)
+            total = sum(len(t) + 2 for t in parts)
+        n *= 4
+    return "\n\n".join(parts)[:chars]
+
+
+def pathological_inputs(corpus: Path) -> dict[str, str]:
+    """Documents of nearly --max-chars characters built to be hard, and the largest real text allowed."""
+    import re
+
+    real = long_text(corpus, 989_000)
+    bare = re.sub(r" +", " ", re.sub(r"[^\w ]+", " ", real))[:900_000]
+    return {"a_a_a_900k": "a " * 450_000, "real_989k": real, "no_punctuation_900k": bare,
+            "commas_200k": "x, " * 200_000, "quotations_225k": '"a" ' * 225_000, "newlines_1m": "Kyiv.\n" + "\n" * 990_000,
+            "a_newline_450k": "a\n" * 450_000, "commas_under_max_tokens": "The army said, " * 24_000,
+            "real_510k_under_max_tokens": real[:510_000]}
+
+
+def bench_long(corpus: Path, tmp: Path) -> dict:
+    """Stage times on one long article of 25k, 100k and 400k characters (growth 400k/25k: 16 when linear), and
+    whole `extract --workers 1` runs on pathological inputs (seconds and peak MB of the process)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from fogofwar.ingest import RawDocument, prepare_document
+    from fogofwar.nlp import load_nlp, parse_text, release
+    from fogofwar.pipeline import STAGES, load_resources
+    from fogofwar.settings import Settings
+
+    settings = Settings()
+    res = load_resources(settings)
+    nlp = load_nlp(settings.model)
+    text = long_text(corpus, 400_000)
+    nlp(text[:5000])  # warm up
+    sizes = (25_000, 100_000, 400_000)
+    stages: dict[str, dict[str, float]] = {}
+    for n in sizes:
+        t0 = time.perf_counter()
+        source = prepare_document(RawDocument(id=f"long-{n}", text=text[:n], published="2022-06-01"), settings)
+        t1 = time.perf_counter()
+        doc = parse_text(nlp, source.text)
+        times = {"prepare": t1 - t0, "parse": time.perf_counter() - t1}
+        found: dict = {}
+        for stage in STAGES:
+            t = time.perf_counter()
+            found[stage.provides] = stage.run(doc, source, found, res)
+            times[stage.name] = time.perf_counter() - t
+        release(doc)
+        for name, seconds in times.items():
+            stages.setdefault(name, {})[str(n)] = round(seconds, 3)
+    growth = {name: {"100k_to_25k": round(t["100000"] / max(t["25000"], 1e-3), 2),
+                     "400k_to_25k": round(t["400000"] / max(t["25000"], 1e-3), 2)} for name, t in stages.items()}
+    slowest = max((g["400k_to_25k"] for name, g in growth.items()
+                   if stages[name]["400000"] >= 0.1), default=0.0)
+    pathological = {}
+    for name, doc_text in pathological_inputs(corpus).items():
+        src = write_jsonl([{"id": name, "text": doc_text, "published": "2022-06-01"}], tmp / f"{name}.jsonl")
+        out = tmp / f"{name}.out.jsonl"
+        seconds, peak = timed_command(fogofwar("extract", str(src), "-o", str(out), "--workers", "1", "-q"))
+        row = json.loads(out.read_text(encoding="utf-8"))
+        pathological[name] = {"chars": len(doc_text), "seconds": round(seconds, 1), "peak_mb": round(peak / 2**20),
+                              "error": (row["error"] or {}).get("code"), "events": len(row["events"])}
+    return {"stage_seconds": stages, "growth": growth,
+            "largest_growth_400k_to_25k_of_stages_over_0.1s": slowest, "linear_growth_would_be": 16.0,
+            "pathological": pathological}
+
+
 BENCHMARKS = {"stages": bench_stages, "throughput": bench_throughput, "memory": bench_memory,
-              "batch": bench_batch, "merge": bench_merge, "live": bench_live,
+              "batch": bench_batch, "merge": bench_merge, "live": bench_live, "long": bench_long,
               "load": bench_load}
 
 

@@ -314,3 +314,22 @@ def test_html_nested_300_deep_still_gives_its_text():
     assert extract_main_text(html)[0] == "Troops withdrew from Lyman."
     deeper = "<div>" * 100_000 + "Troops withdrew."
     assert extract_main_text(deeper)[0] == "Troops withdrew."
+
+
+def test_check_text_rejects_more_words_and_marks_than_max_tokens():
+    """A text of more words and marks than max_tokens is too_complex, with the count in the message."""
+    with pytest.raises(DocumentError) as err:
+        check_text("Troops said so. " * 100, Settings(max_tokens=399))
+    assert (err.value.code, err.value.message) == (
+        ErrorCode.TOO_COMPLEX, "400 words and marks; the limit is 399 (Settings.max_tokens)")
+    check_text("Troops said so. " * 100, Settings(max_tokens=400))
+
+
+def test_check_text_rejects_a_run_of_punctuation_the_tokenizer_would_take_quadratic_time_on():
+    """Six thousand commas in a row in an English text are too_complex; a line of 200 equals signs is not."""
+    text = "The army said the town was shelled on Monday, and the governor said so too. "
+    check_text(text + "=" * 200 + " " + text, SETTINGS)
+    with pytest.raises(DocumentError) as err:
+        check_text(text + "," * 6000 + " " + text, SETTINGS)
+    assert (err.value.code, err.value.message) == (
+        ErrorCode.TOO_COMPLEX, "runs of punctuation too long to tokenize (one of 6,000 characters at character 76)")

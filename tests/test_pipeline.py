@@ -6,7 +6,7 @@ import json
 from fogofwar.ingest import RawDocument, read_inputs
 from fogofwar.models import Result
 from fogofwar.nlp import load_nlp
-from fogofwar.pipeline import STAGES, Stage, check_stages, extract
+from fogofwar.pipeline import STAGES, Stage, check_stages, extract, process_document
 
 from .conftest import FIXTURES
 
@@ -99,3 +99,31 @@ def test_a_row_is_one_line_for_any_line_splitter(settings):
     line = row.to_json()
     assert len(line.splitlines()) == 1
     assert json.loads(line)["text"] == text
+
+
+def test_a_text_longer_than_a_piece_is_parsed_in_pieces_whose_offsets_index_the_whole_text(settings, resources, monkeypatch):
+    """Parsed in pieces of 200 characters, a report keeps its text whole and every span points at its words."""
+    from fogofwar import nlp as nlp_module
+
+    text = ("KYIV, June 3 - Russian forces shelled Kharkiv on Friday, the governor said.\n\n" * 6
+            + "Ukraine's army said it pushed Russian units back from two villages near Izium.")
+    monkeypatch.setattr(nlp_module, "PIECE_CHARS", 200)
+    pieces = nlp_module.split_pieces(text, 200)
+    assert "".join(pieces) == text and len(pieces) == 4 and all(p.endswith("\n\n") for p in pieces[:-1])
+    result = process_document(RawDocument(id="long", text=text, published="2022-06-03"), settings, resources)
+    assert result.error is None and result.text == text
+    assert [text[p.start:p.end] for p in result.places] == [p.text for p in result.places]
+    assert [text[e.trigger.start:e.trigger.end] for e in result.events] == [e.trigger.text for e in result.events]
+    assert [text[c.cue.start:c.cue.end] for c in result.claims] == [c.cue.text for c in result.claims]
+    assert result.places[-1].text == "Izium" and result.places[-1].start == text.index("Izium")
+    monkeypatch.setattr(nlp_module, "PIECE_CHARS", 100_000)
+    whole = process_document(RawDocument(id="long", text=text, published="2022-06-03"), settings, resources)
+    assert [(p.start, p.end, p.geonameid) for p in result.places] == [(p.start, p.end, p.geonameid) for p in whole.places]
+    assert [(e.trigger.start, e.plover.type) for e in result.events] == [(e.trigger.start, e.plover.type) for e in whole.events]
+
+
+def test_a_too_complex_document_gets_its_error_row_with_its_text(settings, resources):
+    """A document over max_tokens is one too_complex row that keeps its text, and the batch goes on."""
+    rows = list(extract([RawDocument(id="big", text="Troops said so. " * 50), RawDocument(id="ok", text="Troops said so.")],
+                        settings.replace(max_tokens=100)))
+    assert [(r.id, r.error.code if r.error else None, len(r.text)) for r in rows] == [("big", "too_complex", 800), ("ok", None, 15)]

@@ -114,6 +114,9 @@ class _Coder:
         self.last_person: Actor | None = None
         self.last_group_country: str | None = None
         self.seen: list[Actor] = []
+        # The latest mention with a country per last word: searching back through every mention seen
+        # for each "the ministry" made the stage quadratic in the document's length.
+        self.latest_by_last_word: dict[str, Actor] = {}
         self.sentence_countries: dict[int, frozenset[str]] = {}
         self.places: list[Place] = []
 
@@ -121,11 +124,14 @@ class _Coder:
         """An earlier, fuller mention that "the ministry" or "the army" refers back to."""
         if not any(t.lower_ == "the" for t in chunk[:1]):
             return None
-        head = chunk.root.lower_
-        for actor in reversed(self.seen):
-            if actor.country and actor.text.lower().split()[-1] == head:
-                return actor
-        return None
+        return self.latest_by_last_word.get(chunk.root.lower_)
+
+    def remember(self, actor: Actor) -> None:
+        """Note a mention for the definite descriptions that follow."""
+        self.seen.append(actor)
+        words = actor.text.lower().split()
+        if actor.country and words:
+            self.latest_by_last_word[words[-1]] = actor
 
     def country_of_word(self, text: str) -> tuple[str | None, str | None]:
         """(ISO3 country, default sector) a single name or adjective points to."""
@@ -322,7 +328,7 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
     sector = sector or None
     actor = Actor(start=start, end=end, text=doc_text(chunk.doc)[start:end], code=make_code(country, sector),
                   country=country, sector=sector, name=name)
-    coder.seen.append(actor)
+    coder.remember(actor)
     return actor
 
 

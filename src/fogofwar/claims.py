@@ -22,18 +22,18 @@ the mention they refer back to.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from .actors import actor_at
 from .lexicons import load_table
 from .models import Actor, Claim, ClaimSource, Cue, Event, SourceDocument, Span as TextSpan
 from .nlp import doc_text, entities_in, sentence_of
-from .spans import inside_any, strip_span
+from .spans import SpanIndex, inside_any, strip_span
 
 __all__ = ["find_claims", "find_quotes", "CueTable", "load_cues", "LinearModel", "load_attribution_model",
            "cue_features", "extent_features", "source_candidates", "content_candidates", "DocContext",
@@ -107,6 +107,28 @@ class DocContext:
     doc: Doc
     quotes: list[tuple[int, int]]
     quote_of: list[int]
+    # The quotations are sorted and never overlap, so both their starts and their ends are sorted:
+    # the features look up the quotations near a token by bisection, not by scanning them all.
+    quote_starts: list[int] = field(init=False, repr=False)
+    quote_ends: list[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "quote_starts", [q[0] for q in self.quotes])
+        object.__setattr__(self, "quote_ends", [q[1] for q in self.quotes])
+
+    def quotes_near(self, start: int, end: int) -> range:
+        """Indices of the quotations that end after `start` and begin before `end`, in text order."""
+        return range(bisect.bisect_right(self.quote_ends, start), bisect.bisect_left(self.quote_starts, end))
+
+    def quoted(self, span: tuple[int, int]) -> bool:
+        """Whether one quotation holds the whole span (only the last one starting by its start can)."""
+        k = bisect.bisect_right(self.quote_starts, span[0]) - 1
+        return k >= 0 and span[1] <= self.quotes[k][1]
+
+    def quote_ends_at(self, offset: int) -> bool:
+        """Whether a quotation ends at a character offset."""
+        k = bisect.bisect_left(self.quote_ends, offset)
+        return k < len(self.quote_ends) and self.quote_ends[k] == offset
 
 
 def doc_context(doc: Doc) -> DocContext:
@@ -147,10 +169,19 @@ def _reopened(text: str, mark: str, start: int, close: int) -> bool:
     """Whether an opening mark recurs before the close other than at a paragraph start (then it was never closed)."""
     k = text.find(mark, start + 1, close)
     while k != -1:
-        if text[:k].rstrip(" \t\xa0")[-1:] != "\n":
+        if not _at_line_start(text, k):
             return True
         k = text.find(mark, k + 1, close)
     return False
+
+
+def _at_line_start(text: str, k: int) -> bool:
+    # Walks back over the blanks only: copying text[:k] for each mark made a text of many opening
+    # quotation marks quadratic.
+    j = k - 1
+    while j >= 0 and text[j] in " \t\xa0":
+        j -= 1
+    return j >= 0 and text[j] == "\n"
 
 
 # ----------------------------------------------------------------------------- features
@@ -195,7 +226,8 @@ def cue_features(t: Token, ctx: DocContext) -> list[str]:
     q = ctx.quote_of[t.i]
     f.append("inq" if q >= 0 else "outq")
     sent = sentence_of(t)
-    near = [x for x in ctx.quotes if x[1] > sent.start_char - 3 and x[0] < sent.end_char + 3 and not x[0] <= t.idx < x[1]]
+    near = [x for x in (ctx.quotes[k] for k in ctx.quotes_near(sent.start_char - 3, sent.end_char + 3))
+            if not x[0] <= t.idx < x[1]]
     if near:
         f += ["qadj", "lqadj=" + lem]
         if any(x[1] <= t.idx for x in near):
@@ -204,7 +236,7 @@ def cue_features(t: Token, ctx: DocContext) -> list[str]:
             f.append("qafter")
     nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
     prv = next((doc[k] for k in range(t.i - 1, -1, -1) if not doc[k].is_space), None)
-    if prv is not None and prv.is_quote and ctx.quote_of[prv.i] == -1 and any(q[1] == _end(prv) for q in ctx.quotes):
+    if prv is not None and prv.is_quote and ctx.quote_of[prv.i] == -1 and ctx.quote_ends_at(_end(prv)):
         f += ["after_quote", "after_quote=" + lem]
     f.append("n=" + (nxt.lower_ if nxt is not None else "<END>"))
     f.append("pv=" + (prv.lower_ if prv is not None else "<START>"))
@@ -372,7 +404,7 @@ def content_candidates(head: Token, cue: tuple[int, int], source: tuple[int, int
         seen.add(span)
         side = "L" if span[1] <= cue[0] else "R" if span[0] >= cue[1] else "O"
         length = _bucket(len(text[span[0]:span[1]].split()))
-        quoted = any(q[0] <= span[0] and span[1] <= q[1] for q in ctx.quotes)
+        quoted = ctx.quoted(span)
         f = ("b", "path=" + path, "lpath=" + lem + "|" + path, "side=" + side, "ps=" + path + "|" + side,
              "len=" + length, "plen=" + path + "|" + length, "quoted=" + str(quoted), "pq=" + path + "|" + str(quoted),
              "hp=" + head.pos_ + "|" + path, "hasrc=" + str(source is not None)) + extra
@@ -400,7 +432,10 @@ def content_candidates(head: Token, cue: tuple[int, int], source: tuple[int, int
         mark = next((m.lower_ for m in head.children if m.dep_ == "mark"), "-")
         add(_subtree_extent(up, exclude), "up:" + head.dep_, up,
             ("upd=" + up.dep_, "upmark=" + mark, "lupmark=" + lem + "|" + mark))
-    for qi, q in enumerate(ctx.quotes):
+    # A quotation more than 400 characters from the cue is never a candidate (the gap test below), so
+    # only those near it are looked at.
+    for qi in ctx.quotes_near(min(cue[0], head.idx) - 401, max(cue[1], head.idx) + 402):
+        q = ctx.quotes[qi]
         if q[0] <= head.idx < q[1]:
             continue
         sent = sentence_of(head)
@@ -432,7 +467,59 @@ def content_candidates(head: Token, cue: tuple[int, int], source: tuple[int, int
 def find_claims(doc: Doc, source: SourceDocument, actors: list[Actor], events: list[Event]) -> list[Claim]:
     """Every attribution in a parsed document, linked to the events its content carries."""
     raw = find_attributions(doc, source.furniture)
-    return [_make_claim(doc, n, c, actors, events) for n, c in enumerate(raw, start=1)]
+    index = _ActorIndex(actors)
+    triggers = _TriggerIndex(events)
+    return [_make_claim(doc, n, c, index, triggers) for n, c in enumerate(raw, start=1)]
+
+
+class _ActorIndex:
+    """Actor mentions in text order (as find_actors gives them), looked up by bisection.
+
+    Scanning every actor for each claim's source made the stage quadratic in the document's length.
+    """
+
+    def __init__(self, actors: list[Actor]):
+        self.actors = sorted(actors, key=lambda a: (a.start, -a.end))
+        self.starts = [a.start for a in self.actors]
+        self.longest = max((a.end - a.start for a in self.actors), default=0)
+
+    def at(self, start: int, end: int) -> Actor | None:
+        """As actors.actor_at: the smallest mention that contains the span, else the first inside it."""
+        lo = bisect.bisect_left(self.starts, start - self.longest)
+        containing = [a for a in self.actors[lo:bisect.bisect_right(self.starts, start)] if end <= a.end]
+        if containing:
+            return min(containing, key=lambda a: a.end - a.start)
+        return next(iter(self.starting_in(start, end)), None)
+
+    def starting_in(self, start: int, end: int) -> list[Actor]:
+        """The mentions that start inside [start, end)."""
+        return self.actors[bisect.bisect_left(self.starts, start):bisect.bisect_left(self.starts, end)]
+
+    def inside(self, start: int, end: int) -> list[Actor]:
+        """The mentions wholly inside [start, end)."""
+        return [a for a in self.starting_in(start, end) if a.end <= end]
+
+    def coded_before(self, offset: int) -> Iterator[Actor]:
+        """Fully coded mentions (six letters) that end by `offset`, the nearest first."""
+        for k in range(bisect.bisect_left(self.starts, offset) - 1, -1, -1):
+            a = self.actors[k]
+            if a.end <= offset and len(a.code) >= 6:
+                yield a
+
+
+class _TriggerIndex:
+    """Every mention's trigger start, sorted, with the event it belongs to."""
+
+    def __init__(self, events: list[Event]):
+        self.events = events
+        pairs = sorted((m.trigger.start, k) for k, e in enumerate(events) for m in e.mentions or [e])
+        self.starts = [p[0] for p in pairs]
+        self.owners = [p[1] for p in pairs]
+
+    def linked(self, start: int, end: int) -> list[str]:
+        """Ids of the events, in their order, with a mention whose trigger starts inside [start, end)."""
+        owners = set(self.owners[bisect.bisect_left(self.starts, start):bisect.bisect_left(self.starts, end)])
+        return [self.events[k].id for k in sorted(owners)]
 
 
 def find_attributions(doc: Doc, furniture: Sequence[tuple[int, int]] = ()) -> list[dict]:
@@ -558,11 +645,16 @@ def _univocal(found: list[dict], text: str) -> list[dict]:
     Dropping them, as PolNeAR's univocal annotation would, lost F1 on its dev set too.
     """
     kept: list[dict] = []
+    # Comparing each claim with every kept one made this quadratic in the number of claims.
+    cues, sources = SpanIndex(), SpanIndex()
     for c in sorted(found, key=lambda c: -c["p"]):
-        if any(_overlap(c["cue"], k["cue"]) or ("source" in k and _overlap(k["source"], c["cue"])) for k in kept):
+        if cues.overlapping(*c["cue"]) or sources.overlapping(*c["cue"]):
             continue
         if "source" in c:
-            c = _cut_source(c, [k["cue"] for k in kept], text)
+            c = _cut_source(c, cues.overlapping(*c["source"]), text)
+        cues.add(*c["cue"], c["cue"])
+        if "source" in c:
+            sources.add(*c["source"], c["source"])
         kept.append(c)
     return kept
 
@@ -621,7 +713,7 @@ def _misparsed_cue(token: Token) -> dict | None:
             "source": source, "source_head": (prev.idx, _end(prev))}
 
 
-def _make_claim(doc: Doc, number: int, c: dict, actors: list[Actor], events: list[Event]) -> Claim:
+def _make_claim(doc: Doc, number: int, c: dict, actors: _ActorIndex, triggers: _TriggerIndex) -> Claim:
     text = doc_text(doc)
     cs, ce = c["content"]
     source = None
@@ -629,7 +721,7 @@ def _make_claim(doc: Doc, number: int, c: dict, actors: list[Actor], events: lis
         ss, se = c["source"]
         source = ClaimSource(start=ss, end=se, text=text[ss:se],
                              code=_source_code(doc, actors, c.get("source_head"), (ss, se)))
-    linked = [e.id for e in events if any(cs <= m.trigger.start < ce for m in e.mentions or [e])]
+    linked = triggers.linked(cs, ce)
     return Claim(
         id=f"c{number}",
         source=source,
@@ -641,34 +733,37 @@ def _make_claim(doc: Doc, number: int, c: dict, actors: list[Actor], events: lis
     )
 
 
-def _source_code(doc: Doc, actors: list[Actor], head: tuple[int, int] | None, span: tuple[int, int]) -> str | None:
+def _source_code(doc: Doc, actors: _ActorIndex, head: tuple[int, int] | None, span: tuple[int, int]) -> str | None:
     """The actor code of a source; a pronoun or definite description takes its antecedent's."""
     head = head or span
-    actor = actor_at(actors, head[0], head[1]) if head != span else None
+    actor = actors.at(head[0], head[1]) if head != span else None
     # An actor mention running past the source span belongs to another phrase.
-    actor = actor or next((a for a in actors if span[0] <= a.start and a.end <= span[1]), None)
+    within = actors.inside(span[0], span[1])
+    actor = actor or next(iter(within), None)
     if actor is not None and len(actor.code) >= 6:
         return actor.code
     # "Ukraine's armed forces commander-in-chief, Valeriy Zaluzhny": a fully coded name in the span.
-    coded = [a for a in actors if span[0] <= a.start and a.end <= span[1] and len(a.code) >= 6]
+    coded = [a for a in within if len(a.code) >= 6]
     if coded:
         return coded[-1].code
     tok = doc.char_span(head[0], head[1], alignment_mode="expand")
     if tok is None or not len(tok):
         return actor.code if actor else None
     word = tok[-1]
-    earlier = [a for a in actors if a.end <= span[0] and len(a.code) >= 6]
-    if not earlier:
+    nearest = next(actors.coded_before(span[0]), None)
+    if nearest is None:
         return actor.code if actor else None
     if word.pos_ == "PRON" and word.lower_ in ("he", "she", "him", "her"):
-        people = [a for a in earlier if any(e.label_ == "PERSON" for e in entities_in(doc.char_span(a.start, a.end, alignment_mode="expand")))]
-        return people[-1].code if people else None
+        person = next((a for a in actors.coded_before(span[0])
+                       if any(e.label_ == "PERSON" for e in entities_in(doc.char_span(a.start, a.end, alignment_mode="expand")))),
+                      None)
+        return person.code if person else None
     if word.pos_ == "PRON" and word.lower_ in ("they", "it", "we"):
-        return earlier[-1].code if sentence_of(word).start_char <= earlier[-1].start or _prev_sentence(doc, earlier[-1], word) else None
+        return nearest.code if sentence_of(word).start_char <= nearest.start or _prev_sentence(doc, nearest, word) else None
     if word.pos_ == "NOUN" and any(t.lower_ == "the" for t in tok):
-        same = [a for a in earlier if a.text.lower().split()[-1:] == [word.lower_]]
+        same = next((a for a in actors.coded_before(span[0]) if a.text.lower().split()[-1:] == [word.lower_]), None)
         if same:
-            return same[-1].code
+            return same.code
     return actor.code if actor else None
 
 

@@ -22,6 +22,7 @@ class ErrorCode:
     BINARY = "binary"                # bytes that are not text
     ENCODING = "encoding"            # text in an encoding we cannot decode
     TOO_LARGE = "too_large"          # over Settings.max_chars
+    TOO_COMPLEX = "too_complex"      # more words and marks than Settings.max_tokens, or long runs of punctuation
     NOT_ENGLISH = "not_english"      # fogofwar reads English only
     MALFORMED_JSON = "malformed_json"  # a JSON Lines line that does not parse
     BAD_ROW = "bad_row"              # valid JSON, but not a document object

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from .actors import partitive_words, actor_at, iso3
+from .actors import partitive_words, iso3
 from .lexicons import load_table
 from .models import Acled, Actor, Event, EventActor, EventDate, EventLocation, Mention, Place, Plover, SourceDocument, Span as TextSpan, Time
 from .nlp import doc_text, sentence_of, sentences
-from .spans import inside_any
+from .spans import StartIndexed, inside_any, records_containing, records_ending_between, starting_between
 
 __all__ = ["find_events", "Trigger", "load_triggers", "acled_for_sentence"]
 
@@ -129,6 +129,9 @@ def find_events(doc: Doc, source: SourceDocument, places: list[Place], times: li
     triggers = load_triggers()
     anchor = dt.date.fromisoformat(source.published) if source.published else None
     main_place = _main_place(places)
+    # Indexed by offset: looking up the places, times and actors of each sentence or token by scanning
+    # them all made this stage quadratic in the document's length.
+    places, times, actors = StartIndexed(places), StartIndexed(times), StartIndexed(actors)
     built: list[tuple[Span, Event]] = []
     time_spans = sorted((t.start, t.end) for t in times)
     for sent in sentences(doc):
@@ -309,9 +312,18 @@ def _subject_actor(token: Token, actors: list[Actor]) -> Actor | None:
     return _resolve_actor(subj, actors)
 
 
+def _actor_at(actors: list[Actor], start: int, end: int) -> Actor | None:
+    """As actors.actor_at (the smallest mention holding the span, else the first inside it), by offset."""
+    containing = [actors[k] for k in records_containing(actors, start, end)]
+    if containing:
+        return min(containing, key=lambda a: a.end - a.start)
+    inside = starting_between(actors, start, end)
+    return actors[inside[0]] if inside else None
+
+
 def _resolve_actor(tok: Token, actors: list[Actor]) -> Actor | None:
     """The coded actor a token names: itself, a name inside its phrase, or the speaker "it"/"they" stands for."""
-    actor = actor_at(actors, tok.idx, tok.idx + len(tok))
+    actor = _actor_at(actors, tok.idx, tok.idx + len(tok))
     if actor is not None:
         return actor
     if tok.lower_ in partitive_words():
@@ -322,14 +334,16 @@ def _resolve_actor(tok: Token, actors: list[Actor]) -> Actor | None:
                     if g.dep_ == "pobj":
                         return _resolve_actor(g, actors)
     left = tok.left_edge.idx if tok.left_edge.i >= sentence_of(tok).start else tok.idx
-    inside = [a for a in actors if left <= a.start and a.end <= tok.idx + len(tok) and a.country]
+    inside = [a for a in (actors[k] for k in starting_between(actors, left, tok.idx + len(tok)))
+              if a.end <= tok.idx + len(tok) and a.country]
     if inside:
         return inside[-1]
     if tok.lower_ in _grammar()["modality"]["group_pronouns"]:
         speaker = _speaker(tok.head)
         if speaker is not None and speaker is not tok:
             return _resolve_actor(speaker, actors)
-        earlier = [a for a in actors if a.end <= tok.idx and tok.idx - a.end < 300 and a.country
+        nearby = (actors[k] for k in records_ending_between(actors, tok.idx - 300, tok.idx))
+        earlier = [a for a in nearby if a.end <= tok.idx and tok.idx - a.end < 300 and a.country
                    and a.text.lower() not in _grammar()["modality"]["group_pronouns"]]
         if earlier:
             return earlier[-1]
@@ -650,7 +664,7 @@ def _build_event(number: int, cand: _Candidate, sent: Span, places: list[Place],
     where = iso3(places[location.place].country) if location.place is not None else None
     actor = _event_actors(actor_tokens, actors, acting=True, where=where)
     recipient_tokens = cand.recipient_tokens if cand.recipient_tokens is not None else _with_conjuncts(_recipient_token(token))
-    recipient_tokens = [t for t in recipient_tokens if not any(x.start <= t.idx < x.end for x in times)]  # "on Sunday"
+    recipient_tokens = [t for t in recipient_tokens if not records_containing(times, t.idx, t.idx + 1)]  # "on Sunday"
     recipient = _event_actors(recipient_tokens, actors)
     actor_spans = {(a.start, a.code) for a in actor}
     recipient = [r for r in recipient if (r.start, r.code) not in actor_spans]
@@ -674,7 +688,7 @@ def _build_event(number: int, cand: _Candidate, sent: Span, places: list[Place],
 
 def _event_location(token: Token, sent: Span, places: list[Place], main_place: int | None) -> EventLocation:
     """Where the clause puts the event, with ACLED's geo-precision; else the report's main town, at precision 3."""
-    in_sentence = [(i, p) for i, p in enumerate(places) if sent.start_char <= p.start < sent.end_char and p.lat is not None]
+    in_sentence = [(i, places[i]) for i in starting_between(places, sent.start_char, sent.end_char) if places[i].lat is not None]
     obj = _object_token(token)
     scored = []
     for i, p in in_sentence:
@@ -750,7 +764,7 @@ def _event_date(token: Token, sent: Span, times: list[Time], anchor: dt.date | N
     """The event's date from its own time expression, else from the dateline and the clause's tense."""
     from .times import clause_tense  # the times stage owns the tense reading
     dateline_end = _dateline_end(sent)
-    in_sentence = [t for t in times if sent.start_char <= t.start < sent.end_char and t.start >= dateline_end]
+    in_sentence = [times[k] for k in starting_between(times, sent.start_char, sent.end_char) if times[k].start >= dateline_end]
     dates = [t for t in in_sentence if t.type in ("DATE", "TIME") and _parse_value(t.value)]
     # "<a day> after <ordering>": the event inside the after-phrase lies that long before the clause's date.
     for t in in_sentence:
@@ -831,7 +845,7 @@ def _outside_dateline(actor_tokens: list[Token], token: Token, sent: Span, actor
     kept = [t for t in actor_tokens if t.idx >= dateline_end]
     if kept or token.pos_ != "VERB":
         return kept
-    before = [a for a in actors if dateline_end <= a.start and a.end <= token.idx and a.country]
+    before = [a for a in (actors[k] for k in starting_between(actors, dateline_end, token.idx)) if a.end <= token.idx and a.country]
     span = sent.doc.char_span(before[-1].start, before[-1].end, alignment_mode="expand") if before else None
     return [span.root] if span is not None else []
 

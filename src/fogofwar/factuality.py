@@ -17,7 +17,7 @@ from .claims import LinearModel
 from .lexicons import load_table
 from .models import Claim, Event, Predicate, SourceDocument
 from .nlp import sentence_of
-from .spans import inside_any
+from .spans import SpanIndex, inside_any
 
 __all__ = ["Assessment", "assess_events", "find_predicates", "local_category", "mention_category", "UNSETTLING"]
 
@@ -277,12 +277,16 @@ def assess_events(doc: Doc, events: list[Event], claims: list[Claim]) -> list[As
     """
     cues = _cues()
     out = []
+    # Claims filed by their content's span: scanning every claim for each mention made this quadratic.
+    contents = SpanIndex()
+    for c in claims:
+        contents.add(c.content.start, c.content.end, c)
     for event in events:
         readings = []
         for mention in event.mentions or [event]:
             span = doc.char_span(mention.trigger.start, mention.trigger.end, alignment_mode="expand")
             category, negated = mention_category(span[0]) if span is not None and len(span) else ("plain", False)
-            carrying = [c for c in claims if c.content.start <= mention.trigger.start < c.content.end]
+            carrying = contents.containing(mention.trigger.start)
             status = _status(category, negated, {c.stance for c in carrying})
             value = cues.status_values[status]
             if category not in ("plain", "report") and status not in ("negated",):

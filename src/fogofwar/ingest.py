@@ -490,6 +490,31 @@ def check_text(text: str, settings: Settings) -> None:
     if "\x00" in sample or controls > 0.01 * len(sample) or replacement > 0.05 * len(sample):
         raise DocumentError(ErrorCode.BINARY, "the text is mostly control characters: binary data, not text")
     check_language(sample, settings)
+    check_complexity(text, settings)
+
+
+# Words, marks and line breaks: about one spaCy token each, a little more for real text.
+_TOKEN = re.compile(r"\w+|[^\w\s]|\n+")
+_MARK_RUN = re.compile(r"[^\w\s]{2,}")
+# spaCy's tokenizer strips prefix and suffix marks one at a time, copying the rest each time, so a
+# run of n marks costs n² (8,000 commas in a row take 7 s); this bounds the sum of n² over the runs
+# (about 3 s of tokenizing). A separator line of 200 "=" costs 40,000.
+MAX_MARK_RUN_COST = 25_000_000
+
+
+def check_complexity(text: str, settings: Settings) -> None:
+    """Raise too_complex when parsing the text would exceed a worker's time and memory budget."""
+    tokens = sum(1 for _ in _TOKEN.finditer(text))
+    if tokens > settings.max_tokens:
+        raise DocumentError(ErrorCode.TOO_COMPLEX,
+                            f"{tokens:,} words and marks; the limit is {settings.max_tokens:,} (Settings.max_tokens)")
+    cost = 0
+    for m in _MARK_RUN.finditer(text):
+        cost += (m.end() - m.start()) ** 2
+        if cost > MAX_MARK_RUN_COST:
+            raise DocumentError(ErrorCode.TOO_COMPLEX,
+                                f"runs of punctuation too long to tokenize (one of {m.end() - m.start():,} characters "
+                                f"at character {m.start():,})")
 
 
 def check_language(text: str, settings: Settings) -> None:

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from . import fast_rules
 
-__all__ = ["load_nlp", "parse_many", "allow_length", "sentences", "sentence_of", "noun_chunks_of", "entities",
+__all__ = ["load_nlp", "parse_many", "parse_text", "split_pieces", "PIECE_CHARS", "allow_length", "sentences", "sentence_of", "noun_chunks_of", "entities",
            "entities_in", "doc_text", "release"]
 
 log = logging.getLogger(__name__)
@@ -71,8 +71,51 @@ def allow_length(nlp: Language, chars: int) -> None:
         nlp.max_length = chars + 1
 
 
+# The parser holds state for every token of the text it is given: a 400,000-character article
+# parsed whole took a worker to 1.9 GB. Longer texts are parsed in pieces of at most this many
+# characters, cut after a line break where there is one, and joined back into one Doc.
+PIECE_CHARS = 100_000
+
+
+def parse_text(nlp: Language, text: str) -> Doc:
+    """One text parsed, in pieces when it is longer than PIECE_CHARS; the Doc's text is the text unchanged."""
+    if len(text) <= PIECE_CHARS:
+        return nlp(text)
+    pieces = list(nlp.pipe(split_pieces(text), batch_size=1))
+    doc = Doc.from_docs(pieces, ensure_whitespace=False)
+    if doc.text != text:  # from_docs keeps every token's whitespace; this would be a spaCy change
+        raise RuntimeError("the pieces of a long text did not join back into the text")
+    return doc
+
+
+def split_pieces(text: str, size: int = PIECE_CHARS) -> list[str]:
+    """The text in consecutive pieces of at most `size` characters, each ending after a line break (else
+    a space, else anywhere) and taking the whitespace that follows, so tokens and paragraphs stay whole."""
+    pieces = []
+    start = 0
+    while len(text) - start > size:
+        limit = start + size
+        cut = text.rfind("\n", start + size // 2, limit - 1)
+        if cut == -1:
+            cut = text.rfind(" ", start + size // 2, limit - 1)
+        cut = limit - 1 if cut == -1 else cut + 1
+        while cut < limit and text[cut].isspace():
+            cut += 1
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
 def _parse_batch(nlp: Language, batch: list[tuple[str, Any]]) -> Iterator[tuple[Doc | Exception, Any]]:
     done = 0
+    if len(batch) == 1 and len(batch[0][0]) > PIECE_CHARS:
+        text, context = batch[0]
+        try:
+            yield parse_text(nlp, text), context
+        except Exception as exc:
+            yield exc, context
+        return
     try:
         for parsed in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
             done += 1
@@ -82,7 +125,7 @@ def _parse_batch(nlp: Language, batch: list[tuple[str, Any]]) -> Iterator[tuple[
         log.debug("a batch failed to parse (%s); parsing its documents one by one", exc)
     for text, context in batch[done:]:
         try:
-            yield nlp(text), context
+            yield parse_text(nlp, text), context
         except Exception as exc:
             yield exc, context
 

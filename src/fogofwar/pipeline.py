@@ -31,7 +31,7 @@ from .errors import DocumentError, ErrorCode
 from .gazetteer import Gazetteer, load_gazetteer
 from .ingest import FailedDocument, RawDocument, clean_text, prepare_document
 from .models import ErrorInfo, Result, SourceDocument
-from .nlp import allow_length, load_nlp, parse_many, release
+from .nlp import allow_length, load_nlp, parse_many, parse_text, release
 from .settings import Settings
 
 __all__ = ["Stage", "STAGES", "Resources", "load_resources", "analyze", "process_document", "extract", "check_stages"]
@@ -134,7 +134,7 @@ def process_document(raw: RawDocument, settings: Settings, resources: Resources 
     nlp = load_nlp(settings.model)
     allow_length(nlp, settings.max_chars)
     try:
-        doc = nlp(source.text)
+        doc = parse_text(nlp, source.text)
     except Exception as exc:
         return _parse_failure(source, exc)
     return _safe_analyze(doc, source, resources)

@@ -20,7 +20,7 @@ from .gazetteer import Entry, Gazetteer, distance_km, normalize_name
 from .lexicons import load_table
 from .models import Place, SourceDocument
 from .nlp import doc_text, entities
-from .spans import inside_any, overlaps
+from .spans import SpanIndex, inside_any, overlaps
 
 __all__ = ["find_places", "resolve_candidates"]
 
@@ -466,9 +466,11 @@ def _choose_spans(candidates: list[Candidate]) -> list[Candidate]:
     """One candidate per stretch of text: the longer wins, then the NER one."""
     ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), not c.from_ner, c.start))
     chosen: list[Candidate] = []
+    taken = SpanIndex()  # comparing each candidate with every chosen one was quadratic in the text's length
     for c in ordered:
-        if not any(overlaps((c.start, c.end), (k.start, k.end)) for k in chosen):
+        if not taken.overlapping(c.start, c.end):
             chosen.append(c)
+            taken.add(c.start, c.end)
     return sorted(chosen, key=lambda c: c.start)
 
 

@@ -17,6 +17,7 @@ What stays unknown stays unknown: a code is never taken from another clause.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 
 from spacy.tokens import Doc, Token
@@ -25,6 +26,7 @@ from .actors import ActorDictionary, iso3
 from .gazetteer import Gazetteer, normalize_name
 from .lexicons import load_table
 from .models import Actor, Event, EventActor, Place
+from .nlp import doc_text, sentence_of
 
 __all__ = ["assign_roles", "in_own_clause"]
 
@@ -42,6 +44,27 @@ class _Countries:
                  dictionary: ActorDictionary):
         self.doc, self.places, self.actors = doc, places, actors
         self.gazetteer, self.dictionary = gazetteer, dictionary
+        # Mentions indexed by start offset: scanning every actor and place for each phrase made the
+        # stage quadratic in the document's length (33 s on a 200,000-character text).
+        self._actors_at: dict[int, list[Actor]] = {}
+        for a in actors:
+            self._actors_at.setdefault(a.start, []).append(a)
+        self._places_at: dict[int, list[Place]] = {}
+        for p in places:
+            self._places_at.setdefault(p.start, []).append(p)
+        self._actor_starts = sorted(a.start for a in actors)
+        self._by_actor_start = sorted(actors, key=lambda a: a.start)
+        self._place_starts = sorted(p.start for p in places)
+        self._by_place_start = sorted(places, key=lambda p: p.start)
+        self._actor_order = {id(a): k for k, a in enumerate(actors)}
+        self._longest_actor = max((a.end - a.start for a in actors), default=0)
+
+    def covering(self, idx: int) -> Actor | None:
+        """The first actor mention, in the stage's order, whose span holds a character offset."""
+        lo = bisect.bisect_left(self._actor_starts, idx - self._longest_actor)
+        hi = bisect.bisect_right(self._actor_starts, idx)
+        found = [a for a in self._by_actor_start[lo:hi] if a.start <= idx < a.end]
+        return min(found, key=lambda a: self._actor_order[id(a)]) if found else None
 
     def of_word(self, token: Token) -> str | None:
         if not token.text[:1].isupper():
@@ -67,12 +90,16 @@ class _Countries:
 
     def sole_in_sentence(self, token: Token) -> list[str]:
         """The one country the token's sentence names (places and coded parties), if only one."""
-        sent = token.sent
-        found = {a.country for a in self.actors if sent.start_char <= a.start < sent.end_char and a.country}
-        found |= {iso3(p.country) for p in self.places
-                  if sent.start_char <= p.start < sent.end_char and p.country and p.lat is not None}
+        sent = sentence_of(token)
+        found = {a.country for a in self._within(self._actor_starts, self._by_actor_start, sent) if a.country}
+        found |= {iso3(p.country) for p in self._within(self._place_starts, self._by_place_start, sent)
+                  if p.country and p.lat is not None}
         found.discard(None)
         return sorted(found) if len(found) == 1 else []
+
+    @staticmethod
+    def _within(starts: list[int], items: list, sent) -> list:
+        return items[bisect.bisect_left(starts, sent.start_char):bisect.bisect_left(starts, sent.end_char)]
 
     @staticmethod
     def _phrase_tokens(root: Token) -> list[Token]:
@@ -88,14 +115,15 @@ class _Countries:
 
     def _countries(self, tokens: list[Token], with_parties: bool = True) -> list[str]:
         found: list[tuple[int, str]] = []
-        starts = {t.idx for t in tokens}
-        for a in self.actors if with_parties else ():
-            if a.start in starts and a.country:
-                found.append((a.start, a.country))
-        for p in self.places:
-            tok = next((t for t in tokens if t.idx == p.start), None)
-            if tok is not None and p.country and p.lat is not None and tok.ent_type_ != "PERSON" and not _money(tok):
-                found.append((p.start, iso3(p.country)))
+        at = {}
+        for t in tokens:
+            at.setdefault(t.idx, t)
+        for start in at if with_parties else ():
+            found.extend((a.start, a.country) for a in self._actors_at.get(start, ()) if a.country)
+        for start, tok in at.items():
+            for p in self._places_at.get(start, ()):
+                if p.country and p.lat is not None and tok.ent_type_ != "PERSON" and not _money(tok):
+                    found.append((p.start, iso3(p.country)))
         for t in tokens:
             if t.i > 0 and t.doc[t.i - 1].lower_ in ("pro", "anti") or t.lower_.startswith(("pro-", "anti-")):
                 continue  # "pro-Iranian Hizbollah" is not Iran's
@@ -364,12 +392,12 @@ def _phrase_parties(tok: Token, countries: _Countries, actor_countries: set) -> 
         found = countries.in_phrase(part)
         others = [c for c in found if c not in actor_countries] or found
         chosen = others if _conjoined_demonyms(part) else others[:1]
-        start = max(part.left_edge.idx, part.sent.start_char)
+        start = max(part.left_edge.idx, sentence_of(part).start_char)
         end = part.idx + len(part)
-        coded = next((a for a in countries.actors if a.start <= part.idx < a.end), None)
+        coded = countries.covering(part.idx)
         for c in chosen:
             if c in {p.country for p in out}:
                 continue
             sector = coded.sector if coded is not None and coded.country == c else None
-            out.append(_party(part.doc.text[start:end], c, sector, start=start, end=end))
+            out.append(_party(doc_text(part.doc)[start:end], c, sector, start=start, end=end))
     return out

