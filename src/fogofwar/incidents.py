@@ -33,7 +33,7 @@ from .gazetteer import distance_km
 
 __all__ = [
     "EventRecord", "Incident", "minhash_signature", "near_duplicate_groups", "merge_incidents",
-    "independent_sources", "MINHASH_PERMUTATIONS", "UnionFind", "story_vectors", "story_clusters",
+    "independent_sources", "MINHASH_PERMUTATIONS", "UnionFind", "story_clusters",
     "document_terms", "story_vector", "Story", "keep_ids", "new_incident_id",
 ]
 
@@ -462,11 +462,6 @@ def story_vector(counts: Counter) -> dict[str, float]:
     top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_TERMS]
     norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
     return {w: v / norm for w, v in top}
-
-
-def story_vectors(texts: dict[str, str], stopwords: frozenset[str] = frozenset()) -> dict[str, dict[str, float]]:
-    """Each text's story vector."""
-    return {d: story_vector(document_terms(t, stopwords)) for d, t in texts.items()}
 
 
 @dataclass

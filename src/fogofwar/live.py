@@ -51,20 +51,13 @@ def extractor(settings: Settings) -> Callable[[Iterable[RawDocument | FailedDocu
     return extract
 
 
-def ingest_items(db, items: Iterable[RawDocument | FailedDocument], settings: Settings,
+def ingest_items(db: Store | RemoteStore, items: Iterable[RawDocument | FailedDocument], settings: Settings,
                  batch_size: int = 64, progress: Callable[[int], None] | None = None,
                  use_embeddings: bool = True, rebuild: bool = False,
                  on_merge: Callable[[str], None] | None = None) -> IngestReport:
     """Extract and store documents not stored yet (or changed) and update incidents. `db` is an open
-    Store, a RemoteStore, or a path (written through its server when it is served)."""
-    if not isinstance(db, (str, Path)):
-        return ingest_into(db, items, extractor(settings), batch_size, progress, use_embeddings, rebuild, on_merge)
-    target = open_for_writing(str(db))
-    try:
-        return ingest_into(target, items, extractor(settings), batch_size, progress, use_embeddings, rebuild,
-                           on_merge)
-    finally:
-        target.close()
+    Store or a RemoteStore (`open_for_writing` gives the right one for a path)."""
+    return ingest_into(db, items, extractor(settings), batch_size, progress, use_embeddings, rebuild, on_merge)
 
 
 # --- the server's side --------------------------------------------------------------------------

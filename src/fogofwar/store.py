@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -177,12 +177,10 @@ class Store:
     def _stories_kept(self) -> bool:
         """Whether the last full merge kept the stories the incremental merge needs (stores merged
         before it did are rebuilt once)."""
-        found = self.con.execute("SELECT value FROM meta WHERE key = 'stories'").fetchone()
-        return found is not None and found[0] == STORY_MODEL
+        return self._meta("stories") == STORY_MODEL
 
     def _incidents_behind(self) -> bool:
-        found = self.con.execute("SELECT value FROM meta WHERE key = 'incidents_behind'").fetchone()
-        return found is not None and found[0] == "true"
+        return self._meta("incidents_behind") == "true"
 
     def reader(self) -> "Store":
         """Another connection to this store's database for reading while this one writes (DuckDB
@@ -191,9 +189,13 @@ class Store:
         view.path, view.read_only, view.con = self.path, True, self.con.cursor()
         return view
 
+    def _meta(self, key: str) -> str | None:
+        found = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return found[0] if found else None
+
     def bump_version(self) -> int:
         """Count one more change of the store's data, for readers that poll `status()`."""
-        version = self.status()["version"] + 1
+        version = int(self._meta("version") or 0) + 1
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?), ('updated', ?)", [str(version), now])
         return version
@@ -245,7 +247,7 @@ class Store:
         touched = {i for (i,) in self.con.execute(
             "SELECT DISTINCT incident_id FROM incident_events WHERE doc_id IN (SELECT unnest(?))",
             [pending + [d for d, _ in moved]]).fetchall()}
-        neighbours = self._neighbour_incidents(new_events, {stories[d] for d in vectors}, set(pending))
+        neighbours = self._neighbour_incidents(new_events, {stories[d] for d in vectors})
         keep = touched | neighbours
         fixed = {k: i for k, i in self.con.execute(
             "SELECT doc_id || ':' || event_id, incident_id FROM incident_events WHERE incident_id IN (SELECT unnest(?)) "
@@ -311,22 +313,20 @@ class Store:
     def _stories_near(self, dates: list[dt.date | None], exclude: set[str]) -> list[Story]:
         """The kept stories a document of these dates could join: those with a document within
         STORY_ACTIVE_DAYS of one of the dates (any story, when a date is missing), each with its whole
-        centroid."""
+        centroid. Only the weeks around the dates are read, never the span between the first and last."""
         if not dates:
             return []
         if any(d is None for d in dates):
-            near = "SELECT DISTINCT story FROM doc_stories"
+            near, params = "SELECT DISTINCT story FROM doc_stories", []
         else:
-            self._register_windows([("", d) for d in dates], STORY_ACTIVE_DAYS)
-            near = ("SELECT DISTINCT s.story FROM doc_stories s JOIN _fogofwar_windows w "
-                    "ON s.published BETWEEN w.lo AND w.hi")
-        try:
-            rows = self.con.execute(f"""
-                WITH near AS ({near})
-                SELECT s.story, s.doc_id, s.published, t.term, t.weight
-                FROM doc_stories s JOIN near USING (story) JOIN story_terms t USING (doc_id)""").fetchall()
-        finally:
-            self._unregister_windows()
+            near = (f"SELECT DISTINCT s.story FROM doc_stories s, (SELECT unnest(?::DATE[]) AS day) d "
+                    f"WHERE s.published BETWEEN d.day - INTERVAL {STORY_ACTIVE_DAYS} DAY "
+                    f"AND d.day + INTERVAL {STORY_ACTIVE_DAYS} DAY")
+            params = [sorted(set(dates))]
+        rows = self.con.execute(f"""
+            WITH near AS ({near})
+            SELECT s.story, s.doc_id, s.published, t.term, t.weight
+            FROM doc_stories s JOIN near USING (story) JOIN story_terms t USING (doc_id)""", params).fetchall()
         centroids: dict[str, dict[str, float]] = defaultdict(dict)
         last: dict[str, dt.date | None] = {}
         for story, doc_id, published, term, weight in rows:
@@ -338,29 +338,7 @@ class Store:
                 last[story] = published
         return [Story(k, centroids[k], last.get(k)) for k in sorted(centroids)]
 
-    def _register_windows(self, days: list[tuple[str, dt.date]], pad_days: int) -> None:
-        """A temporary table of (kind, lo, hi): each day padded on both sides, overlaps of a kind joined,
-        so a lookup reads the weeks around the new documents, never the span between the first and last."""
-        import pandas as pd
-
-        pad = dt.timedelta(days=pad_days)
-        windows: list[list] = []
-        for kind, day in sorted(set(days)):
-            if windows and windows[-1][0] == kind and day - pad <= windows[-1][2]:
-                windows[-1][2] = max(windows[-1][2], day + pad)
-            else:
-                windows.append([kind, day - pad, day + pad])
-        frame = pd.DataFrame.from_records(windows, columns=["kind", "lo", "hi"])
-        frame["lo"], frame["hi"] = pd.to_datetime(frame["lo"]).dt.date, pd.to_datetime(frame["hi"]).dt.date
-        self.con.register("_fogofwar_windows", frame)
-
-    def _unregister_windows(self) -> None:
-        try:
-            self.con.unregister("_fogofwar_windows")
-        except duckdb.Error:
-            pass
-
-    def _neighbour_incidents(self, events: list[EventRecord], stories: set[str], exclude: set[str]) -> set[str]:
+    def _neighbour_incidents(self, events: list[EventRecord], stories: set[str]) -> set[str]:
         """Incidents a new event could join: of its story, or of its type, near enough in date (its
         window across reports, ±3 days; ±15 for reprints of one wire story, which merge even when dated
         to a month) and place (the neighbouring grid cells; anywhere for reprints) for `compatible`."""
