@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fogofwar.incidents import EventRecord, independent_sources, merge_incidents, minhash_signature, near_duplicate_groups
+from fogofwar.incidents import (EventRecord, common_terms, document_terms, independent_sources, merge_incidents,
+                                minhash_signature, near_duplicate_groups, story_links, story_vector)
 
 
 def event(key, doc, day=10, lat=49.2, lon=37.25, ptype="RETREAT", actors=("RUSMIL",), status="reported",
@@ -123,3 +124,68 @@ def test_independent_sources_count_a_wire_story_and_an_outlet_once():
     assert independent_sources(members) == 3
     # Paper B's own story is a source of its own beside the wire copy it also ran.
     assert independent_sources(members + [event("f:e1", "f", outlet="Paper B")]) == 4
+
+
+def _vectors(texts, common=frozenset()):
+    return {k: story_vector(document_terms(v), common) for k, v in texts.items()}
+
+
+def test_two_reports_of_one_story_are_linked_and_a_different_story_is_not():
+    """Story links are pairs of documents sharing rare names and numbers, within two weeks of each other."""
+    texts = {"a": "Gunfire at the Maplewood bakery on Orchard Lane left Tomasz Wierzbicki, 34, wounded; "
+                  "Sheriff Odalys Brannigan said deputies found 14 shell casings.",
+             "b": "Deputies of Sheriff Odalys Brannigan counted 14 casings outside the Maplewood bakery, where "
+                  "Tomasz Wierzbicki was hurt on Orchard Lane.",
+             "c": "A ferry strike halted crossings to Quillon Island, where harbour master Ines Vasquez-Tobar "
+                  "counted 40 stranded trucks."}
+    dates = {"a": dt.date(2022, 5, 1), "b": dt.date(2022, 5, 2), "c": dt.date(2022, 5, 2)}
+    links = story_links(_vectors(texts), dates)
+    assert "b" in links["a"] and "a" in links["b"] and "c" not in links["a"]
+    # The same pair a month apart tells no story together.
+    assert "b" not in story_links(_vectors(texts), {**dates, "b": dt.date(2022, 6, 20)})["a"]
+    # Linking the second report against the kept first one finds the same link as one batch does.
+    one = _vectors(texts)
+    later = story_links({"b": one["b"]}, {"b": dates["b"]}, {"a": one["a"], "c": one["c"]}, dates)
+    assert later["b"] == {k: v for k, v in links["b"].items()}
+
+
+def test_terms_in_most_of_the_store_tell_no_story():
+    """A name every report carries (a capital in war news) is common in the store, however rare in English."""
+    docs = [document_terms(f"Shelling near Zorvania's capital Velmorask hit district {n}.") for n in range(40)]
+    common = common_terms(docs)
+    assert {"velmorask", "zorvania"} <= common and "district" in common
+    assert "17" not in common
+
+
+def test_a_report_that_does_not_say_when_joins_its_storys_earlier_stated_day():
+    """A follow-up that says only 'the shooting' is dated by its own day: the deed it reports happened by then."""
+    a = event("a:e1", "a", ptype="ASSAULT", day=10, trigger="shot", sentence="A man was shot on Orchard Lane on Monday.")
+    b = event("b:e1", "b", ptype="ASSAULT", day=14, precision=2, trigger="shooting",
+              sentence="Police named the victim of the shooting.")
+    a.date_explicit, b.date_explicit = True, False
+    a.published, b.published = dt.date(2022, 9, 10), dt.date(2022, 9, 14)
+    b.lat = b.lon = None
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.5}})) == [["a:e1", "b:e1"]]
+    # Without the story link nothing joins them, and a stated later day is another deed.
+    assert groups(merge_incidents([a, b])) == [["a:e1"], ["b:e1"]]
+    b.date_explicit, b.time_precision = True, 1
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.5}})) == [["a:e1"], ["b:e1"]]
+
+
+def test_statements_join_on_the_story_only_when_close_and_by_the_same_speaker():
+    """'Kyiv urged allies' in two linked reports is one statement only when the same party speaks."""
+    a = event("a:e1", "a", ptype="REQUEST", actors=("UKRGOV",), trigger="urged", sentence="Kyiv urged allies to act.")
+    b = event("b:e1", "b", ptype="REQUEST", actors=("UKRGOV",), trigger="called", sentence="Ukraine called for help.")
+    a.date_explicit = b.date_explicit = True
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.6}})) == [["a:e1", "b:e1"]]
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.3}})) == [["a:e1"], ["b:e1"]]
+    b.actor_codes = frozenset({"POLGOV"})
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.6}})) == [["a:e1"], ["b:e1"]]
+
+
+def test_the_same_long_sentence_in_two_outlets_is_one_source():
+    """Agency copy that two outlets edit differently (so no near-duplicate documents) still counts once."""
+    wire = "Russian forces shelled the town of Kupiansk overnight, damaging a school and two apartment blocks."
+    members = [event("a:e1", "a", outlet="Paper A", sentence=wire), event("b:e1", "b", outlet="Paper B", sentence=wire),
+               event("c:e1", "c", outlet="Paper C", sentence="Kupiansk came under fire again, the mayor told us.")]
+    assert independent_sources(members) == 2

@@ -182,3 +182,19 @@ def test_documents_with_lone_surrogates_store_and_a_rerun_skips_them(store, sett
         ("ok", None, "Russian troops \ufffd withdrew from Izium, the military said."), ("short", "binary", "\ufffd")]
     again = store.ingest(items(), lambda xs: extract(xs, settings), use_embeddings=False)
     assert (again.written, again.skipped) == (0, 2)
+
+
+def test_a_side_remark_without_a_day_or_a_place_makes_no_incident(store, settings):
+    """A report's fifth happening, told once with no day and no place finer than a country, is kept as an
+    event of its document but makes no incident: no coder could date or place it."""
+    row = {"id": "s", "published": "2022-07-04", "outlet": "Wire A", "text": (
+        "Russian forces shelled Kharkiv on Monday, the governor said. Two houses burned in the shelling. "
+        "Firefighters worked through the night in Kharkiv. The shelling damaged a school on Monday. "
+        "The regional governor said the shelling of Kharkiv had been the heaviest in weeks. "
+        "Separately, Poland has accused Russia of spreading disinformation.")}
+    ingest_rows(store, [row], settings, use_embeddings=False)
+    names, found = store.query("SELECT e.plover_type, ie.incident_id IS NOT NULL FROM events e "
+                               "LEFT JOIN incident_events ie USING (doc_id, event_id) ORDER BY e.key")
+    made = dict(found)
+    assert made.get("ASSAULT") is True
+    assert made.get("ACCUSE") is False

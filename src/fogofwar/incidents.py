@@ -33,8 +33,8 @@ from .gazetteer import distance_km
 
 __all__ = [
     "EventRecord", "Incident", "minhash_signature", "near_duplicate_groups", "merge_incidents",
-    "independent_sources", "MINHASH_PERMUTATIONS", "UnionFind", "story_clusters",
-    "document_terms", "story_vector", "Story", "keep_ids", "new_incident_id",
+    "independent_sources", "MINHASH_PERMUTATIONS", "UnionFind",
+    "document_terms", "story_vector", "story_links", "common_terms", "keep_ids", "new_incident_id",
 ]
 
 MINHASH_PERMUTATIONS = 64
@@ -48,11 +48,15 @@ DATE_WINDOW_DAYS = {1: 1, 2: 3, 3: 15}
 SIMILARITY_THRESHOLDS = {"default": 0.55, "same_trigger_and_actor": 0.40, "not_happened": 0.75, "undated": 0.85}
 # Token overlap above which two events' sentences count as one sentence reprinted.
 SAME_SENTENCE = 0.8
+SHARED_COPY_WORDS = 8        # a shared sentence this long is copy from one source, not two reports
 TOKEN_THRESHOLDS = {"default": 0.35, "same_trigger_and_actor": 0.20, "not_happened": 0.60, "undated": 0.70}
 MAX_CANDIDATES = 64          # per event per neighbouring block; keeps dense blocks linear
-# Stories: the TF-IDF cosine of a document with a story's centroid above which it tells that story;
-# events of one type in one story merge on agreement alone.
-STORY_LINK = 0.4
+# Stories: the cosine of two documents' story vectors above which they tell one story; events of
+# one type in two such documents merge on agreement alone.
+STORY_LINK = 0.3
+STORY_STATEMENT_LINK = 0.4  # statements, meetings and agreements join on the story alone only when it is this close
+STORY_COMMON_SHARE = 0.02    # a term in this share of the store's documents tells no story ...
+STORY_COMMON_MIN_DOCS = 20   # ... once it is in this many
 STORY_TERMS = 60             # the heaviest terms kept per document
 STORY_COMMON_ZIPF = 4.5      # words as common as this in English (Zipf scale: "said" 6, "mall" 4.3) tell no story
 STORY_NUMBER_ZIPF = 3.5      # numbers (tolls, ages, dates) count as fairly rare words
@@ -163,18 +167,37 @@ class EventRecord:
 
 def independent_sources(members: Iterable[EventRecord]) -> int:
     """How many independent sources report an incident. Wire copy that several members reprint
-    (one near-duplicate origin) is one source; otherwise a document counts as its outlet, so one
-    newsroom repeating its own caption or story counts once. An outlet's own story and the wire
-    copy it runs stay two sources, and two outlets never fuse through the wire copy they share."""
+    (one near-duplicate origin, or the same sentence of SHARED_COPY_WORDS words or more in two
+    outlets: agency copy each outlet edits around) is one source; otherwise a document counts as
+    its outlet, so one newsroom repeating its own caption or story counts once. An outlet's own
+    story and the wire copy it runs stay two sources, and two outlets never fuse through the wire
+    copy they share."""
     documents = {e.doc_id: e for e in members}
     reprints = Counter(e.origin for e in documents.values())
+    copied = _shared_copy([e for e in members if reprints[e.origin] == 1 and e.outlet])
     keys = set()
     for e in documents.values():
         if reprints[e.origin] > 1 or not e.outlet:
             keys.add(("origin", e.origin))
+        elif e.doc_id in copied:
+            keys.add(("copy", copied[e.doc_id]))
         else:
             keys.add(("outlet", e.outlet.strip().lower()))
     return len(keys)
+
+
+def _shared_copy(members: list[EventRecord]) -> dict[str, str]:
+    """Document → the first document of another outlet that tells one of its events in the same long
+    sentence (token overlap ≥ SAME_SENTENCE): copy from one wire story, not a report of its own."""
+    words = [(e, set(_WORD.findall(e.sentence.lower()))) for e in members]
+    words = [(e, w) for e, w in words if len(w) >= SHARED_COPY_WORDS]
+    uf = UnionFind()
+    for i, (a, x) in enumerate(words):
+        for b, y in words[i + 1:]:
+            if (a.outlet.strip().lower() != b.outlet.strip().lower() and a.doc_id != b.doc_id
+                    and len(x & y) / len(x | y) >= SAME_SENTENCE):
+                uf.union(a.doc_id, b.doc_id)
+    return {d: uf.find(d) for d in list(uf.parent)}
 
 
 @dataclass
@@ -249,7 +272,7 @@ def _casualties_agree(a, b) -> bool:
     return max(low_a, low_b) / min(low_a, low_b) <= CASUALTY_RATIO
 
 
-def story_compatible(a: EventRecord, b: EventRecord) -> bool:
+def story_compatible(a: EventRecord, b: EventRecord, link: float = 1.0) -> bool:
     """Two events of documents that tell one story: one incident unless something they say conflicts.
     A date or place of either may be missing or vague (a region, the dateline's day); what both
     state must agree: dates within their precision, places by distance or containment."""
@@ -261,7 +284,9 @@ def story_compatible(a: EventRecord, b: EventRecord) -> bool:
         return False
     # Statements (requests, accusations, meetings) recur through a news cycle by many speakers, and what
     # may or might happen is no deed: on the story alone only deeds told as done join.
-    if a.plover_type not in STORY_TYPES or a.status in UNSURE or b.status in UNSURE:
+    if a.status in UNSURE or b.status in UNSURE:
+        return False
+    if a.plover_type not in STORY_TYPES and (link < STORY_STATEMENT_LINK or not _same_speaker(a, b)):
         return False
     if not (_story_dates_agree(a, b) and _places_agree(a, b) and _same_sides(a, b)):
         return False
@@ -269,12 +294,22 @@ def story_compatible(a: EventRecord, b: EventRecord) -> bool:
     same_day = a.date is not None and a.date == b.date and a.date_explicit and b.date_explicit
     same_town = (a.lat is not None and b.lat is not None and max(a.geo_precision, b.geo_precision) <= 2
                  and _km(a, b) <= MAX_KM[1])
-    return same_day or same_town or a.date is None or b.date is None
+    return same_day or same_town or not (a.date_explicit and b.date_explicit)
+
+
+def _same_speaker(a: EventRecord, b: EventRecord) -> bool:
+    """Both name the party that spoke (or met, or agreed), and it is the same one."""
+    return bool(a.actor_codes and b.actor_codes and _countries(a.actor_codes) & _countries(b.actor_codes))
 
 
 def _story_dates_agree(a: EventRecord, b: EventRecord) -> bool:
     if a.date is None or b.date is None:
         return True
+    if a.date_explicit != b.date_explicit:
+        # A report that does not say when dates its deed by its own day: the deed happened by then,
+        # so it agrees with a day its story states up to STORY_ACTIVE_DAYS before.
+        told, guessed = (a, b) if a.date_explicit else (b, a)
+        return -1 <= (guessed.date - told.date).days <= STORY_ACTIVE_DAYS
     window = max(DATE_WINDOW_DAYS.get(a.time_precision, 15), DATE_WINDOW_DAYS.get(b.time_precision, 15))
     if a.date_explicit and b.date_explicit and a.time_precision == 1 and b.time_precision == 1:
         window = 0  # a strike on Monday and the shelling on Tuesday are two incidents
@@ -300,47 +335,42 @@ def _countries(codes: frozenset[str]) -> set[str]:
 
 def merge_incidents(events: Sequence[EventRecord],
                     similarity: Callable[[EventRecord, EventRecord], float] | None = None,
-                    stories: dict[str, str] | None = None,
+                    links: dict[str, dict[str, float]] | None = None,
                     fixed: dict[str, str] | None = None) -> list[Incident]:
     """Cluster events into incidents; deterministic, near-linear in the number of events.
 
     Leader clustering: each event, in order of publication, joins the first earlier incident whose
     leading event it matches, or leads a new one. Linking any pair instead chained thousands of
-    reports into one incident. Candidates come from the events of the event's story (`stories`:
-    document → story id), which it joins when nothing conflicts, then from the leaders in blocks of
-    type, day and grid cell, which it joins when the sentences are alike as well.
+    reports into one incident. Candidates come from the events of the documents that tell the
+    event's story (`links`: document → {document: cosine}, from `story_links`), the closest first,
+    which it joins when nothing conflicts, then from the leaders in blocks of type, day and grid
+    cell, which it joins when the sentences are alike as well.
 
     `fixed` (event key → incident id) are events already merged: they keep their incidents, come
     first, and only the other events are matched, against them and each other. That is the
     incremental merge: new reports join the incidents near them without re-merging the rest.
     """
-    stories = stories or {}
+    links = links or {}
     fixed = fixed or {}
     order = sorted(range(len(events)), key=lambda n: (events[n].key not in fixed, events[n].published or dt.date.min,
                                                       events[n].key))
     events = [events[n] for n in order]
     leaders: dict[tuple, list[int]] = defaultdict(list)
-    story_members: dict[tuple[str, str], list[int]] = defaultdict(list)
+    of_document: dict[tuple[str, str], list[int]] = defaultdict(list)
     uf = UnionFind()
     first_of: dict[str, int] = {}
     for n, e in enumerate(events):
         uf.find(n)
-        story = stories.get(e.doc_id)
         leader = None
         if e.key in fixed:
             leader = first_of.setdefault(fixed[e.key], n)
             if leader == n:
                 leader = None
         else:
-            if story is not None:
-                # Any member of an incident of the story can take e in, but e's date must also fit the
-                # incident's first event, so a long story's daily reports cannot chain day after day.
-                leader = next((m for m in story_members.get((story, e.plover_type), ())[-MAX_CANDIDATES:]
-                               if story_compatible(e, events[m]) and _story_dates_agree(e, events[uf.find(m)])), None)
+            leader = _story_leader(e, events, links.get(e.doc_id, {}), of_document, uf)
             if leader is None and e.date is not None:
                 leader = _matching_leader(e, events, leaders, similarity)
-        if story is not None:
-            story_members[(story, e.plover_type)].append(n)
+        of_document[(e.doc_id, e.plover_type)].append(n)
         if leader is not None:
             uf.union(n, leader)
             continue
@@ -358,6 +388,18 @@ def merge_incidents(events: Sequence[EventRecord],
         incidents.append(Incident(incident_id, keys))
     incidents.sort(key=lambda i: i.incident_id)
     return incidents
+
+
+def _story_leader(e: EventRecord, events: Sequence[EventRecord], linked: dict[str, float],
+                  of_document: dict[tuple[str, str], list[int]], uf: UnionFind) -> int | None:
+    """An earlier event of a document telling e's story that e can join: any member of an incident
+    can take e in, but e's date must also fit the incident's first event, so a long story's daily
+    reports cannot chain day after day."""
+    for other, link in sorted(linked.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]:
+        for m in of_document.get((other, e.plover_type), ()):
+            if story_compatible(e, events[m], link) and _story_dates_agree(e, events[uf.find(m)]):
+                return m
+    return None
 
 
 def new_incident_id(first_key: str, salt: int = 0) -> str:
@@ -456,66 +498,64 @@ def term_rarity(term: str) -> float:
     return 0.0 if zipf >= STORY_COMMON_ZIPF else ZIPF_TOP - zipf
 
 
-def story_vector(counts: Counter) -> dict[str, float]:
-    """A document's STORY_TERMS heaviest terms by count and rarity, L2-normed."""
-    weights = {w: (1 + math.log(k)) * r for w, k in counts.items() if (r := term_rarity(w)) > 0}
+def story_vector(counts: Counter, common: frozenset[str] = frozenset()) -> dict[str, float]:
+    """A document's STORY_TERMS heaviest terms by count and rarity (none of the store's `common` terms), L2-normed."""
+    weights = {w: (1 + math.log(k)) * r for w, k in counts.items() if w not in common and (r := term_rarity(w)) > 0}
     top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_TERMS]
     norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
     return {w: v / norm for w, v in top}
 
 
-@dataclass
-class Story:
-    """A story as clustering sees it: its id, the sum of its documents' vectors and its latest date."""
+def common_terms(term_sets: Iterable[Iterable[str]]) -> frozenset[str]:
+    """The terms too common in this store to tell one story from another: in STORY_COMMON_SHARE of its
+    documents or more (and at least STORY_COMMON_MIN_DOCS). Rarity in English at large does not know that
+    every war report names Kyiv and Zelenskyy; the store does. Fixed at a full merge and kept until the
+    next, so the incremental merges in between see the same vectors in any order."""
+    df: Counter = Counter()
+    n = 0
+    for terms in term_sets:
+        n += 1
+        df.update(set(terms))
+    cut = max(STORY_COMMON_MIN_DOCS, STORY_COMMON_SHARE * n)
+    return frozenset(t for t, k in df.items() if k >= cut)
 
-    story_id: str
-    centroid: dict[str, float]
-    last: dt.date | None
 
+def story_links(vectors: dict[str, dict[str, float]], dates: dict[str, dt.date | None],
+                others: dict[str, dict[str, float]] | None = None,
+                other_dates: dict[str, dt.date | None] | None = None,
+                threshold: float = STORY_LINK) -> dict[str, dict[str, float]]:
+    """Document → {document that tells the same story: cosine of their story vectors}, for each of
+    `vectors` against each other and against `others` (kept from earlier merges), when published
+    within STORY_ACTIVE_DAYS of each other (an undated one: any). Pairs, not clusters: a link depends
+    on its two documents alone, so no news cycle drifts a story from one deed to the next, and merging
+    in one batch or many finds the same links."""
+    from scipy import sparse
 
-def story_clusters(vectors: dict[str, dict[str, float]], dates: dict[str, dt.date | None],
-                   threshold: float = STORY_LINK, known: Sequence[Story] = ()) -> dict[str, str]:
-    """Document id → story id: single-pass clustering as in topic detection and tracking. In date order,
-    each document joins the story whose centroid it is most similar to (cosine ≥ threshold, the story
-    active within STORY_ACTIVE_DAYS), or starts one. Candidate stories come from an inverted index
-    over their centroids' heaviest terms, so the work grows with the documents, not their pairs.
-    `known` stories (from earlier merges) are there before the first document, to be joined."""
-    order = sorted(vectors, key=lambda d: (dates.get(d) is None, dates.get(d) or dt.date.min, d))
-    centroids: list[dict[str, float]] = [dict(s.centroid) for s in known]
-    norms: list[float] = [math.sqrt(sum(v * v for v in c.values())) or 1.0 for c in centroids]
-    last: list[dt.date | None] = [s.last for s in known]
-    names: list[str] = [s.story_id for s in known]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for k, centroid in enumerate(centroids):
-        for w in centroid:
-            postings[w].append(k)
-    out = {}
-    for d in order:
-        vec, day = vectors[d], dates.get(d)
-        scores: dict[int, float] = defaultdict(float)
-        for w, v in vec.items():
-            for k in postings.get(w, ())[-MAX_CANDIDATES:]:
-                scores[k] += v * centroids[k].get(w, 0.0)
-        best, best_score = None, threshold
-        for k, score in scores.items():
-            if day is not None and last[k] is not None and abs((day - last[k]).days) > STORY_ACTIVE_DAYS:
+    others = {d: v for d, v in (others or {}).items() if d not in vectors}
+    other_dates = other_dates or {}
+    new_ids = sorted(vectors, key=lambda d: (dates.get(d) is None, dates.get(d) or dt.date.min, d))
+    all_ids = new_ids + sorted(others)
+    day_of = {**{d: other_dates.get(d) for d in others}, **{d: dates.get(d) for d in new_ids}}
+    vocabulary: dict[str, int] = {}
+    data, indices, indptr = [], [], [0]
+    for d in all_ids:
+        for w, v in (vectors[d] if d in vectors else others[d]).items():
+            indices.append(vocabulary.setdefault(w, len(vocabulary)))
+            data.append(v)
+        indptr.append(len(indices))
+    out: dict[str, dict[str, float]] = {d: {} for d in new_ids}
+    if not new_ids or not vocabulary:
+        return out
+    matrix = sparse.csr_matrix((np.asarray(data, dtype=np.float64), indices, indptr),
+                               shape=(len(all_ids), len(vocabulary)))
+    ordinal = np.array([day_of[d].toordinal() if day_of[d] else -1 for d in all_ids])
+    for lo in range(0, len(new_ids), 512):
+        rows = np.arange(lo, min(lo + 512, len(new_ids)))
+        block = (matrix[rows] @ matrix.T).tocoo()
+        keep = (block.data >= threshold) & (rows[block.row] != block.col)
+        for r, col, score in zip(rows[block.row[keep]], block.col[keep], block.data[keep]):
+            a, b = ordinal[r], ordinal[col]
+            if a >= 0 and b >= 0 and abs(a - b) > STORY_ACTIVE_DAYS:
                 continue
-            score /= norms[k]
-            if score >= best_score and (best is None or score > best_score or k < best):
-                best, best_score = k, score
-        if best is None:
-            best = len(centroids)
-            centroids.append({})
-            norms.append(1.0)
-            last.append(day)
-            names.append(d)
-        centroid = centroids[best]
-        for w, v in vec.items():
-            if w not in centroid:
-                postings[w].append(best)
-            centroid[w] = centroid.get(w, 0.0) + v
-        norms[best] = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
-        if day is not None and (last[best] is None or day > last[best]):
-            last[best] = day
-        out[d] = names[best]
+            out[new_ids[r]][all_ids[col]] = round(float(score), 6)
     return out

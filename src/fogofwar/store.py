@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -25,10 +25,10 @@ import duckdb
 import numpy as np
 
 from .parallel import chunks as _chunks
-from .incidents import (CELL_DEGREES, DATE_WINDOW_DAYS, STORY_ACTIVE_DAYS, STORY_COMMON_ZIPF, STORY_NUMBER_ZIPF, STORY_TERMS,
-                        ZIPF_TOP, EventRecord, Incident, Story, document_terms,
-                        independent_sources, keep_ids, merge_incidents, minhash_signature, near_duplicate_groups,
-                        story_clusters, story_vector)
+from .incidents import (CELL_DEGREES, DATE_WINDOW_DAYS, STORY_ACTIVE_DAYS, STORY_COMMON_MIN_DOCS, STORY_COMMON_SHARE,
+                        STORY_COMMON_ZIPF, STORY_LINK, STORY_NUMBER_ZIPF, STORY_TERMS, ZIPF_TOP, EventRecord, Incident,
+                        common_terms, document_terms, independent_sources, keep_ids, merge_incidents,
+                        minhash_signature, near_duplicate_groups, story_links, story_vector)
 from .ingest import FailedDocument, RawDocument
 from .models import Result
 
@@ -137,7 +137,7 @@ class Store:
     def remove_documents(self, doc_ids: Iterable[str]) -> None:
         """Delete documents and all their records; their incidents lose them at the next merge."""
         with self._transaction():
-            self._drop_documents(list(doc_ids), ("documents",) + RECORD_TABLES + ("doc_stories", "story_terms"))
+            self._drop_documents(list(doc_ids), ("documents",) + RECORD_TABLES + ("story_terms",))
 
     def _drop_documents(self, ids: list[str], tables: tuple[str, ...]) -> None:
         """Delete the documents' rows from these tables and leave them for the next incremental merge."""
@@ -206,9 +206,11 @@ class Store:
         signatures = dict(self.con.execute("SELECT doc_id, minhash FROM documents WHERE error_code IS NULL").fetchall())
         origins = near_duplicate_groups(signatures)
         events = self._event_records(origins)
-        vectors, dates = self._story_vectors()
-        stories = story_clusters(vectors, dates)
-        incidents = merge_incidents(events, self._similarity(events, stories) if use_embeddings else None, stories)
+        terms, dates = self._document_terms()
+        common = common_terms(terms.values())
+        vectors = {d: story_vector(t, common) for d, t in terms.items()}
+        links = story_links(vectors, dates)
+        incidents = merge_incidents(events, self._similarity(events, links) if use_embeddings else None, links)
         previous = dict(self.con.execute("SELECT doc_id || ':' || event_id, incident_id FROM incident_events").fetchall())
         incidents = keep_ids(incidents, previous)
         rows, links = self._incident_rows(incidents, events)
@@ -219,9 +221,9 @@ class Store:
             self.con.execute("DELETE FROM incident_events")
             _insert_rows(self.con, "incidents", rows)
             _insert_rows(self.con, "incident_events", links)
-            for table in ("doc_stories", "story_terms", "pending_incidents"):
+            for table in ("story_terms", "story_common", "pending_incidents"):
                 self.con.execute(f"DELETE FROM {table}")
-            _insert_rows(self.con, "doc_stories", [(d, stories[d], dates.get(d)) for d in vectors])
+            _insert_rows(self.con, "story_common", [(t,) for t in sorted(common)])
             _insert_rows(self.con, "story_terms", [(d, w, v) for d, vec in vectors.items() for w, v in vec.items()])
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_behind', 'false'), ('stories', ?)",
                              [STORY_MODEL])
@@ -238,16 +240,18 @@ class Store:
         origins = near_duplicate_groups(signatures)
         stored_origin = dict(self.con.execute("SELECT doc_id, origin FROM documents").fetchall())
         moved = [(d, o) for d, o in origins.items() if stored_origin.get(d) != o]
-        # Stories of the new documents: joined to the kept stories of their weeks.
-        vectors, dates = self._story_vectors(pending)
-        known = self._stories_near(list(dates.values()), set(pending))
-        stories = story_clusters(vectors, dates, known=known)
+        # Story links of the new documents: to each other and to the kept vectors of their weeks.
+        common = frozenset(t for (t,) in self.con.execute("SELECT term FROM story_common").fetchall())
+        terms, dates = self._document_terms(pending)
+        vectors = {d: story_vector(t, common) for d, t in terms.items()}
+        kept, kept_dates = self._vectors_near(list(dates.values()), set(pending))
+        links = story_links(vectors, dates, kept, kept_dates)
         # The events to merge: the new ones, and every incident they could join, lose or recount.
         new_events = self._event_records(origins, doc_ids=pending)
         touched = {i for (i,) in self.con.execute(
             "SELECT DISTINCT incident_id FROM incident_events WHERE doc_id IN (SELECT unnest(?))",
             [pending + [d for d, _ in moved]]).fetchall()}
-        neighbours = self._neighbour_incidents(new_events, {stories[d] for d in vectors})
+        neighbours = self._neighbour_incidents(new_events, {d for linked in links.values() for d in linked})
         keep = touched | neighbours
         fixed = {k: i for k, i in self.con.execute(
             "SELECT doc_id || ':' || event_id, incident_id FROM incident_events WHERE incident_id IN (SELECT unnest(?)) "
@@ -255,12 +259,8 @@ class Store:
         old_events = self._event_records(origins, keys=sorted(fixed))
         fixed = {e.key: fixed[e.key] for e in old_events}
         events = old_events + new_events
-        story_of = {d: s for d, s in self.con.execute(
-            "SELECT doc_id, story FROM doc_stories WHERE doc_id IN (SELECT unnest(?))",
-            [sorted({e.doc_id for e in old_events})]).fetchall()}
-        story_of.update(stories)
-        similarity = self._similarity(events, story_of, fixed) if use_embeddings else None
-        incidents = merge_incidents(events, similarity, story_of, fixed)
+        similarity = self._similarity(events, links, fixed) if use_embeddings else None
+        incidents = merge_incidents(events, similarity, links, fixed)
         taken = {i for (i,) in self.con.execute("SELECT incident_id FROM incidents").fetchall()} - keep
         incidents = keep_ids(incidents, {**fixed, **{k: i for k, i in self.con.execute(
             "SELECT doc_id || ':' || event_id, incident_id FROM incident_events WHERE doc_id IN (SELECT unnest(?))",
@@ -276,9 +276,7 @@ class Store:
                              "OR doc_id IN (SELECT unnest(?))", [gone, pending])
             _insert_rows(self.con, "incidents", rows)
             _insert_rows(self.con, "incident_events", links)
-            for table in ("doc_stories", "story_terms"):
-                self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [pending])
-            _insert_rows(self.con, "doc_stories", [(d, stories[d], dates.get(d)) for d in vectors])
+            self.con.execute("DELETE FROM story_terms WHERE doc_id IN (SELECT unnest(?))", [pending])
             _insert_rows(self.con, "story_terms", [(d, w, v) for d, vec in vectors.items() for w, v in vec.items()])
             self.con.execute("DELETE FROM pending_incidents WHERE doc_id IN (SELECT unnest(?))", [pending])
             self.con.execute("INSERT OR REPLACE INTO meta VALUES ('incidents_behind', 'false')")
@@ -292,54 +290,42 @@ class Store:
                              "WHERE documents.doc_id = m.doc_id")
             self.con.unregister("_fogofwar_moved")
 
-    def _story_vectors(self, doc_ids: list[str] | None = None) -> tuple[dict[str, dict[str, float]], dict]:
-        """Story vectors and dates of these documents (all readable ones when None). A vector depends on
-        its document alone, so one kept from an earlier merge is reused unless the document changed since."""
+    def _document_terms(self, doc_ids: list[str] | None = None) -> tuple[dict[str, Counter], dict]:
+        """The story terms (with counts) and publication dates of these readable documents (all when None)."""
         only, params = ("AND doc_id IN (SELECT unnest(?))", [doc_ids]) if doc_ids is not None else ("", [])
-        vectors: dict[str, dict[str, float]] = {}
-        if self._stories_kept():
-            for d, term, weight in self.con.execute(
-                    f"SELECT doc_id, term, weight FROM story_terms WHERE doc_id NOT IN (SELECT doc_id FROM "
-                    f"pending_incidents) {only}", params).fetchall():
-                vectors.setdefault(d, {})[term] = weight
-        dates = {}
+        terms, dates = {}, {}
         for d, title, text, published in self.con.execute(
                 f"SELECT doc_id, title, text, published FROM documents WHERE error_code IS NULL {only}", params).fetchall():
             dates[d] = published
-            if d not in vectors:
-                vectors[d] = story_vector(document_terms((title or "") + "\n" + (text or ""), _stopwords()))
-        return {d: v for d, v in vectors.items() if d in dates}, dates
+            terms[d] = document_terms((title or "") + "\n" + (text or ""), _stopwords())
+        return terms, dates
 
-    def _stories_near(self, dates: list[dt.date | None], exclude: set[str]) -> list[Story]:
-        """The kept stories a document of these dates could join: those with a document within
-        STORY_ACTIVE_DAYS of one of the dates (any story, when a date is missing), each with its whole
-        centroid. Only the weeks around the dates are read, never the span between the first and last."""
+    def _vectors_near(self, dates: list[dt.date | None], exclude: set[str]) -> tuple[dict[str, dict[str, float]], dict]:
+        """The kept story vectors (and dates) of the documents a document of these dates could be linked
+        to: published within STORY_ACTIVE_DAYS of one of the dates (any, when a date or theirs is missing).
+        Only the weeks around the dates are read, never the span between the first and last."""
         if not dates:
-            return []
+            return {}, {}
         if any(d is None for d in dates):
-            near, params = "SELECT DISTINCT story FROM doc_stories", []
+            near, params = "SELECT doc_id FROM documents", []
         else:
-            near = (f"SELECT DISTINCT s.story FROM doc_stories s, (SELECT unnest(?::DATE[]) AS day) d "
-                    f"WHERE s.published BETWEEN d.day - INTERVAL {STORY_ACTIVE_DAYS} DAY "
+            near = (f"SELECT DISTINCT doc_id FROM documents, (SELECT unnest(?::DATE[]) AS day) d "
+                    f"WHERE published IS NULL OR published BETWEEN d.day - INTERVAL {STORY_ACTIVE_DAYS} DAY "
                     f"AND d.day + INTERVAL {STORY_ACTIVE_DAYS} DAY")
             params = [sorted(set(dates))]
-        rows = self.con.execute(f"""
-            WITH near AS ({near})
-            SELECT s.story, s.doc_id, s.published, t.term, t.weight
-            FROM doc_stories s JOIN near USING (story) JOIN story_terms t USING (doc_id)""", params).fetchall()
-        centroids: dict[str, dict[str, float]] = defaultdict(dict)
-        last: dict[str, dt.date | None] = {}
-        for story, doc_id, published, term, weight in rows:
-            if doc_id in exclude:
-                continue
-            c = centroids[story]
-            c[term] = c.get(term, 0.0) + weight
-            if published is not None and (last.get(story) is None or published > last[story]):
-                last[story] = published
-        return [Story(k, centroids[k], last.get(k)) for k in sorted(centroids)]
+        vectors: dict[str, dict[str, float]] = defaultdict(dict)
+        published: dict[str, dt.date | None] = {}
+        for doc_id, day, term, weight in self.con.execute(f"""
+                WITH near AS ({near})
+                SELECT t.doc_id, d.published, t.term, t.weight
+                FROM story_terms t JOIN near USING (doc_id) JOIN documents d USING (doc_id)""", params).fetchall():
+            if doc_id not in exclude:
+                vectors[doc_id][term] = weight
+                published[doc_id] = day
+        return dict(vectors), published
 
-    def _neighbour_incidents(self, events: list[EventRecord], stories: set[str]) -> set[str]:
-        """Incidents a new event could join: of its story, or of its type, near enough in date (its
+    def _neighbour_incidents(self, events: list[EventRecord], linked: set[str]) -> set[str]:
+        """Incidents a new event could join: of the documents telling its story, or of its type, near enough in date (its
         window across reports, ±3 days; ±15 for reprints of one wire story, which merge even when dated
         to a month) and place (the neighbouring grid cells; anywhere for reprints) for `compatible`."""
         if not events:
@@ -373,15 +359,14 @@ class Store:
                           OR (e.lat IS NULL AND w.unplaced))""").fetchall()}
             finally:
                 self.con.unregister("_fogofwar_boxes")
-        if stories:
+        if linked:
             found |= {i for (i,) in self.con.execute("""
                 SELECT DISTINCT ie.incident_id FROM incident_events ie JOIN events e USING (doc_id, event_id)
-                JOIN doc_stories s ON s.doc_id = ie.doc_id
-                WHERE s.story IN (SELECT unnest(?)) AND e.plover_type IN (SELECT unnest(?))""",
-                [sorted(stories), types]).fetchall()}
+                WHERE ie.doc_id IN (SELECT unnest(?)) AND e.plover_type IN (SELECT unnest(?))""",
+                [sorted(linked), types]).fetchall()}
         return found
 
-    def _similarity(self, events: list[EventRecord], stories: dict[str, str] | None = None,
+    def _similarity(self, events: list[EventRecord], links: dict[str, dict[str, float]] | None = None,
                     fixed: dict[str, str] | None = None):
         """Sentence similarity for the pairs merging will ask about, embedded once and cached in the store."""
         from .embeddings import CachedSimilarity, sentence_key
@@ -392,7 +377,7 @@ class Store:
             needed.update((a.sentence, b.sentence))
             return 0.0
 
-        merge_incidents(events, record, stories, fixed)  # a dry run: which sentences will be compared
+        merge_incidents(events, record, links, fixed)  # a dry run: which sentences will be compared
         keys = {sentence_key(s): s for s in needed}
         cached = {}
         if keys:
@@ -408,7 +393,9 @@ class Store:
         """The events incidents are made of: what the reports tell as having happened (or as denied).
         Background recalled from long ago, running states and habits ("have been shelling since
         March"), plans, hypotheses and what did not happen stay in their documents' events but make
-        no incident."""
+        no incident; so does a side remark that gives neither a day nor a place finer than a country
+        ("Russia has accused Kyiv of ..."): no coder could date or place it, and given the report's
+        day it joined that day's deeds."""
         only = within = ""
         params: list = []
         if doc_ids is not None or keys is not None:
@@ -432,7 +419,9 @@ class Store:
             FROM events e JOIN documents d USING (doc_id)
             LEFT JOIN lead l ON l.doc_id = e.doc_id AND l.event_id = e.event_id
             WHERE NOT e.background AND NOT coalesce(e.habitual, false)
-              AND e.status NOT IN ('future', 'hypothetical', 'negated') {only}
+              AND e.status NOT IN ('future', 'hypothetical', 'negated')
+              AND (coalesce(e.n_mentions, 1) > 1 OR l.event_id IS NOT NULL OR e.date_text IS NOT NULL
+                   OR coalesce(e.geo_precision, 3) <= 2) {only}
             ORDER BY e.key""", params).fetchall()
         out = []
         for (key, doc_id, ptype, date, tprec, lat, lon, gprec, country, actors, recipients, trigger, sentence,
@@ -666,7 +655,8 @@ def ingest_into(target, items: Iterable[RawDocument | FailedDocument], extract: 
 
 
 # What a kept story vector was computed with: another value recomputes them all on the next merge.
-STORY_MODEL = f"rarity:wordfreq-{STORY_COMMON_ZIPF}-{STORY_NUMBER_ZIPF}-{ZIPF_TOP};terms:{STORY_TERMS}"
+STORY_MODEL = (f"rarity:wordfreq-{STORY_COMMON_ZIPF}-{STORY_NUMBER_ZIPF}-{ZIPF_TOP};terms:{STORY_TERMS};"
+               f"common:{STORY_COMMON_SHARE}-{STORY_COMMON_MIN_DOCS};links:{STORY_LINK}")
 
 # An event's day for window filters: a month stands for its 15th and a year for 1 July, as _parse_day reads them.
 _EVENT_DAY = ("CASE length(e.event_date) WHEN 7 THEN e.event_date || '-15' WHEN 4 THEN e.event_date || '-07-01' "

@@ -110,13 +110,14 @@ CREATE TABLE IF NOT EXISTS feeds (
 );
 
 -- What the incremental merge keeps between ingests (store.py, "incidents"): documents written since
--- their events were last merged, and each document's story and story vector.
+-- their events were last merged, each document's story vector, and the terms too common in the store
+-- to tell one story from another (fixed at a full merge).
 CREATE TABLE IF NOT EXISTS pending_incidents (
     doc_id VARCHAR PRIMARY KEY
 );
 
-CREATE TABLE IF NOT EXISTS doc_stories (
-    doc_id VARCHAR PRIMARY KEY, story VARCHAR, published DATE
+CREATE TABLE IF NOT EXISTS story_common (
+    term VARCHAR PRIMARY KEY
 );
 
 CREATE TABLE IF NOT EXISTS story_terms (
