@@ -722,3 +722,65 @@ def test_the_page_follows_a_dark_colour_scheme(browser, server):
     tab.wait_for_timeout(400)
     shot(tab, "web-dark")
     close_page(browser, tab)
+
+
+# --- Export of the view --------------------------------------------------------------------------------
+
+def download(tab, press) -> Path:
+    """What the browser saves when `press()` follows a download link, copied into test-artifacts/."""
+    with tab.expect_download() as info:
+        press()
+    saved = info.value
+    assert saved.failure() is None
+    path = ARTIFACTS / f"web-export-{saved.suggested_filename}"
+    saved.save_as(path)
+    return path
+
+
+def test_export_view_downloads_the_filtered_incidents_as_csv_and_geojson(page):
+    """Types and a start date chosen in the page: "Export view" gives a CSV (clicked) and a GeoJSON (Enter) of
+    exactly the incidents the API lists for those filters."""
+    import csv
+
+    page.click("#type-picker summary")
+    page.get_by_role("button", name="None", exact=True).click()
+    page.get_by_role("checkbox", name="ASSAULT").check()
+    page.get_by_role("checkbox", name="RETREAT").check()
+    page.fill("#filters input[name=since]", "2022-06-01")
+    page.click("#type-picker .apply-types")
+    expected = [i["incident_id"] for i in incidents(page, types="ASSAULT,RETREAT", since="2022-06-01")]
+    assert len(expected) == 2  # the Izium withdrawal and the Odesa strike, not the Kharkiv shelling of May
+    expect(page.locator("#panel .incident-item")).to_have_count(len(expected))
+    csv_link = page.get_by_role("link", name="Export view as CSV")
+    assert csv_link.get_attribute("title") == "Download the 2 incident(s) of this view (filters) as ACLED-style CSV"
+    shot(page, "web-export-view")
+    path = download(page, csv_link.click)
+    assert path.name == "web-export-fogofwar-incidents-since-2022-06-01.csv"
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["event_id_cnty"] for r in rows] == expected
+    assert [(r["plover_type"], r["location"]) for r in rows] == [("RETREAT", "Izyum"), ("ASSAULT", "Odesa")]
+    page.get_by_role("link", name="Export view as GeoJSON").focus()
+    path = download(page, lambda: page.keyboard.press("Enter"))
+    geo = json.loads(path.read_text(encoding="utf-8"))
+    assert geo["type"] == "FeatureCollection" and [f["id"] for f in geo["features"]] == expected
+
+
+def test_export_view_follows_the_timeline_brush(page):
+    """A brush over September narrows the export to the incidents the brush leaves on the map."""
+    import csv
+
+    box = page.locator("#timeline .brush .overlay").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.9, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] - 1, y, steps=5)
+    page.mouse.up()
+    september = [i["incident_id"] for i in incidents(page) if i["event_date"] >= "2022-09-01"]
+    expect(page.locator("#panel .incident-item")).to_have_count(len(september))
+    link = page.get_by_role("link", name="Export view as CSV")
+    since, until = hash_params(page)["brush"].split(",")
+    assert link.get_attribute("href") == f"/api/export?format=csv&min_sources=1&since={since}&until={until}"
+    assert link.get_attribute("title").endswith("(filters and timeline selection) as ACLED-style CSV")
+    with open(download(page, link.click), newline="", encoding="utf-8") as f:
+        assert [r["event_id_cnty"] for r in csv.DictReader(f)] == september
