@@ -181,15 +181,16 @@ def test_clicking_a_marker_shows_the_incidents_claims(page):
     page.locator(f"#map [data-incident='{odesa['incident_id']}']").click()
     panel = page.locator(f".evidence[data-incident='{odesa['incident_id']}']")
     panel.wait_for()
-    assert panel.locator(".claims.against .claim .source").all_inner_texts() == ["Moscow"]
-    assert panel.locator(".claims.against .claim .badge").inner_text() == "denies"
-    claim = panel.locator(".claims.backing .claim")
-    assert claim.count() == 1
-    assert claim.locator(".source").inner_text() == "the Ukrainian air force"
-    assert claim.locator("code").inner_text() == "UKRMIL"
-    assert claim.locator(".badge").inner_text() == "asserts"
-    assert claim.locator(".quote").inner_text() == "Russian missiles struck the port of Odesa on Saturday"
-    assert claim.locator(".where").inner_text().startswith("Paper C · 2022-07-24 · indirect")
+    against = panel.locator(".sources.against .source-group")
+    assert against.locator(".source").all_inner_texts() == ["Moscow"]
+    assert against.locator(".who .badge").inner_text() == "denies"
+    backing = panel.locator(".sources.backing .source-group")
+    assert backing.count() == 1
+    assert backing.locator(".source").inner_text() == "the Ukrainian air force"
+    assert backing.locator("code").inner_text() == "UKRMIL"
+    assert backing.locator(".who .badge").inner_text() == "asserts"
+    assert backing.locator(".claim .quote").inner_text() == "Russian missiles struck the port of Odesa on Saturday"
+    assert backing.locator(".claim .where").inner_text().startswith("Paper C · 2022-07-24 · indirect")
     assert "ASSAULT · Odesa" in panel.locator("h2").inner_text()
     assert page.locator("#map .incident-marker.selected").count() == 1
     page.screenshot(path=ARTIFACTS / "web-evidence.png")
@@ -201,7 +202,7 @@ def test_an_incident_from_the_list_shows_claims_from_every_outlet(page):
     page.locator(f"#panel .incident-item[data-incident='{izium['incident_id']}']").click()
     panel = page.locator(f".evidence[data-incident='{izium['incident_id']}']")
     panel.wait_for()
-    assert panel.locator(".claim .source").all_inner_texts() == ["Ukraine's military", "the General Staff"]
+    assert panel.locator(".source-group .source").all_inner_texts() == ["Ukraine's military", "the General Staff"]
     assert [t.split(" · ")[0] for t in panel.locator(".claim .where").all_inner_texts()] == ["Wire A", "Paper B"]
     assert panel.locator(".report").count() == 2
     panel.locator(".claim .open-doc").first.click()

@@ -203,9 +203,34 @@ def _evidence(incident: dict[str, Any]) -> dict[str, Any]:
             c.update(outlet=e["outlet"], published=e["published"], title=e["title"])
             claim = claims.setdefault((e["doc_id"], c["claim_id"]), dict(c, events=[]))
             claim["events"].append(e["event_id"])
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for e in incident["events"]:
+        by_doc.setdefault(e["doc_id"], []).append(e)
+    for doc_id, doc in documents.items():
+        doc["sentence"] = _report_sentence(by_doc[doc_id])
+        mentions = sorted((m for e in by_doc[doc_id] for m in e["mentions"] or []), key=lambda m: m["trigger_start"])
+        doc["mentions"] = list(dict.fromkeys(m["trigger_text"] for m in mentions))  # each word once, in text order
     incident["documents"] = sorted(documents.values(), key=lambda d: (d["published"] or "", d["doc_id"]))
     incident["claims"] = sorted(claims.values(), key=lambda c: (c["published"] or "", c["doc_id"], c["claim_id"]))
     return incident
+
+
+def _report_sentence(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The one sentence a report tells the incident in: that of its event with the most said about it
+    (casualties and means first, then actor, target, place and a stated date), the earliest on a tie (the
+    headline or the lead). Each event's sentence is already that of its most informative mention."""
+    def said(e: dict[str, Any]) -> tuple:
+        told = sum(bool(e.get(k)) for k in ("actor_codes", "recipient_codes", "location_name", "date_text"))
+        return 2 * len(e.get("casualties") or {}) + len(e.get("means") or []) + told, -(e.get("sentence_start") or 0)
+
+    best = max(events, key=said)
+    start = best.get("sentence_start") or 0
+    text = best.get("sentence_text") or best.get("trigger_text") or ""
+    trigger = (best["trigger_start"] - start, best["trigger_end"] - start) if best.get("sentence_text") else (0, len(text))
+    inside = 0 <= trigger[0] < trigger[1] <= len(text)
+    return {"event_id": best["event_id"], "text": text, "trigger_start": trigger[0] if inside else None,
+            "trigger_end": trigger[1] if inside else None, "status": best["status"], "factuality": best["factuality"],
+            "date_text": best.get("date_text"), "events": len(events)}
 
 
 def _forbid_files(store: Store) -> None:
