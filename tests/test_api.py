@@ -529,3 +529,30 @@ def test_an_export_past_its_limit_answers_413_and_never_truncates(client, monkey
         "error": "too_large", "message": "4 incidents match and an export holds at most 2: narrow the filters, or run "
                                          "`fogofwar export` with them"})
     assert client.get("/api/export?format=csv&min_sources=2").status_code == 200
+
+
+def test_an_incident_names_each_source_once_as_supporting_and_contradicting_do(client):
+    """Its claims come grouped by source, each group labelled as Supporting or Contradicting names it, on its side."""
+    for inc in all_incidents(client):
+        body = client.get(f"/api/incidents/{inc['incident_id']}").json()
+        labels = [g["label"] for g in body["sources"]]
+        assert len(labels) == len(set(labels))
+        assert sorted(g["label"] for g in body["sources"] if g["side"] == "supporting") == body["supporting"]
+        assert sorted(g["label"] for g in body["sources"] if g["side"] == "contradicting") == body["contradicting"]
+        assert sum(len(g["claims"]) for g in body["sources"]) == len(body["claims"])
+    (odesa,) = by_place(client, "Odesa")
+    body = client.get(f"/api/incidents/{odesa['incident_id']}").json()
+    assert [(g["label"], g["side"], g["stances"], [c["kind"] for c in g["claims"]]) for g in body["sources"]] == [
+        ("Moscow [RUSGOV]", "contradicting", ["deny"], ["indirect"]),
+        ("the Ukrainian air force [UKRMIL]", "supporting", ["assert"], ["indirect"])]
+
+
+def test_each_report_of_an_incident_comes_with_one_sentence_and_its_trigger(client):
+    """A report's one sentence is that of its best-told event, with the trigger's offsets inside the sentence."""
+    (odesa,) = by_place(client, "Odesa")
+    (doc,) = client.get(f"/api/incidents/{odesa['incident_id']}").json()["documents"]
+    sentence = doc["sentence"]
+    assert sentence == {"event_id": "e1", "text": "Russian missiles struck the port of Odesa on Saturday, the Ukrainian "
+                        "air force said.", "trigger_start": 17, "trigger_end": 23, "status": "disputed",
+                        "factuality": sentence["factuality"], "date_text": "Saturday", "events": 1}
+    assert sentence["text"][17:23] == "struck" and doc["mentions"] == ["struck", "attacked"]

@@ -785,3 +785,78 @@ def test_export_view_follows_the_timeline_brush(page):
     assert link.get_attribute("title").endswith("(filters and timeline selection) as ACLED-style CSV")
     with open(download(page, link.click), newline="", encoding="utf-8") as f:
         assert [r["event_id_cnty"] for r in csv.DictReader(f)] == september
+
+
+# --- The evidence panel: each source once, each report once ------------------------------------------
+
+DNIPRO_REPORTS = [
+    json.dumps({"id": "dnipro-w", "outlet": "Wire W", "title": "Missiles hit Dnipro flats", "published": "2023-01-16",
+                "url": "https://example.org/dnipro-w",
+                "text": "Russian missiles struck an apartment building in Dnipro on Sunday, killing 30 people, Ukrainian "
+                        "President Volodymyr Zelenskiy said. Zelenskiy said the missile strike on Dnipro destroyed a "
+                        "whole section of the building. Moscow denied that its forces had attacked the city."}),
+    json.dumps({"id": "dnipro-p", "outlet": "Paper P", "title": "Dnipro strike", "published": "2023-01-16",
+                "url": "https://example.org/dnipro-p",
+                "text": "A Russian missile hit an apartment block in Dnipro on Sunday, killing at least 35 people, "
+                        "Zelenskiy said. Rescuers searched the rubble through the night, the regional governor said."}),
+    json.dumps({"id": "dnipro-q", "outlet": "Daily Q", "title": "Deadly strike on Dnipro", "published": "2023-01-16",
+                "url": "https://example.org/dnipro-q",
+                "text": "Russian missiles struck a residential building in Dnipro on Sunday, Ukraine’s President Volodymyr "
+                        "Zelenskiy said on Monday. The strike on Dnipro was the deadliest in months, Zelenskiy said."}),
+]
+
+
+@pytest.fixture(scope="module")
+def dnipro_site(browser, tmp_path_factory, settings):
+    """Three reports of one missile strike: Zelenskiy named three ways in four claims, Moscow's denial in one."""
+    with site(browser, tmp_path_factory.mktemp("dnipro") / "dnipro.duckdb", DNIPRO_REPORTS, settings) as url:
+        yield url
+
+
+def test_the_evidence_shows_each_source_once_and_each_report_once_with_one_sentence(browser, dnipro_site):
+    """Zelenskiy's four claims in three reports are one source, as Supporting names him; Moscow's denial is the one
+    contradicting source; each report is listed once with one sentence (a report telling the strike twice too)."""
+    tab = open_page(browser, dnipro_site, EVERYTHING, viewport={"width": 1400, "height": 1500})
+    (strike,) = [i for i in incidents(tab, min_sources=0) if i["n_documents"] == 3]
+    tab.locator(f"#panel .incident-item[data-incident='{strike['incident_id']}']").click()
+    panel = tab.locator(f".evidence[data-incident='{strike['incident_id']}']")
+    panel.wait_for()
+    groups = panel.locator(".source-group")
+    assert groups.evaluate_all("gs => gs.map(g => g.dataset.source)") == [
+        "Moscow [RUSGOV]", "Ukrainian President Volodymyr Zelenskiy [UKRGOV]"]
+    assert panel.locator(".sides dd.supporting").inner_text() == "Ukrainian President Volodymyr Zelenskiy [UKRGOV]"
+    assert panel.locator(".sides dd.contradicting").inner_text() == "Moscow [RUSGOV]"
+    zelenskiy = panel.locator(".sources.backing .source-group")
+    assert zelenskiy.locator(".who .badge").all_inner_texts() == ["asserts"]
+    assert zelenskiy.locator(".claim").count() == 4
+    assert zelenskiy.locator(".aka").inner_text() == "also named: Zelenskiy; Ukraine’s President Volodymyr Zelenskiy"
+    assert [t.split(" · ")[0] for t in zelenskiy.locator(".claim .where").all_inner_texts()] == [
+        "Paper P", "Daily Q", "Daily Q", "Wire W"]
+    reports = panel.locator(".report")
+    assert sorted(reports.evaluate_all("rs => rs.map(r => r.dataset.doc)")) == ["dnipro-p", "dnipro-q", "dnipro-w"]
+    assert [reports.nth(i).locator(".sentence").count() for i in range(3)] == [1, 1, 1]
+    assert panel.locator(".report[data-doc='dnipro-q'] .sentence").inner_text() == (
+        "Russian missiles struck a residential building in Dnipro on Sunday, Ukraine’s President Volodymyr Zelenskiy "
+        "said on Monday.")
+    assert panel.locator(".report[data-doc='dnipro-q'] .sentence mark.trigger").inner_text() == "struck"
+    assert "2 mentions: struck · strike" in panel.locator(".report[data-doc='dnipro-q'] .report-facts").inner_text()
+    assert panel.locator(".fact-list dd.casualties").inner_text() == "killed 30–35+ (2 reports)"
+    assert panel.locator(".fact-list dd.means").inner_text() == "missile"
+    geo, time_code = panel.locator(".fact-list .geo-precision"), panel.locator(".fact-list .time-precision")
+    assert (geo.inner_text(), geo.get_attribute("title")) == ("geo 1 · town", "ACLED geo_precision 1: the town or site itself")
+    assert (time_code.inner_text(), time_code.get_attribute("title")) == ("time 1 · day", "ACLED time_precision 1: the day is known")
+    assert panel.locator(".facts .badge.status-disputed").get_attribute("title") == (
+        "disputed: one side asserts it, another doubts or denies it")
+    assert panel.locator(".claim .badge.kind-indirect").first.get_attribute("title") == (
+        "indirect: the outlet’s paraphrase of what the source said, nothing quoted")
+    tab.wait_for_timeout(300)
+    shot(tab, "web-evidence-sources-reports")
+    glossary = panel.locator("details.glossary")
+    glossary.locator("summary").focus()
+    tab.keyboard.press("Enter")  # the list of meanings opens by keyboard, for those who cannot hover
+    expect(glossary.locator("dl")).to_be_visible()
+    terms = glossary.locator("dt").all_inner_texts()
+    assert {"disputed", "denies", "asserts", "indirect", "geo 1–3", "time 1–3"} <= set(terms)
+    tab.evaluate("document.querySelector('#panel').scrollTop = 1e6")
+    shot(tab, "web-evidence-glossary")
+    close_page(browser, tab)
