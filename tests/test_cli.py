@@ -427,6 +427,7 @@ def test_export_takes_the_filters_of_the_api(web_store, tmp_path, args, params):
     (["--types", "BOMBING"], "Invalid value for '--types': unknown PLOVER type BOMBING; use any of ACCUSE, "),
     (["--status", "maybe"], "Invalid value for '--status': unknown status maybe; use one of asserted, "),
     (["--near", "46,32"], "Invalid value for '--near': use LAT,LON,KM, e.g. 46.64,32.61,50"),
+    (["--actor", "R%"], "Invalid value for '--actor': R% is not an actor code: 2 to 12 letters, e.g. RUSMIL"),
 ])
 def test_export_refuses_the_filters_the_api_refuses(web_store, tmp_path, args, message):
     """A filter the API answers 400 is a usage error of `export`, exit 2, and no file is written."""

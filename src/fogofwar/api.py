@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .dates import DATE_PATTERN
-from .filters import PLOVER_TYPES, STATUSES, FilterError, incident_filters
+from .filters import ACTOR_PATTERN, PLOVER_TYPES, STATUSES, FilterError, incident_filters
 from .live import ServedStore
 from .models import Result
 from .store import Store
@@ -146,7 +146,7 @@ def _incident_filters(*extra: str):
         types: list[str] | None = Query(None, max_length=400, examples=["ASSAULT,COERCE"],
                                         description="Only these PLOVER types: comma-separated or repeated "
                                                     "(`types=` alone matches none)."),
-        actor: str | None = Query(None, pattern=r"^[A-Za-z]{2,12}$",
+        actor: str | None = Query(None, pattern=f"^{ACTOR_PATTERN}$",
                                   description="Only incidents with this actor code among actors or recipients."),
         status: StatusName | None = Query(None, description="Only incidents with this epistemic status."),
         min_sources: int = Query(1, ge=0, le=100_000, description="At least this many independent sources."),

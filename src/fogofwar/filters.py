@@ -7,6 +7,7 @@ the parameter and the fix, so `GET /api/incidents`, `GET /api/export`, `fogofwar
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, get_args
 
@@ -14,10 +15,11 @@ from .dates import check_date, check_range
 from .lexicons import load_table
 from .models import Status
 
-__all__ = ["FilterError", "PLOVER_TYPES", "STATUSES", "incident_filters", "parse_bbox", "parse_near", "parse_types"]
+__all__ = ["ACTOR_PATTERN", "FilterError", "PLOVER_TYPES", "STATUSES", "incident_filters", "parse_bbox", "parse_near", "parse_types"]
 
 PLOVER_TYPES = sorted(load_table("code_maps")["quad_class"])
 STATUSES = list(get_args(Status))
+ACTOR_PATTERN = r"[A-Za-z]{2,12}"  # a CAMEO-style code (RUS, UKRMIL, IGOUNO); nothing that could act as a pattern
 
 
 class FilterError(ValueError):
@@ -75,6 +77,8 @@ def incident_filters(since: str | None = None, until: str | None = None, bbox: s
         raise FilterError(None, str(exc)) from None
     if plover_type is not None and plover_type.upper() not in PLOVER_TYPES:
         raise FilterError("type", f"unknown PLOVER type {plover_type}; use one of {', '.join(PLOVER_TYPES)}")
+    if actor is not None and not re.fullmatch(ACTOR_PATTERN, actor):
+        raise FilterError("actor", f"{actor} is not an actor code: 2 to 12 letters, e.g. RUSMIL")
     if status is not None and status not in STATUSES:
         raise FilterError("status", f"unknown status {status}; use one of {', '.join(STATUSES)}")
     filters: dict[str, Any] = dict(since=since, until=until, plover_type=plover_type and plover_type.upper(),
