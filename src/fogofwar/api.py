@@ -421,15 +421,33 @@ def _add_export_route(app: FastAPI, read: _Reader) -> None:
     ):
         """The incidents matching the filters of /api/incidents (the same parameters but `limit` and `offset`),
         all of them, as an ACLED-style CSV or a GeoJSON file to download."""
-        rows = read(exports.incident_rows, limit=MAX_EXPORT + 1, **filters)
-        if len(rows) > MAX_EXPORT:
-            total = read("count_incidents", **filters)
+        def refuse(total: int):
             raise HTTPException(413, f"{total:,} incidents match and an export holds at most {MAX_EXPORT:,}: narrow "
                                      "the filters, or run `fogofwar export` with them")
+
+        total = read("count_incidents", **filters)
+        if total > MAX_EXPORT:  # counted in SQL, so a refusal costs no read of the rows
+            refuse(total)
+        rows = read(exports.incident_rows, limit=MAX_EXPORT + 1, **filters)
+        if len(rows) > MAX_EXPORT:  # an ingest came between the count and the read
+            refuse(read("count_incidents", **filters))
         media_type, extension, render = EXPORT_FORMATS[format]
         name = "fogofwar-incidents" + "".join(f"-{k}-{filters[k]}" for k in ("since", "until") if filters[k])
         headers = {"Content-Disposition": f'attachment; filename="{name}.{extension}"', "X-Total-Count": str(len(rows))}
-        return StreamingResponse(getattr(exports, render)(rows), media_type=media_type, headers=headers)
+        return StreamingResponse(_in_pieces(getattr(exports, render)(rows)), media_type=media_type, headers=headers)
+
+
+def _in_pieces(lines, size: int = 1 << 16):
+    """Lines joined into pieces of about `size` characters: each piece a sync iterator yields costs a thread hop."""
+    piece, length = [], 0
+    for line in lines:
+        piece.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(piece)
+            piece, length = [], 0
+    if piece:
+        yield "".join(piece)
 
 
 MAX_WRITE_BATCH = 1000
