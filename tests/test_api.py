@@ -554,5 +554,6 @@ def test_each_report_of_an_incident_comes_with_one_sentence_and_its_trigger(clie
     sentence = doc["sentence"]
     assert sentence == {"event_id": "e1", "text": "Russian missiles struck the port of Odesa on Saturday, the Ukrainian "
                         "air force said.", "trigger_start": 17, "trigger_end": 23, "status": "disputed",
-                        "factuality": sentence["factuality"], "date_text": "Saturday", "events": 1}
+                        "factuality": sentence["factuality"], "date_text": "Saturday", "casualties": {},
+                        "means": ["missile"], "events": 1}
     assert sentence["text"][17:23] == "struck" and doc["mentions"] == ["struck", "attacked"]

@@ -841,6 +841,7 @@ def test_the_evidence_shows_each_source_once_and_each_report_once_with_one_sente
         "said on Monday.")
     assert panel.locator(".report[data-doc='dnipro-q'] .sentence mark.trigger").inner_text() == "struck"
     assert "2 mentions: struck · strike" in panel.locator(".report[data-doc='dnipro-q'] .report-facts").inner_text()
+    assert panel.locator(".report .report-casualties").all_inner_texts() == [" · killed at least 35", " · killed 30"]
     assert panel.locator(".fact-list dd.casualties").inner_text() == "killed 30–35+ (2 reports)"
     assert panel.locator(".fact-list dd.means").inner_text() == "missile"
     geo, time_code = panel.locator(".fact-list .geo-precision"), panel.locator(".fact-list .time-precision")

@@ -230,7 +230,8 @@ def _report_sentence(events: list[dict[str, Any]]) -> dict[str, Any]:
     inside = 0 <= trigger[0] < trigger[1] <= len(text)
     return {"event_id": best["event_id"], "text": text, "trigger_start": trigger[0] if inside else None,
             "trigger_end": trigger[1] if inside else None, "status": best["status"], "factuality": best["factuality"],
-            "date_text": best.get("date_text"), "events": len(events)}
+            "date_text": best.get("date_text"), "casualties": best.get("casualties") or {}, "means": best.get("means") or [],
+            "events": len(events)}
 
 
 def _forbid_files(store: Store) -> None:

@@ -130,6 +130,7 @@ function reportItem(doc, openDocument) {
     sentenceText(s),
     el('div', { class: 'report-facts muted' },
       statusBadge(s.status), ' ', factualityMeter(s.factuality),
+      casualtyText(s.casualties) ? el('span', { class: 'report-casualties', text: ` · ${casualtyText(s.casualties)}` }) : null,
       mentions.length > 1 ? el('span', { class: 'mentions', text: ` · ${mentions.length} mentions: ${mentions.join(' · ')}` }) : null,
       s.date_text ? el('span', { text: ` · dated by “${s.date_text}”` }) : el('span', { text: ' · no date in the text: the dateline' }),
       s.events > 1 ? el('span', { text: ` · ${s.events} happenings in this report` }) : null,
