@@ -282,15 +282,19 @@ def test_status_moves_to_the_next_version_when_the_served_store_changes(tmp_path
 
 
 def test_openapi_lists_every_endpoint_with_400_errors(client):
-    """The schema documents the six reading endpoints and the 400 error body, not FastAPI's 422."""
+    """The schema documents the seven reading endpoints and the 400 error body, not FastAPI's 422."""
     schema = client.get("/openapi.json").json()
-    assert sorted(schema["paths"]) == ["/api/documents/{doc_id}", "/api/facets", "/api/incidents",
+    assert sorted(schema["paths"]) == ["/api/documents/{doc_id}", "/api/export", "/api/facets", "/api/incidents",
                                        "/api/incidents/{incident_id}", "/api/search", "/api/status"]
     responses = schema["paths"]["/api/incidents"]["get"]["responses"]
     assert sorted(responses) == ["200", "400", "404", "503"]
     assert "422" not in json.dumps(schema)
     assert {p["name"] for p in schema["paths"]["/api/incidents"]["get"]["parameters"]} == {
         "bbox", "since", "until", "type", "types", "actor", "status", "min_sources", "limit", "offset"}
+    export = schema["paths"]["/api/export"]["get"]
+    assert {p["name"] for p in export["parameters"]} == {
+        "format", "bbox", "since", "until", "type", "types", "actor", "status", "min_sources"}
+    assert sorted(export["responses"]) == ["200", "400", "404", "413", "503"]
 
 
 def test_every_response_carries_the_security_headers(client):
@@ -436,3 +440,120 @@ def test_an_incident_carries_its_mentions_casualties_and_sources(client):
     doc = client.get(f"/api/documents/{event['doc_id']}").json()
     triggers = [doc["text"][s["start"]:s["end"]] for s in doc["spans"] if s["kind"] == "trigger"]
     assert triggers == ["struck", "attacked"]
+
+
+# --- Export of a filtered view ---------------------------------------------------------------------
+
+EXPORT_FILTERS = [
+    {}, {"types": "RETREAT,PROTEST"}, {"types": ""}, {"type": "ASSAULT"}, {"since": "2022-07-01"},
+    {"since": "2022-05", "until": "2022-07-31"}, {"bbox": "30,46,31.5,47"}, {"actor": "RUSMIL"},
+    {"status": "disputed"}, {"min_sources": 2}, {"min_sources": 0, "types": "ASSAULT"},
+]
+
+
+def export_csv(client, **params) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    response = client.get("/api/export", params={"format": "csv", **params})
+    assert response.status_code == 200, response.text
+    return list(csv.DictReader(io.StringIO(response.text)))
+
+
+@pytest.mark.parametrize("filters", EXPORT_FILTERS, ids=lambda f: "&".join(f"{k}={v}" for k, v in f.items()) or "none")
+def test_an_export_holds_the_incidents_the_list_gives_for_the_same_filters(client, filters):
+    """The CSV and the GeoJSON hold exactly the incidents of /api/incidents with these filters, in its order."""
+    listed = client.get("/api/incidents", params={"limit": 500, **filters}).json()["items"]
+    rows = export_csv(client, **filters)
+    assert [r["event_id_cnty"] for r in rows] == [i["incident_id"] for i in listed]
+    geo = client.get("/api/export", params={"format": "geojson", **filters}).json()
+    assert [f["id"] for f in geo["features"]] == [i["incident_id"] for i in listed]
+    assert [f["properties"]["incident_id"] for f in geo["features"]] == [i["incident_id"] for i in listed]
+
+
+def test_an_export_is_a_download_that_counts_its_incidents(client):
+    """CSV is text/csv, GeoJSON application/geo+json, both attachments named for their dates, with X-Total-Count."""
+    csv_response = client.get("/api/export?format=csv&since=2022-07-01&until=2022-09-30&min_sources=0")
+    assert csv_response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert csv_response.headers["content-disposition"] == (
+        'attachment; filename="fogofwar-incidents-since-2022-07-01-until-2022-09-30.csv"')
+    assert csv_response.headers["x-total-count"] == "2"  # the Odesa strike and the Izium withdrawal
+    geo_response = client.get("/api/export?format=geojson&types=ASSAULT")
+    assert geo_response.headers["content-type"] == "application/geo+json"
+    assert geo_response.headers["content-disposition"] == 'attachment; filename="fogofwar-incidents.geojson"'
+    assert geo_response.headers["cache-control"] == "no-store"
+    geo = geo_response.json()
+    assert geo["type"] == "FeatureCollection" and int(geo_response.headers["x-total-count"]) == len(geo["features"])
+
+
+def test_an_export_row_carries_the_acled_columns_and_the_geojson_its_point(client):
+    """The Odesa strike as ACLED columns (our status, factuality and sources after them) and as a GeoJSON point."""
+    (odesa,) = by_place(client, "Odesa")
+    (row,) = [r for r in export_csv(client) if r["event_id_cnty"] == odesa["incident_id"]]
+    assert {k: row[k] for k in ("event_date", "time_precision", "event_type", "location", "geo_precision", "source",
+                                "plover_type", "status", "independent_sources")} == {
+        "event_date": odesa["event_date"], "time_precision": str(odesa["time_precision"]),
+        "event_type": odesa["acled_event_type"], "location": "Odesa", "geo_precision": str(odesa["geo_precision"]),
+        "source": "Paper C", "plover_type": "ASSAULT", "status": "disputed", "independent_sources": "1"}
+    geo = client.get("/api/export", params={"format": "geojson", "bbox": "30,46,31.5,47"}).json()
+    (feature,) = geo["features"]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [odesa["lon"], odesa["lat"]]}
+    assert feature["properties"]["contradicting"] == ["Moscow [RUSGOV]"]
+
+
+@pytest.mark.parametrize("query, message", [
+    ("", "format: Field required"),
+    ("format=xlsx", "format: Input should be 'csv' or 'geojson'"),
+    ("format=csv&limit=10", "unknown parameter limit; use actor, bbox, format, min_sources, since, status, type, types, "
+                            "until"),
+    ("format=csv&bbox=40,50,30,45", "bbox: need -180 <= WEST <= EAST <= 180 and -90 <= SOUTH <= NORTH <= 90"),
+    ("format=csv&since=2022-02-30", "since: 2022-02-30 is not a calendar date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    ("format=geojson&since=2022-09-01&until=2022-03-01", "since (2022-09-01) is after until (2022-03-01)"),
+    ("format=csv&types=RETREAT,BOMBING", "types: unknown PLOVER type BOMBING; use any of " + ", ".join(PLOVER_TYPES)),
+    ("format=csv&since=yesterday", "since: String should match pattern"),
+])
+def test_bad_export_parameters_answer_400_as_the_list_does(client, query, message):
+    """A missing or unknown format, an unknown parameter and every filter the list refuses are a 400."""
+    response = client.get(f"/api/export?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"] == "bad_request" and response.json()["message"].startswith(message)
+
+
+def test_an_export_past_its_limit_answers_413_and_never_truncates(client, monkeypatch):
+    """More matching incidents than an export holds is an error that says how many, not a shortened file."""
+    import fogofwar.api
+
+    monkeypatch.setattr(fogofwar.api, "MAX_EXPORT", 2)
+    response = client.get("/api/export?format=csv&min_sources=0")
+    assert (response.status_code, response.json()) == (413, {
+        "error": "too_large", "message": "4 incidents match and an export holds at most 2: narrow the filters, or run "
+                                         "`fogofwar export` with them"})
+    assert client.get("/api/export?format=csv&min_sources=2").status_code == 200
+
+
+def test_an_incident_names_each_source_once_as_supporting_and_contradicting_do(client):
+    """Its claims come grouped by source, each group labelled as Supporting or Contradicting names it, on its side."""
+    for inc in all_incidents(client):
+        body = client.get(f"/api/incidents/{inc['incident_id']}").json()
+        labels = [g["label"] for g in body["sources"]]
+        assert len(labels) == len(set(labels))
+        assert sorted(g["label"] for g in body["sources"] if g["side"] == "supporting") == body["supporting"]
+        assert sorted(g["label"] for g in body["sources"] if g["side"] == "contradicting") == body["contradicting"]
+        assert sum(len(g["claims"]) for g in body["sources"]) == len(body["claims"])
+    (odesa,) = by_place(client, "Odesa")
+    body = client.get(f"/api/incidents/{odesa['incident_id']}").json()
+    assert [(g["label"], g["side"], g["stances"], [c["kind"] for c in g["claims"]]) for g in body["sources"]] == [
+        ("Moscow [RUSGOV]", "contradicting", ["deny"], ["indirect"]),
+        ("the Ukrainian air force [UKRMIL]", "supporting", ["assert"], ["indirect"])]
+
+
+def test_each_report_of_an_incident_comes_with_one_sentence_and_its_trigger(client):
+    """A report's one sentence is that of its best-told event, with the trigger's offsets inside the sentence."""
+    (odesa,) = by_place(client, "Odesa")
+    (doc,) = client.get(f"/api/incidents/{odesa['incident_id']}").json()["documents"]
+    sentence = doc["sentence"]
+    assert sentence == {"event_id": "e1", "text": "Russian missiles struck the port of Odesa on Saturday, the Ukrainian "
+                        "air force said.", "trigger_start": 17, "trigger_end": 23, "status": "disputed",
+                        "factuality": sentence["factuality"], "date_text": "Saturday", "casualties": {},
+                        "means": ["missile"], "events": 1}
+    assert sentence["text"][17:23] == "struck" and doc["mentions"] == ["struck", "attacked"]

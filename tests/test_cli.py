@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from fogofwar.cli import cli
+from fogofwar.cli import cli, plural
 
 from .conftest import FIXTURES
+from .test_api import web_store  # noqa: F401 - the shared session store of our five reports
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 
@@ -385,3 +386,51 @@ def test_serve_on_a_port_in_use_is_one_message_before_anything_serves(tmp_path):
     assert (result.exit_code, result.output) == (
         1, f"Error: port {port} on 127.0.0.1 is in use; choose another with --port\n")
     assert not (tmp_path / "s.duckdb.serve.json").exists()
+
+
+@pytest.mark.parametrize("args, params", [
+    (["--types", "RETREAT,PROTEST"], {"types": "RETREAT,PROTEST"}),
+    (["--types", "RETREAT", "--types", "protest"], {"types": "RETREAT,PROTEST"}),
+    (["--since", "2022-07", "--until", "2022-09-30"], {"since": "2022-07", "until": "2022-09-30"}),
+    (["--bbox", "30,46,31.5,47"], {"bbox": "30,46,31.5,47"}),
+    (["--type", "assault", "--actor", "RUSMIL"], {"type": "ASSAULT", "actor": "RUSMIL"}),
+    (["--status", "disputed", "--min-sources", "1"], {"status": "disputed", "min_sources": 1}),
+    ([], {"min_sources": 0}),
+])
+def test_export_takes_the_filters_of_the_api(web_store, tmp_path, args, params):
+    """`export` with filters writes the incidents /api/incidents lists for the same filters, in its order."""
+    import csv
+
+    from fastapi.testclient import TestClient
+
+    from fogofwar.api import create_app
+
+    out = tmp_path / "view.csv"
+    result = run("export", "--db", str(web_store), "--format", "acled-csv", "-o", str(out), *args)
+    assert result.exit_code == 0, result.output
+    with open(out, newline="", encoding="utf-8") as f:
+        exported = [r["event_id_cnty"] for r in csv.DictReader(f)]
+    app = create_app(web_store, static_dir=None)
+    with TestClient(app) as client:
+        listed = [i["incident_id"] for i in client.get("/api/incidents", params={"limit": 500, **params}).json()["items"]]
+    app.state.served.close()
+    assert exported == listed and result.stderr == f"fogofwar: {plural(len(listed), 'record')} written to {out}\n"
+    geo = tmp_path / "view.geojson"
+    assert run("export", "--db", str(web_store), "--format", "geojson", "-o", str(geo), *args).exit_code == 0
+    assert [f["id"] for f in json.loads(geo.read_text())["features"]] == listed
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--since", "yesterday"], "Invalid value for '--since': yesterday is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    (["--since", "2022-06", "--until", "2022-05"], "--since 2022-06 is after --until 2022-05"),
+    (["--bbox", "40,50,30,45"], "Invalid value for '--bbox': need -180 <= WEST <= EAST <= 180 and -90 <= SOUTH <= NORTH"),
+    (["--types", "BOMBING"], "Invalid value for '--types': unknown PLOVER type BOMBING; use any of ACCUSE, "),
+    (["--status", "maybe"], "Invalid value for '--status': unknown status maybe; use one of asserted, "),
+    (["--near", "46,32"], "Invalid value for '--near': use LAT,LON,KM, e.g. 46.64,32.61,50"),
+    (["--actor", "R%"], "Invalid value for '--actor': R% is not an actor code: 2 to 12 letters, e.g. RUSMIL"),
+])
+def test_export_refuses_the_filters_the_api_refuses(web_store, tmp_path, args, message):
+    """A filter the API answers 400 is a usage error of `export`, exit 2, and no file is written."""
+    out = tmp_path / "x.csv"
+    result = CliRunner().invoke(cli, ["export", "--db", str(web_store), "--format", "acled-csv", "-o", str(out), *args])
+    assert result.exit_code == 2 and message in result.output and not out.exists()

@@ -121,7 +121,8 @@ def test_exports_parse_back(store, settings, tmp_path):
     assert {r["GLOBALEVENTID"] for r in gdelt} == ids
     export(store, "geojson", tmp_path / "x.geojson")
     geo = json.loads((tmp_path / "x.geojson").read_text())
-    assert {f["properties"]["incident_id"] for f in geo["features"]} == located
+    assert {f["properties"]["incident_id"] for f in geo["features"]} == ids
+    assert {f["id"] for f in geo["features"] if f["geometry"] is not None} == located
     export(store, "parquet", tmp_path / "x.parquet")
     assert duckdb.sql(f"SELECT count(*) FROM '{tmp_path / 'x.parquet'}'").fetchone()[0] == len(ids)
 

@@ -181,15 +181,16 @@ def test_clicking_a_marker_shows_the_incidents_claims(page):
     page.locator(f"#map [data-incident='{odesa['incident_id']}']").click()
     panel = page.locator(f".evidence[data-incident='{odesa['incident_id']}']")
     panel.wait_for()
-    assert panel.locator(".claims.against .claim .source").all_inner_texts() == ["Moscow"]
-    assert panel.locator(".claims.against .claim .badge").inner_text() == "denies"
-    claim = panel.locator(".claims.backing .claim")
-    assert claim.count() == 1
-    assert claim.locator(".source").inner_text() == "the Ukrainian air force"
-    assert claim.locator("code").inner_text() == "UKRMIL"
-    assert claim.locator(".badge").inner_text() == "asserts"
-    assert claim.locator(".quote").inner_text() == "Russian missiles struck the port of Odesa on Saturday"
-    assert claim.locator(".where").inner_text().startswith("Paper C · 2022-07-24 · indirect")
+    against = panel.locator(".sources.against .source-group")
+    assert against.locator(".source").all_inner_texts() == ["Moscow"]
+    assert against.locator(".who .badge").inner_text() == "denies"
+    backing = panel.locator(".sources.backing .source-group")
+    assert backing.count() == 1
+    assert backing.locator(".source").inner_text() == "the Ukrainian air force"
+    assert backing.locator("code").inner_text() == "UKRMIL"
+    assert backing.locator(".who .badge").inner_text() == "asserts"
+    assert backing.locator(".claim .quote").inner_text() == "Russian missiles struck the port of Odesa on Saturday"
+    assert backing.locator(".claim .where").inner_text().startswith("Paper C · 2022-07-24 · indirect")
     assert "ASSAULT · Odesa" in panel.locator("h2").inner_text()
     assert page.locator("#map .incident-marker.selected").count() == 1
     page.screenshot(path=ARTIFACTS / "web-evidence.png")
@@ -201,7 +202,7 @@ def test_an_incident_from_the_list_shows_claims_from_every_outlet(page):
     page.locator(f"#panel .incident-item[data-incident='{izium['incident_id']}']").click()
     panel = page.locator(f".evidence[data-incident='{izium['incident_id']}']")
     panel.wait_for()
-    assert panel.locator(".claim .source").all_inner_texts() == ["Ukraine's military", "the General Staff"]
+    assert panel.locator(".source-group .source").all_inner_texts() == ["Ukraine's military", "the General Staff"]
     assert [t.split(" · ")[0] for t in panel.locator(".claim .where").all_inner_texts()] == ["Wire A", "Paper B"]
     assert panel.locator(".report").count() == 2
     panel.locator(".claim .open-doc").first.click()
@@ -284,7 +285,8 @@ def test_the_api_docs_load_swagger_ui_from_this_server(browser, server):
     tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     tab.goto(server + "/docs")
     tab.locator(".swagger-ui .opblock").first.wait_for()
-    assert tab.locator(".swagger-ui .opblock").count() == 6
+    paths = tab.evaluate("fetch('/openapi.json').then(r => r.json()).then(s => Object.keys(s.paths).length)")
+    assert tab.locator(".swagger-ui .opblock").count() == paths == 7
     tab.screenshot(path=ARTIFACTS / "web-docs.png")
     assert problems == [] and browser.external == []
     tab.close()
@@ -721,4 +723,142 @@ def test_the_page_follows_a_dark_colour_scheme(browser, server):
     assert tab.evaluate("getComputedStyle(document.querySelector('#panel')).color") == "rgb(227, 230, 236)"
     tab.wait_for_timeout(400)
     shot(tab, "web-dark")
+    close_page(browser, tab)
+
+
+# --- Export of the view --------------------------------------------------------------------------------
+
+def download(tab, press) -> Path:
+    """What the browser saves when `press()` follows a download link, copied into test-artifacts/."""
+    with tab.expect_download() as info:
+        press()
+    saved = info.value
+    assert saved.failure() is None
+    path = ARTIFACTS / f"web-export-{saved.suggested_filename}"
+    saved.save_as(path)
+    return path
+
+
+def test_export_view_downloads_the_filtered_incidents_as_csv_and_geojson(page):
+    """Types and a start date chosen in the page: "Export view" gives a CSV (clicked) and a GeoJSON (Enter) of
+    exactly the incidents the API lists for those filters."""
+    import csv
+
+    page.click("#type-picker summary")
+    page.get_by_role("button", name="None", exact=True).click()
+    page.get_by_role("checkbox", name="ASSAULT").check()
+    page.get_by_role("checkbox", name="RETREAT").check()
+    page.fill("#filters input[name=since]", "2022-06-01")
+    page.click("#type-picker .apply-types")
+    expected = [i["incident_id"] for i in incidents(page, types="ASSAULT,RETREAT", since="2022-06-01")]
+    assert len(expected) == 2  # the Izium withdrawal and the Odesa strike, not the Kharkiv shelling of May
+    expect(page.locator("#panel .incident-item")).to_have_count(len(expected))
+    csv_link = page.get_by_role("link", name="Export view as CSV")
+    assert csv_link.get_attribute("title") == "Download the 2 incident(s) of this view (filters) as ACLED-style CSV"
+    shot(page, "web-export-view")
+    path = download(page, csv_link.click)
+    assert path.name == "web-export-fogofwar-incidents-since-2022-06-01.csv"
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["event_id_cnty"] for r in rows] == expected
+    assert [(r["plover_type"], r["location"]) for r in rows] == [("RETREAT", "Izyum"), ("ASSAULT", "Odesa")]
+    page.get_by_role("link", name="Export view as GeoJSON").focus()
+    path = download(page, lambda: page.keyboard.press("Enter"))
+    geo = json.loads(path.read_text(encoding="utf-8"))
+    assert geo["type"] == "FeatureCollection" and [f["id"] for f in geo["features"]] == expected
+
+
+def test_export_view_follows_the_timeline_brush(page):
+    """A brush over September narrows the export to the incidents the brush leaves on the map."""
+    import csv
+
+    box = page.locator("#timeline .brush .overlay").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.9, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] - 1, y, steps=5)
+    page.mouse.up()
+    september = [i["incident_id"] for i in incidents(page) if i["event_date"] >= "2022-09-01"]
+    expect(page.locator("#panel .incident-item")).to_have_count(len(september))
+    link = page.get_by_role("link", name="Export view as CSV")
+    since, until = hash_params(page)["brush"].split(",")
+    assert link.get_attribute("href") == f"/api/export?format=csv&min_sources=1&since={since}&until={until}"
+    assert link.get_attribute("title").endswith("(filters and timeline selection) as ACLED-style CSV")
+    with open(download(page, link.click), newline="", encoding="utf-8") as f:
+        assert [r["event_id_cnty"] for r in csv.DictReader(f)] == september
+
+
+# --- The evidence panel: each source once, each report once ------------------------------------------
+
+DNIPRO_REPORTS = [
+    json.dumps({"id": "dnipro-w", "outlet": "Wire W", "title": "Missiles hit Dnipro flats", "published": "2023-01-16",
+                "url": "https://example.org/dnipro-w",
+                "text": "Russian missiles struck an apartment building in Dnipro on Sunday, killing 30 people, Ukrainian "
+                        "President Volodymyr Zelenskiy said. Zelenskiy said the missile strike on Dnipro destroyed a "
+                        "whole section of the building. Moscow denied that its forces had attacked the city."}),
+    json.dumps({"id": "dnipro-p", "outlet": "Paper P", "title": "Dnipro strike", "published": "2023-01-16",
+                "url": "https://example.org/dnipro-p",
+                "text": "A Russian missile hit an apartment block in Dnipro on Sunday, killing at least 35 people, "
+                        "Zelenskiy said. Rescuers searched the rubble through the night, the regional governor said."}),
+    json.dumps({"id": "dnipro-q", "outlet": "Daily Q", "title": "Deadly strike on Dnipro", "published": "2023-01-16",
+                "url": "https://example.org/dnipro-q",
+                "text": "Russian missiles struck a residential building in Dnipro on Sunday, Ukraine’s President Volodymyr "
+                        "Zelenskiy said on Monday. The strike on Dnipro was the deadliest in months, Zelenskiy said."}),
+]
+
+
+@pytest.fixture(scope="module")
+def dnipro_site(browser, tmp_path_factory, settings):
+    """Three reports of one missile strike: Zelenskiy named three ways in four claims, Moscow's denial in one."""
+    with site(browser, tmp_path_factory.mktemp("dnipro") / "dnipro.duckdb", DNIPRO_REPORTS, settings) as url:
+        yield url
+
+
+def test_the_evidence_shows_each_source_once_and_each_report_once_with_one_sentence(browser, dnipro_site):
+    """Zelenskiy's four claims in three reports are one source, as Supporting names him; Moscow's denial is the one
+    contradicting source; each report is listed once with one sentence (a report telling the strike twice too)."""
+    tab = open_page(browser, dnipro_site, EVERYTHING, viewport={"width": 1400, "height": 1500})
+    (strike,) = [i for i in incidents(tab, min_sources=0) if i["n_documents"] == 3]
+    tab.locator(f"#panel .incident-item[data-incident='{strike['incident_id']}']").click()
+    panel = tab.locator(f".evidence[data-incident='{strike['incident_id']}']")
+    panel.wait_for()
+    groups = panel.locator(".source-group")
+    assert groups.evaluate_all("gs => gs.map(g => g.dataset.source)") == [
+        "Moscow [RUSGOV]", "Ukrainian President Volodymyr Zelenskiy [UKRGOV]"]
+    assert panel.locator(".sides dd.supporting").inner_text() == "Ukrainian President Volodymyr Zelenskiy [UKRGOV]"
+    assert panel.locator(".sides dd.contradicting").inner_text() == "Moscow [RUSGOV]"
+    zelenskiy = panel.locator(".sources.backing .source-group")
+    assert zelenskiy.locator(".who .badge").all_inner_texts() == ["asserts"]
+    assert zelenskiy.locator(".claim").count() == 4
+    assert zelenskiy.locator(".aka").inner_text() == "also named: Zelenskiy; Ukraine’s President Volodymyr Zelenskiy"
+    assert [t.split(" · ")[0] for t in zelenskiy.locator(".claim .where").all_inner_texts()] == [
+        "Paper P", "Daily Q", "Daily Q", "Wire W"]
+    reports = panel.locator(".report")
+    assert sorted(reports.evaluate_all("rs => rs.map(r => r.dataset.doc)")) == ["dnipro-p", "dnipro-q", "dnipro-w"]
+    assert [reports.nth(i).locator(".sentence").count() for i in range(3)] == [1, 1, 1]
+    assert panel.locator(".report[data-doc='dnipro-q'] .sentence").inner_text() == (
+        "Russian missiles struck a residential building in Dnipro on Sunday, Ukraine’s President Volodymyr Zelenskiy "
+        "said on Monday.")
+    assert panel.locator(".report[data-doc='dnipro-q'] .sentence mark.trigger").inner_text() == "struck"
+    assert "2 mentions: struck · strike" in panel.locator(".report[data-doc='dnipro-q'] .report-facts").inner_text()
+    assert panel.locator(".report .report-casualties").all_inner_texts() == [" · killed at least 35", " · killed 30"]
+    assert panel.locator(".fact-list dd.casualties").inner_text() == "killed 30–35+ (2 reports)"
+    assert panel.locator(".fact-list dd.means").inner_text() == "missile"
+    geo, time_code = panel.locator(".fact-list .geo-precision"), panel.locator(".fact-list .time-precision")
+    assert (geo.inner_text(), geo.get_attribute("title")) == ("geo 1 · town", "ACLED geo_precision 1: the town or site itself")
+    assert (time_code.inner_text(), time_code.get_attribute("title")) == ("time 1 · day", "ACLED time_precision 1: the day is known")
+    assert panel.locator(".facts .badge.status-disputed").get_attribute("title") == (
+        "disputed: one side asserts it, another doubts or denies it")
+    assert panel.locator(".claim .badge.kind-indirect").first.get_attribute("title") == (
+        "indirect: the outlet’s paraphrase of what the source said, nothing quoted")
+    tab.wait_for_timeout(300)
+    shot(tab, "web-evidence-sources-reports")
+    glossary = panel.locator("details.glossary")
+    glossary.locator("summary").focus()
+    tab.keyboard.press("Enter")  # the list of meanings opens by keyboard, for those who cannot hover
+    expect(glossary.locator("dl")).to_be_visible()
+    terms = glossary.locator("dt").all_inner_texts()
+    assert {"disputed", "denies", "asserts", "indirect", "geo 1–3", "time 1–3"} <= set(terms)
+    tab.evaluate("document.querySelector('#panel').scrollTop = 1e6")
+    shot(tab, "web-evidence-glossary")
     close_page(browser, tab)

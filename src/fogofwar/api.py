@@ -15,22 +15,23 @@ import logging
 import re
 import threading
 from pathlib import Path
-from typing import Any, Literal, get_args
+from collections.abc import Callable
+from typing import Any, Literal
 
 import duckdb
 from pydantic import BaseModel
-from fastapi import FastAPI, HTTPException, Path as PathParam, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from .dates import DATE_PATTERN, check_date
-from .lexicons import load_table
+from .dates import DATE_PATTERN
+from .filters import ACTOR_PATTERN, PLOVER_TYPES, STATUSES, FilterError, incident_filters
 from .live import ServedStore
-from .models import Result, Status
+from .models import Result
 from .store import Store
 
 __all__ = ["create_app", "WEB_DIST", "MAX_PAGE", "CSP", "LOOPBACK_HOSTS"]
@@ -55,8 +56,6 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
-STATUSES = list(get_args(Status))
-PLOVER_TYPES = sorted(load_table("code_maps")["quad_class"])
 PloverType = Literal[tuple(PLOVER_TYPES)]
 StatusName = Literal[tuple(STATUSES)]
 ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
@@ -91,13 +90,15 @@ class _Reader:
         self.served = served
         self.seconds = seconds
 
-    def __call__(self, method: str, *args, **kwargs):
+    def __call__(self, method: str | Callable[..., Any], *args, **kwargs):
         """`store.method(*args, **kwargs)` on this thread's connection to the store as it is now (a served
         store is reopened around writes); requests read side by side, each on its own connection."""
         with self.served.reading() as store:
             timer = threading.Timer(self.seconds, store.interrupt)
             timer.start()
             try:
+                if callable(method):  # a function over the store, such as exports.incident_rows
+                    return method(store, *args, **kwargs)
                 return getattr(store, method)(*args, **kwargs)
             except duckdb.InterruptException as exc:
                 raise HTTPException(503, f"the query took longer than {self.seconds:g} s and was stopped; "
@@ -127,31 +128,37 @@ def _check_params(request: Request, allowed: set[str]) -> None:
         raise HTTPException(400, f"unknown parameter {', '.join(unknown)}; use {', '.join(sorted(allowed))}")
 
 
-def _parse_types(values: list[str]) -> list[str]:
-    chosen = [t.strip().upper() for v in values for t in v.split(",") if t.strip()]
-    unknown = sorted(set(chosen) - set(PLOVER_TYPES))
-    if unknown:
-        raise HTTPException(400, f"types: unknown PLOVER type {', '.join(unknown)}; use any of {', '.join(PLOVER_TYPES)}")
-    return sorted(set(chosen))
+FILTER_PARAMS = {"bbox", "since", "until", "type", "types", "actor", "status", "min_sources"}
 
 
-def _parse_bbox(value: str) -> tuple[float, float, float, float]:
-    parts = value.split(",")
-    try:
-        west, south, east, north = (float(p) for p in parts)
-    except ValueError:
-        raise HTTPException(400, "bbox: use WEST,SOUTH,EAST,NORTH in degrees, e.g. 22,44,41,53") from None
-    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-        raise HTTPException(400, "bbox: need -180 <= WEST <= EAST <= 180 and -90 <= SOUTH <= NORTH <= 90")
-    return west, south, east, north
+def _incident_filters(*extra: str):
+    """The dependency that parses the incident filters (of /api/incidents and /api/export alike, through
+    filters.py as the CLI does) and refuses any parameter but those and `extra`."""
+    allowed = FILTER_PARAMS | set(extra)
 
+    def parse(
+        request: Request,
+        bbox: str | None = Query(None, description="WEST,SOUTH,EAST,NORTH in degrees: only incidents inside.",
+                                 examples=["22,44,41,53"], max_length=100),
+        since: str | None = Query(None, pattern=DATE_PATTERN, description="Only incidents on or after this date."),
+        until: str | None = Query(None, pattern=DATE_PATTERN, description="Only incidents on or before this date."),
+        type: PloverType | None = Query(None, description="Only this PLOVER type."),  # noqa: A002 - the API's name
+        types: list[str] | None = Query(None, max_length=400, examples=["ASSAULT,COERCE"],
+                                        description="Only these PLOVER types: comma-separated or repeated "
+                                                    "(`types=` alone matches none)."),
+        actor: str | None = Query(None, pattern=f"^{ACTOR_PATTERN}$",
+                                  description="Only incidents with this actor code among actors or recipients."),
+        status: StatusName | None = Query(None, description="Only incidents with this epistemic status."),
+        min_sources: int = Query(1, ge=0, le=100_000, description="At least this many independent sources."),
+    ) -> dict[str, Any]:
+        _check_params(request, allowed)
+        try:
+            return incident_filters(since=since, until=until, bbox=bbox, plover_type=type, types=types, actor=actor,
+                                    status=status, min_sources=min_sources)
+        except FilterError as exc:
+            raise HTTPException(400, f"{exc.param}: {exc.message}" if exc.param else exc.message) from None
 
-def _check_date(name: str, value: str | None) -> None:
-    """Refuse a date the pattern lets through but the calendar has not: 9999-99, 2022-02-30, 0000."""
-    try:
-        check_date(value)
-    except ValueError as exc:
-        raise HTTPException(400, f"{name}: {exc}") from None
+    return parse
 
 
 def _document_spans(doc) -> list[dict[str, Any]]:
@@ -196,9 +203,35 @@ def _evidence(incident: dict[str, Any]) -> dict[str, Any]:
             c.update(outlet=e["outlet"], published=e["published"], title=e["title"])
             claim = claims.setdefault((e["doc_id"], c["claim_id"]), dict(c, events=[]))
             claim["events"].append(e["event_id"])
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for e in incident["events"]:
+        by_doc.setdefault(e["doc_id"], []).append(e)
+    for doc_id, doc in documents.items():
+        doc["sentence"] = _report_sentence(by_doc[doc_id])
+        mentions = sorted((m for e in by_doc[doc_id] for m in e["mentions"] or []), key=lambda m: m["trigger_start"])
+        doc["mentions"] = list(dict.fromkeys(m["trigger_text"] for m in mentions))  # each word once, in text order
     incident["documents"] = sorted(documents.values(), key=lambda d: (d["published"] or "", d["doc_id"]))
     incident["claims"] = sorted(claims.values(), key=lambda c: (c["published"] or "", c["doc_id"], c["claim_id"]))
     return incident
+
+
+def _report_sentence(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The one sentence a report tells the incident in: that of its event with the most said about it
+    (casualties and means first, then actor, target, place and a stated date), the earliest on a tie (the
+    headline or the lead). Each event's sentence is already that of its most informative mention."""
+    def said(e: dict[str, Any]) -> tuple:
+        told = sum(bool(e.get(k)) for k in ("actor_codes", "recipient_codes", "location_name", "date_text"))
+        return 2 * len(e.get("casualties") or {}) + len(e.get("means") or []) + told, -(e.get("sentence_start") or 0)
+
+    best = max(events, key=said)
+    start = best.get("sentence_start") or 0
+    text = best.get("sentence_text") or best.get("trigger_text") or ""
+    trigger = (best["trigger_start"] - start, best["trigger_end"] - start) if best.get("sentence_text") else (0, len(text))
+    inside = 0 <= trigger[0] < trigger[1] <= len(text)
+    return {"event_id": best["event_id"], "text": text, "trigger_start": trigger[0] if inside else None,
+            "trigger_end": trigger[1] if inside else None, "status": best["status"], "factuality": best["factuality"],
+            "date_text": best.get("date_text"), "casualties": best.get("casualties") or {}, "means": best.get("means") or [],
+            "events": len(events)}
 
 
 def _forbid_files(store: Store) -> None:
@@ -258,7 +291,8 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 503: "timeout"}.get(
+        code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
+                503: "timeout"}.get(
             exc.status_code, "error")
         message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 404 and message == "Not Found":
@@ -267,33 +301,11 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
 
     @app.get("/api/incidents", tags=["incidents"])
     def list_incidents(
-        request: Request,
-        bbox: str | None = Query(None, description="WEST,SOUTH,EAST,NORTH in degrees: only incidents inside.",
-                                 examples=["22,44,41,53"], max_length=100),
-        since: str | None = Query(None, pattern=DATE_PATTERN, description="Only incidents on or after this date."),
-        until: str | None = Query(None, pattern=DATE_PATTERN, description="Only incidents on or before this date."),
-        type: PloverType | None = Query(None, description="Only this PLOVER type."),  # noqa: A002 - the API's name
-        types: list[str] | None = Query(None, max_length=400, examples=["ASSAULT,COERCE"],
-                                        description="Only these PLOVER types: comma-separated or repeated "
-                                                    "(`types=` alone matches none)."),
-        actor: str | None = Query(None, pattern=r"^[A-Za-z]{2,12}$",
-                                  description="Only incidents with this actor code among actors or recipients."),
-        status: StatusName | None = Query(None, description="Only incidents with this epistemic status."),
-        min_sources: int = Query(1, ge=0, le=100_000, description="At least this many independent sources."),
+        filters: dict[str, Any] = Depends(_incident_filters("limit", "offset")),
         limit: int = Query(100, ge=1, le=MAX_PAGE, description=f"Page size, at most {MAX_PAGE}."),
         offset: int = Query(0, ge=0, le=10_000_000, description="Skip this many incidents."),
     ) -> dict[str, Any]:
         """Incidents matching the filters, most independent sources first, then newest; one page."""
-        _check_params(request, {"bbox", "since", "until", "type", "types", "actor", "status", "min_sources",
-                                "limit", "offset"})
-        _check_date("since", since)
-        _check_date("until", until)
-        if since and until and since > until:
-            raise HTTPException(400, f"since ({since}) is after until ({until})")
-        filters = dict(since=since, until=until, plover_type=type, actor=actor, status=status,
-                       min_sources=min_sources, bbox=_parse_bbox(bbox) if bbox else None)
-        if types is not None:
-            filters["types"] = _parse_types(types)
         total = read("count_incidents", **filters)
         items = read("incidents", limit=limit, offset=offset, **filters)
         return {"total": total, "limit": limit, "offset": offset, "items": items}
@@ -342,6 +354,8 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         stored = read("incident_facets")
         return {"types": PLOVER_TYPES, "statuses": STATUSES, **stored}
 
+    _add_export_route(app, read)
+
     if write_token and served.writable:
         _add_store_routes(app, served, write_token)
 
@@ -384,6 +398,57 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         # StaticFiles resolves every path and refuses any outside its folder.
         app.mount("/assets", _Assets(directory=dist / "assets", follow_symlink=False), name="assets")
     return app
+
+
+MAX_EXPORT = 50_000
+# format → (media type, file extension, renderer over exports.incident_rows): the CLI's acled-csv and geojson.
+EXPORT_FORMATS = {"csv": ("text/csv; charset=utf-8", "csv", "acled_csv_lines"),
+                  "geojson": ("application/geo+json", "geojson", "geojson_chunks")}
+
+
+def _add_export_route(app: FastAPI, read: _Reader) -> None:
+    """GET /api/export: the incidents the same filters give /api/incidents, every one of them, as a download."""
+    from . import exports
+
+    @app.get("/api/export", tags=["incidents"], response_class=StreamingResponse, responses={
+        200: {"description": "Every matching incident, in the order of /api/incidents; `X-Total-Count` says how "
+                             "many.", "content": {"text/csv": {}, "application/geo+json": {}}},
+        413: {"model": ApiError, "description": f"More than {MAX_EXPORT:,} incidents match; narrow the filters."}})
+    def export_view(
+        format: Literal[tuple(EXPORT_FORMATS)] = Query(  # noqa: A002 - the API's name
+            ..., description="`csv`: ACLED-style columns, one incident a row (`fogofwar export --format acled-csv`); "
+                             "`geojson`: a FeatureCollection, null geometry for incidents without coordinates."),
+        filters: dict[str, Any] = Depends(_incident_filters("format")),
+    ):
+        """The incidents matching the filters of /api/incidents (the same parameters but `limit` and `offset`),
+        all of them, as an ACLED-style CSV or a GeoJSON file to download."""
+        def refuse(total: int):
+            raise HTTPException(413, f"{total:,} incidents match and an export holds at most {MAX_EXPORT:,}: narrow "
+                                     "the filters, or run `fogofwar export` with them")
+
+        total = read("count_incidents", **filters)
+        if total > MAX_EXPORT:  # counted in SQL, so a refusal costs no read of the rows
+            refuse(total)
+        rows = read(exports.incident_rows, limit=MAX_EXPORT + 1, **filters)
+        if len(rows) > MAX_EXPORT:  # an ingest came between the count and the read
+            refuse(read("count_incidents", **filters))
+        media_type, extension, render = EXPORT_FORMATS[format]
+        name = "fogofwar-incidents" + "".join(f"-{k}-{filters[k]}" for k in ("since", "until") if filters[k])
+        headers = {"Content-Disposition": f'attachment; filename="{name}.{extension}"', "X-Total-Count": str(len(rows))}
+        return StreamingResponse(_in_pieces(getattr(exports, render)(rows)), media_type=media_type, headers=headers)
+
+
+def _in_pieces(lines, size: int = 1 << 16):
+    """Lines joined into pieces of about `size` characters: each piece a sync iterator yields costs a thread hop."""
+    piece, length = [], 0
+    for line in lines:
+        piece.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(piece)
+            piece, length = [], 0
+    if piece:
+        yield "".join(piece)
 
 
 MAX_WRITE_BATCH = 1000

@@ -376,37 +376,55 @@ def _check_date_option(ctx, param, value):
     return value
 
 
-@cli.command()
-@db_option
-@click.option("--since", callback=_check_date_option, metavar="DATE",
-              help="Only incidents on or after this date: YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--until", callback=_check_date_option, metavar="DATE",
-              help="Only incidents on or before this date: YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--near", help="LAT,LON,KM: only incidents within KM kilometres of a point.")
-@click.option("--type", "plover_type", help="Only this PLOVER type (ASSAULT, RETREAT, ...).")
-@click.option("--actor", help="Only incidents with this actor code among actors or recipients (RUS, UKRMIL, ...).")
-@click.option("--min-sources", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Only incidents with at least this many independent sources.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many incidents.")
-@click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of a table.")
-def incidents(db, since, until, near, plover_type, actor, min_sources, limit, as_json):
-    """List incidents, most independent sources first."""
-    from .dates import check_range
+def incident_filter_options(min_sources: int):
+    """The incident filters of `incidents` and `export`, those of the API's /api/incidents and /api/export."""
+    options = [
+        click.option("--since", callback=_check_date_option, metavar="DATE",
+                     help="Only incidents on or after this date: YYYY, YYYY-MM or YYYY-MM-DD."),
+        click.option("--until", callback=_check_date_option, metavar="DATE",
+                     help="Only incidents on or before this date: YYYY, YYYY-MM or YYYY-MM-DD."),
+        click.option("--bbox", metavar="W,S,E,N", help="Only incidents inside this box, in degrees (22,44,41,53)."),
+        click.option("--near", metavar="LAT,LON,KM", help="Only incidents within KM kilometres of a point."),
+        click.option("--type", "plover_type", help="Only this PLOVER type (ASSAULT, RETREAT, ...)."),
+        click.option("--types", multiple=True, metavar="T,T",
+                     help="Only these PLOVER types, comma-separated or repeated (ASSAULT,COERCE)."),
+        click.option("--actor", help="Only incidents with this actor code among actors or recipients (RUS, UKRMIL, ...)."),
+        click.option("--status", help="Only incidents with this epistemic status (asserted, disputed, ...)."),
+        click.option("--min-sources", type=click.IntRange(min=0), default=min_sources, show_default=True,
+                     help="Only incidents with at least this many independent sources."),
+    ]
+
+    def decorate(fn):
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+    return decorate
+
+
+def _incident_filters(since, until, bbox, near, plover_type, types, actor, status, min_sources) -> dict:
+    """The options as Store.incidents' filters, checked by the rules the API applies (filters.py)."""
+    from .filters import FilterError, incident_filters
 
     try:
-        check_range(since, until)
-    except ValueError as exc:
-        raise click.UsageError(f"--since {since} is after --until {until}") from exc
-    point = None
-    if near:
-        try:
-            lat, lon, km = (float(x) for x in near.split(","))
-        except ValueError as exc:
-            raise click.BadParameter("use LAT,LON,KM, e.g. 46.64,32.61,50", param_hint="--near") from exc
-        point = (lat, lon, km)
+        return incident_filters(since=since, until=until, bbox=bbox, near=near, plover_type=plover_type,
+                                types=list(types) if types else None, actor=actor, status=status,
+                                min_sources=min_sources)
+    except FilterError as exc:
+        if exc.param is None:
+            raise click.UsageError(f"--since {since} is after --until {until}") from exc
+        raise click.BadParameter(exc.message, param_hint=f"'--{exc.param}'") from exc
+
+
+@cli.command()
+@db_option
+@incident_filter_options(min_sources=1)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many incidents.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of a table.")
+def incidents(db, since, until, bbox, near, plover_type, types, actor, status, min_sources, limit, as_json):
+    """List incidents, most independent sources first."""
+    filters = _incident_filters(since, until, bbox, near, plover_type, types, actor, status, min_sources)
     with _store_errors(db), _open_store(db, read_only=True) as store:
-        rows = store.incidents(since=since, until=until, near=point, plover_type=plover_type, actor=actor,
-                               min_sources=min_sources, limit=limit)
+        rows = store.incidents(**filters, limit=limit)
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, default=str, ensure_ascii=False))
@@ -472,12 +490,15 @@ def _forbid_files(con) -> None:
 @click.option("--format", "fmt", required=True, type=click.Choice(["jsonl", "acled-csv", "gdelt-tsv", "geojson", "parquet"]),
               help="The output format.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The file to write.")
-def export_command(db, fmt, output):
-    """Write the store's incidents as JSONL, ACLED-style CSV, GDELT-style TSV, GeoJSON or Parquet."""
+@incident_filter_options(min_sources=0)
+def export_command(db, fmt, output, since, until, bbox, near, plover_type, types, actor, status, min_sources):
+    """Write the incidents matching the filters (every one without) as JSONL, ACLED-style CSV, GDELT-style TSV,
+    GeoJSON or Parquet."""
     from .exports import export
 
+    filters = _incident_filters(since, until, bbox, near, plover_type, types, actor, status, min_sources)
     with _store_errors(db), _open_store(db, read_only=True) as store:
-        n = export(store, fmt, output)
+        n = export(store, fmt, output, **filters)
     click.echo(f"fogofwar: {plural(n, 'record')} written to {output}", err=True)
 
 

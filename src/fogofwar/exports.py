@@ -1,6 +1,10 @@
 """Exports: a registry of format → renderer, each over the same stored incidents.
 
-Built-in formats register exactly as a plugin would, with `@exporter(name)`.
+Built-in formats register exactly as a plugin would, with `@exporter(name)`. Every renderer takes the
+incident filters of `Store.incidents` (checked by filters.py, as the API's and the CLI's are), so an
+export holds exactly the incidents that `GET /api/incidents` lists for the same filters. The ACLED CSV
+and GeoJSON renderers are also line iterators (`acled_csv_lines`, `geojson_chunks`), which the API
+streams as the page's "Export view" download.
 """
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ import datetime as dt
 import functools
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +22,16 @@ from .actors import iso3, split_code
 from .lexicons import load_table
 from .store import Store
 
-__all__ = ["EXPORTERS", "exporter", "export", "incident_rows"]
+__all__ = ["EXPORTERS", "exporter", "export", "incident_rows", "acled_csv_lines", "geojson_chunks"]
 
-EXPORTERS: dict[str, Callable[[Store, Path], int]] = {}
+EXPORTERS: dict[str, Callable[[Store, Path, dict[str, Any]], int]] = {}
+# Incidents matching these filters, as `Store.incidents` takes them; no filter at all is every incident.
+EVERY_INCIDENT: dict[str, Any] = {"min_sources": 0}
+_IN_IDS = "IN (SELECT unnest(?::VARCHAR[]))"
 
 
 def exporter(name: str):
-    """Register a renderer: a function (store, path) → number of records written."""
+    """Register a renderer: a function (store, path, filters) → number of records written."""
     def register(fn):
         if name in EXPORTERS:
             raise ValueError(f"export format {name!r} is registered twice")
@@ -32,21 +40,27 @@ def exporter(name: str):
     return register
 
 
-def export(store: Store, fmt: str, path: str | Path) -> int:
-    """Write the store's incidents to a file in one of the registered formats."""
+def export(store: Store, fmt: str, path: str | Path, **filters: Any) -> int:
+    """Write the incidents matching the filters (`Store.incidents`' keywords; none: every incident) to a
+    file in one of the registered formats."""
     if fmt not in EXPORTERS:
         raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(sorted(EXPORTERS))}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return EXPORTERS[fmt](store, path)
+    return EXPORTERS[fmt](store, path, {**EVERY_INCIDENT, **filters})
 
 
-def incident_rows(store: Store) -> list[dict[str, Any]]:
-    """Every incident with its documents' outlets and URLs."""
-    incidents = store.incidents(min_sources=0)
-    names, rows = store.query("""
+def _matching(store: Store, filters: dict[str, Any], limit: int | None = None) -> list[dict[str, Any]]:
+    return store.incidents(**{**EVERY_INCIDENT, **filters}, limit=limit)
+
+
+def incident_rows(store: Store, limit: int | None = None, **filters: Any) -> list[dict[str, Any]]:
+    """The incidents matching the filters (none: every incident), in the API's order, each with its
+    documents' outlets, URLs and ids; at most `limit` of them."""
+    incidents = _matching(store, filters, limit)
+    names, rows = store.query(f"""
         SELECT ie.incident_id, d.outlet, d.url, d.doc_id FROM incident_events ie JOIN documents d USING (doc_id)
-        ORDER BY ie.incident_id, d.doc_id""")
+        WHERE ie.incident_id {_IN_IDS} ORDER BY ie.incident_id, d.doc_id""", [[i["incident_id"] for i in incidents]])
     sources: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"outlets": [], "urls": [], "docs": []})
     for incident_id, outlet, url, doc_id in rows:
         s = sources[incident_id]
@@ -69,18 +83,25 @@ def _country_name(iso2: str | None) -> str | None:
 
 
 @exporter("jsonl")
-def export_jsonl(store: Store, path: Path) -> int:
+def export_jsonl(store: Store, path: Path, filters: dict[str, Any]) -> int:
     """One incident a line, with its events and their claims."""
-    names, rows = store.query("""
+    incidents = _matching(store, filters)
+    ids = [[i["incident_id"] for i in incidents]]
+    names, rows = store.query(f"""
         SELECT ie.incident_id, e.doc_id, e.event_id, e.trigger_text, e.sentence_text, e.status, e.factuality,
                e.actor_codes, e.event_date, e.casualties, e.means, d.outlet, d.url, d.title
         FROM incident_events ie JOIN events e ON e.doc_id = ie.doc_id AND e.event_id = ie.event_id
-        JOIN documents d ON d.doc_id = e.doc_id ORDER BY ie.incident_id, e.doc_id, e.event_id""")
-    cn, crows = store.query("""
+        JOIN documents d ON d.doc_id = e.doc_id WHERE ie.incident_id {_IN_IDS}
+        ORDER BY ie.incident_id, e.doc_id, e.event_id""", ids)
+    cn, crows = store.query(f"""
         SELECT ec.doc_id, ec.event_id, c.claim_id, c.source_text, c.source_code, c.cue_lemma, c.stance, c.content_text
-        FROM event_claims ec JOIN claims c ON c.doc_id = ec.doc_id AND c.claim_id = ec.claim_id""")
-    mn, mrows = store.query("""SELECT doc_id, event_id, trigger_start, trigger_end, trigger_text FROM event_mentions
-                               ORDER BY doc_id, event_id, trigger_start""")
+        FROM event_claims ec JOIN claims c ON c.doc_id = ec.doc_id AND c.claim_id = ec.claim_id
+        WHERE (ec.doc_id, ec.event_id) IN (SELECT (doc_id, event_id) FROM incident_events WHERE incident_id {_IN_IDS})""",
+        ids)
+    mn, mrows = store.query(f"""
+        SELECT doc_id, event_id, trigger_start, trigger_end, trigger_text FROM event_mentions
+        WHERE (doc_id, event_id) IN (SELECT (doc_id, event_id) FROM incident_events WHERE incident_id {_IN_IDS})
+        ORDER BY doc_id, event_id, trigger_start""", ids)
     mentions = defaultdict(list)
     for row in mrows:
         mentions[(row[0], row[1])].append(dict(zip(mn[2:], row[2:])))
@@ -95,7 +116,6 @@ def export_jsonl(store: Store, path: Path) -> int:
         rec["means"] = [m for m in (rec["means"] or "").split(";") if m]
         rec["mentions"] = mentions.get((rec["doc_id"], rec["event_id"]), [])
         events[row[0]].append(rec)
-    incidents = store.incidents(min_sources=0)
     with open(path, "w", encoding="utf-8") as f:
         for inc in incidents:
             inc["events"] = events.get(inc["incident_id"], [])
@@ -104,37 +124,57 @@ def export_jsonl(store: Store, path: Path) -> int:
 
 
 @exporter("acled-csv")
-def export_acled(store: Store, path: Path) -> int:
+def export_acled(store: Store, path: Path, filters: dict[str, Any]) -> int:
     """ACLED-style columns, one incident a row, plus status, factuality and independent sources."""
+    rows = incident_rows(store, **filters)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.writelines(acled_csv_lines(rows))
+    return len(rows)
+
+
+def acled_csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The ACLED-style CSV of these incident rows (`incident_rows`), a header and then one line at a time."""
     columns = load_table("code_maps")["acled_columns"]
     now = int(dt.datetime.now(dt.timezone.utc).timestamp())
-    rows = incident_rows(store)
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=columns)
-        writer.writeheader()
-        for inc in rows:
-            codes = [c for c in (inc["actor_codes"] or "").split(";") if c]
-            targets = [c for c in (inc["recipient_codes"] or "").split(";") if c and c not in codes]
-            where = iso3(inc["country"])
-            inter1, inter2 = acled_inter(codes[0] if codes else None, where), acled_inter(targets[0] if targets else None, where)
-            writer.writerow({
-                "event_id_cnty": inc["incident_id"], "event_date": inc["event_date"],
-                "year": (inc["event_date"] or "")[:4], "time_precision": inc["time_precision"],
-                "event_type": inc["acled_event_type"], "sub_event_type": inc["acled_sub_event_type"],
-                "actor1": acled_actor(codes[0]) if codes else None,
-                "assoc_actor_1": "; ".join(acled_actor(c) for c in codes[1:]) or None, "inter1": inter1,
-                "actor2": acled_actor(targets[0]) if targets else None,
-                "assoc_actor_2": "; ".join(acled_actor(c) for c in targets[1:]) or None, "inter2": inter2,
-                "interaction": int("".join(sorted(str(i) for i in (inter1, inter2) if i))) if inter1 or inter2 else None,
-                "actor1_code": codes[0] if codes else None, "actor2_code": targets[0] if targets else None,
-                "iso": inc["country"],
-                "country": _country_name(inc["country"]), "admin1": inc["admin1"], "location": inc["location_name"],
-                "latitude": inc["lat"], "longitude": inc["lon"], "geo_precision": inc["geo_precision"],
-                "source": "; ".join(inc["outlets"]), "notes": inc["summary"], "fatalities": acled_fatalities(inc), "timestamp": now,
-                "plover_type": inc["plover_type"], "cameo": inc["cameo"], "status": inc["status"],
-                "factuality": inc["factuality"], "independent_sources": inc["independent_sources"],
-                "n_documents": inc["n_documents"]})
-    return len(rows)
+    buffer = StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writeheader()
+    yield flush()
+    for inc in rows:
+        writer.writerow(acled_record(inc, now))
+        yield flush()
+
+
+def acled_record(inc: dict[str, Any], timestamp: int) -> dict[str, Any]:
+    """One incident row as ACLED's columns (and ours after them)."""
+    codes = [c for c in (inc["actor_codes"] or "").split(";") if c]
+    targets = [c for c in (inc["recipient_codes"] or "").split(";") if c and c not in codes]
+    where = iso3(inc["country"])
+    inter1, inter2 = acled_inter(codes[0] if codes else None, where), acled_inter(targets[0] if targets else None, where)
+    return {
+        "event_id_cnty": inc["incident_id"], "event_date": inc["event_date"],
+        "year": (inc["event_date"] or "")[:4], "time_precision": inc["time_precision"],
+        "event_type": inc["acled_event_type"], "sub_event_type": inc["acled_sub_event_type"],
+        "actor1": acled_actor(codes[0]) if codes else None,
+        "assoc_actor_1": "; ".join(acled_actor(c) for c in codes[1:]) or None, "inter1": inter1,
+        "actor2": acled_actor(targets[0]) if targets else None,
+        "assoc_actor_2": "; ".join(acled_actor(c) for c in targets[1:]) or None, "inter2": inter2,
+        "interaction": int("".join(sorted(str(i) for i in (inter1, inter2) if i))) if inter1 or inter2 else None,
+        "actor1_code": codes[0] if codes else None, "actor2_code": targets[0] if targets else None,
+        "iso": inc["country"],
+        "country": _country_name(inc["country"]), "admin1": inc["admin1"], "location": inc["location_name"],
+        "latitude": inc["lat"], "longitude": inc["lon"], "geo_precision": inc["geo_precision"],
+        "source": "; ".join(inc["outlets"]), "notes": inc["summary"], "fatalities": acled_fatalities(inc),
+        "timestamp": timestamp, "plover_type": inc["plover_type"], "cameo": inc["cameo"], "status": inc["status"],
+        "factuality": inc["factuality"], "independent_sources": inc["independent_sources"],
+        "n_documents": inc["n_documents"]}
 
 
 def acled_actor(code: str) -> str:
@@ -178,12 +218,12 @@ def acled_fatalities(inc: dict[str, Any]) -> int:
 
 
 @exporter("gdelt-tsv")
-def export_gdelt(store: Store, path: Path) -> int:
+def export_gdelt(store: Store, path: Path, filters: dict[str, Any]) -> int:
     """GDELT-style event table columns, tab-separated, one incident a row."""
     maps = load_table("code_maps")
     columns = maps["gdelt_columns"]
     today = dt.date.today().strftime("%Y%m%d")
-    rows = incident_rows(store)
+    rows = incident_rows(store, **filters)
     with open(path, "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=columns, delimiter="\t")
         writer.writeheader()
@@ -211,23 +251,32 @@ def export_gdelt(store: Store, path: Path) -> int:
 
 
 @exporter("geojson")
-def export_geojson(store: Store, path: Path) -> int:
-    """Incidents with coordinates as a GeoJSON FeatureCollection of points."""
-    features = []
-    for inc in incident_rows(store):
-        if inc["lat"] is None or inc["lon"] is None:
-            continue
-        props = {k: v for k, v in inc.items() if k not in ("lat", "lon")}
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [inc["lon"], inc["lat"]]},
-                         "properties": props})
+def export_geojson(store: Store, path: Path, filters: dict[str, Any]) -> int:
+    """Incidents as a GeoJSON FeatureCollection: points, and `geometry: null` for those without coordinates."""
+    rows = incident_rows(store, **filters)
     with open(path, "w", encoding="utf-8") as f:
-        json.dump({"type": "FeatureCollection", "features": features}, f, ensure_ascii=False, default=str)
-    return len(features)
+        f.writelines(geojson_chunks(rows))
+    return len(rows)
+
+
+def geojson_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """A FeatureCollection of these incident rows (`incident_rows`), one feature at a time. An incident without
+    coordinates is a feature with null geometry (RFC 7946, 3.2), so the file holds every incident asked for."""
+    yield '{"type": "FeatureCollection", "features": ['
+    for n, inc in enumerate(rows):
+        located = inc["lat"] is not None and inc["lon"] is not None
+        feature = {"type": "Feature", "id": inc["incident_id"],
+                   "geometry": {"type": "Point", "coordinates": [inc["lon"], inc["lat"]]} if located else None,
+                   "properties": {k: v for k, v in inc.items() if k not in ("lat", "lon")}}
+        yield (", " if n else "") + json.dumps(feature, ensure_ascii=False, default=str)
+    yield "]}\n"
 
 
 @exporter("parquet")
-def export_parquet(store: Store, path: Path) -> int:
-    """The incidents table as Parquet, written by DuckDB itself."""
+def export_parquet(store: Store, path: Path, filters: dict[str, Any]) -> int:
+    """The incidents table's rows as Parquet, written by DuckDB itself."""
+    ids = [i["incident_id"] for i in _matching(store, filters)]
     quoted = str(path).replace("'", "''")
-    store.con.execute(f"COPY (SELECT * FROM incidents ORDER BY incident_id) TO '{quoted}' (FORMAT parquet)")
-    return store.count("incidents")
+    store.con.execute(f"COPY (SELECT * FROM incidents WHERE incident_id {_IN_IDS} ORDER BY incident_id) "
+                      f"TO '{quoted}' (FORMAT parquet)", [ids])
+    return len(ids)

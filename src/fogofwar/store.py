@@ -731,20 +731,53 @@ def _incident_record(rec: dict[str, Any]) -> dict[str, Any]:
 
 
 def claims_by_source(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every claim about an incident's events, grouped by who made it (text and actor code), with the
-    stances that source takes; the sources that contradict come first."""
+    """Every claim about an incident's events, grouped by who made it, each source once: by the rule of
+    `sources_by_stance` (one name under one actor code, an unnamed "he" joining the one named source of its
+    code), so each group's `label` is the name Supporting or Contradicting gives it. A group's `side` is
+    contradicting when any of its claims doubts or denies, else supporting when any backs, else other
+    (a warning, a prediction); the contradicting come first, then the supporting, then the rest, each side
+    in the order the sources first spoke."""
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     for e in events:
         for c in e["claims"]:
+            g = groups.setdefault(source_key(c.get("source_text"), c.get("source_code")),
+                                  {"names": [], "code": c.get("source_code"), "stances": [], "claims": []})
             text = c.get("source_text") or "(unnamed)"
-            key = (c.get("source_code") or "", text.lower())
-            g = groups.setdefault(key, {"source": text, "code": c.get("source_code"), "stances": [], "claims": []})
+            if text not in g["names"]:
+                g["names"].append(text)
             if c["stance"] not in g["stances"]:
                 g["stances"].append(c["stance"])
             g["claims"].append({"doc_id": e["doc_id"], "claim_id": c["claim_id"], "stance": c["stance"],
+                                "kind": c.get("kind"), "source_text": c.get("source_text"),
                                 "content_text": c.get("content_text"), "outlet": e.get("outlet"),
                                 "published": e.get("published")})
-    return sorted(groups.values(), key=lambda g: (not set(g["stances"]) & CONTRADICTING, g["source"].lower()))
+    for (code, name), g in list(groups.items()):
+        named = [k for k in groups if code and k[0] == code and k[1]]
+        if name == "" and code and len(named) == 1:
+            target = groups.pop((code, name))
+            kept = groups[named[0]]
+            kept["names"] += [n for n in target["names"] if n not in kept["names"]]
+            kept["stances"] += [st for st in target["stances"] if st not in kept["stances"]]
+            kept["claims"] += target["claims"]
+    order = {"contradicting": 0, "supporting": 1, "other": 2}
+    out = []
+    for g in groups.values():
+        source = max(g["names"], key=lambda t: (len(t), t))
+        side = ("contradicting" if set(g["stances"]) & CONTRADICTING else
+                "supporting" if set(g["stances"]) & SUPPORTING else "other")
+        g["claims"].sort(key=lambda c: (c["published"] or "", c["doc_id"], c["claim_id"]))
+        out.append({"source": source, "label": source + (f" [{g['code']}]" if g["code"] else ""), "code": g["code"],
+                    "side": side, "stances": g["stances"], "names": g["names"], "claims": g["claims"]})
+    first = lambda g: (g["claims"][0]["published"] or "", g["claims"][0]["doc_id"], g["claims"][0]["claim_id"])  # noqa: E731
+    return sorted(out, key=lambda g: (order[g["side"]], first(g), g["source"].lower()))
+
+
+def source_key(text: str | None, code: str | None) -> tuple[str, str]:
+    """Who a claim's source is, as `sources_by_stance` tells sources apart: its actor code and the last
+    capitalised word of its name that is no pronoun ("Zelenskiy"); ("UKRGOV", "") for an unnamed "he"."""
+    words = [w.strip(".,'’s") for w in (text or "").split()]
+    names = [w for w in words if w[:1].isupper() and w.lower() not in PRONOUNS]
+    return code or "", names[-1].lower() if names else ""
 
 
 def _incident_status(statuses: list[str], supporting: list[str], contradicting: list[str]) -> str:

@@ -3,6 +3,8 @@
 const PAGE = 500; // the API's largest page
 const MAX_INCIDENTS = 20000; // enough for a year of a war's reporting; the page says when it stops early
 
+export const EXPORT_LIMIT = 50000; // the most incidents GET /api/export holds (api.py's MAX_EXPORT)
+
 export class ApiError extends Error {}
 
 /** GET a JSON endpoint; a 4xx/5xx becomes an ApiError with the server's message. */

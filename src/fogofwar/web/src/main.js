@@ -195,6 +195,7 @@ function redraw({ fit = false } = {}) {
   const partial = state.total > state.incidents.length ? ` (first ${state.incidents.length} of ${state.total})` : '';
   setStatus(`${shown.length} incident(s)${partial}; ${onMap} on the map, ${shown.length - onMap} without coordinates`);
   drawLegend(shown);
+  describeExport(shown);
   if (!state.selected) showList();
 }
 
@@ -382,6 +383,43 @@ function drawLegend(shown) {
       el('span', { class: 'muted', text: `${n} · ${STATUS_GLOSS[s] || ''}` }))),
     el('div', { class: 'legend-title', text: 'Factuality (in the evidence)' }),
     el('div', { class: 'muted legend-note', text: 'how sure the reports are, −3 certainly not … +3 certainly so' }));
+}
+
+// --- Export ------------------------------------------------------------------------------------------
+
+/** The API query of the view on screen: the filters it was loaded with, narrowed to the timeline's brush. */
+function exportQuery() {
+  const query = { ...state.filters };
+  if (state.range) {
+    const [from, to] = state.range.map(isoDay);
+    if (!query.since || from > query.since) query.since = from;
+    if (!query.until || to < query.until) query.until = to;
+  }
+  return query;
+}
+
+/** Point the export links at the view on screen (`types=` kept: none chosen exports none) and say what they hold. */
+function describeExport(shown) {
+  const query = exportQuery();
+  const count = state.range ? shown.length : state.total;
+  const tooMany = count > api.EXPORT_LIMIT;
+  for (const link of document.querySelectorAll('#export a[data-format]')) {
+    const { format } = link.dataset;
+    link.href = `/api/export?${new URLSearchParams({ format, ...query }).toString().replace(/%2C/g, ',')}`;
+    link.setAttribute('aria-disabled', String(tooMany));
+    link.title = tooMany
+      ? `${count} incidents: an export holds at most ${api.EXPORT_LIMIT}; narrow the filters or the timeline`
+      : `Download the ${count} incident(s) of this view (filters${state.range ? ' and timeline selection' : ''}) as ${
+        format === 'csv' ? 'ACLED-style CSV' : 'GeoJSON'}`;
+  }
+}
+
+for (const link of document.querySelectorAll('#export a[data-format]')) {
+  link.addEventListener('click', (event) => {
+    if (link.getAttribute('aria-disabled') !== 'true') return;
+    event.preventDefault();
+    setStatus(`Cannot export: ${link.title}`, true);
+  });
 }
 
 // --- Narrow screens: one of map, incidents, filters at a time ----------------------------------------
