@@ -9,9 +9,10 @@ are the same; nearly the same words for threats, plans and denials, and,
 across stories, for events without a day of their own).
 Reports told differently are joined through their stories: two documents that
 share rare names, numbers and words (cosine of counts weighted by rarity in
-English at large, over the whole text) are about one story, and their events of one type merge when date, place
-(distance or containment), actors and casualty figures agree, even without a
-day or a town of their own.
+English at large, without the store's own common terms, over the whole text)
+tell one story, and their events of one type merge when date, place (distance
+or containment), actors and casualty figures agree, even without a day or a
+town of their own.
 Independent sources count near-duplicate documents (wire copy reprinted by
 several outlets, found with MinHash over word 5-grams) once, and an outlet once
 for its own stories.

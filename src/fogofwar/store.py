@@ -394,8 +394,9 @@ class Store:
         Background recalled from long ago, running states and habits ("have been shelling since
         March"), plans, hypotheses and what did not happen stay in their documents' events but make
         no incident; so does a side remark that gives neither a day nor a place finer than a country
-        ("Russia has accused Kyiv of ..."): no coder could date or place it, and given the report's
-        day it joined that day's deeds."""
+        ("Russia has accused Kyiv of ..."), unless the report leads with it as having happened (a hedged
+        "may send troops" does not count): no coder could date or place it, and given the report's day
+        it joined that day's deeds."""
         only = within = ""
         params: list = []
         if doc_ids is not None or keys is not None:
@@ -420,8 +421,8 @@ class Store:
             LEFT JOIN lead l ON l.doc_id = e.doc_id AND l.event_id = e.event_id
             WHERE NOT e.background AND NOT coalesce(e.habitual, false)
               AND e.status NOT IN ('future', 'hypothetical', 'negated')
-              AND (coalesce(e.n_mentions, 1) > 1 OR l.event_id IS NOT NULL OR e.date_text IS NOT NULL
-                   OR coalesce(e.geo_precision, 3) <= 2) {only}
+              AND (coalesce(e.n_mentions, 1) > 1 OR e.date_text IS NOT NULL OR coalesce(e.geo_precision, 3) <= 2
+                   OR (l.event_id IS NOT NULL AND e.status <> 'hedged')) {only}
             ORDER BY e.key""", params).fetchall()
         out = []
         for (key, doc_id, ptype, date, tprec, lat, lon, gprec, country, actors, recipients, trigger, sentence,
