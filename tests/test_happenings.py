@@ -178,3 +178,14 @@ def test_a_running_state_is_an_event_but_no_incident(tmp_path, settings):
         habits = store.query("SELECT habitual FROM events WHERE doc_id = 'h' AND plover_type = 'ASSAULT'")[1]
     assert habits == [(True,)]
     assert {d for d, _ in links} == {"d"}
+
+
+def test_a_campaign_noun_without_a_date_is_the_war_not_a_deed(analyze):
+    """'the siege of Mariupol' and 'Russia's invasion' name the war a report is set in; with a date of their
+    own ('the invasion on 24 February') they tell a deed."""
+    result = analyze("The siege of Mariupol drew condemnation from aid groups. Russian forces shelled Kharkiv "
+                     "on Monday. Officials recalled the invasion on 24 February.", published="2022-07-04")
+    by_trigger = {e.trigger.text.lower(): e for e in result.events}
+    assert by_trigger["siege"].habitual
+    assert not by_trigger["shelled"].habitual
+    assert "invasion" in by_trigger and not by_trigger["invasion"].habitual

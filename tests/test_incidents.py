@@ -189,3 +189,7 @@ def test_the_same_long_sentence_in_two_outlets_is_one_source():
     members = [event("a:e1", "a", outlet="Paper A", sentence=wire), event("b:e1", "b", outlet="Paper B", sentence=wire),
                event("c:e1", "c", outlet="Paper C", sentence="Kupiansk came under fire again, the mayor told us.")]
     assert independent_sources(members) == 2
+    # A near-duplicate reprint of one of them and a third outlet's copy of the sentence are the same wire story.
+    members += [event("d:e1", "d", origin="a", outlet="Paper D", sentence="Kupiansk was shelled overnight."),
+                event("e:e1", "e", outlet="Paper E", sentence=wire.replace("blocks", "buildings"))]
+    assert independent_sources(members) == 2

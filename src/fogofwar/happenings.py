@@ -125,7 +125,7 @@ def _describe(doc: Doc, event: Event, places: list[Place], title_end: int) -> _M
                     place, sentence_place, in_title,
                     token is not None and token.lemma_.lower() in words["casualty_lemmas"],
                     mention_category(token)[0] if token is not None else "plain",
-                    token is not None and _habitual(token, children))
+                    token is not None and (_habitual(token, children) or _campaign(token, nominal, explicit_date)))
 
 
 def _governed_by(doc: Doc, place: Place, token: Token) -> bool:
@@ -149,6 +149,12 @@ def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: 
         return True
     governors = [token.head, token.head.head] if token.dep_ in ("pcomp", "xcomp", "pobj", "acl") else []
     return any(g.lemma_.lower() in words["capability_words"] for g in governors)
+
+
+def _campaign(token: Token, nominal: bool, explicit_date: bool) -> bool:
+    """A noun that names a campaign or a state of war ("Russia's invasion of Ukraine", "the siege of
+    Mariupol") without a date of its own: the war the report is set in, not a deed it reports."""
+    return nominal and not explicit_date and token.lemma_.lower() in load_table("happenings")["campaign_nouns"]
 
 
 def _habitual(token: Token, children: list[Token]) -> bool:

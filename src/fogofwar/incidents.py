@@ -35,7 +35,7 @@ from .gazetteer import distance_km
 __all__ = [
     "EventRecord", "Incident", "minhash_signature", "near_duplicate_groups", "merge_incidents",
     "independent_sources", "MINHASH_PERMUTATIONS", "UnionFind",
-    "document_terms", "story_vector", "story_links", "common_terms", "keep_ids", "new_incident_id",
+    "document_terms", "name_terms", "story_vector", "story_links", "common_terms", "keep_ids", "new_incident_id",
 ]
 
 MINHASH_PERMUTATIONS = 64
@@ -58,6 +58,7 @@ STORY_LINK = 0.3
 STORY_STATEMENT_LINK = 0.4  # statements, meetings and agreements join on the story alone only when it is this close
 STORY_COMMON_SHARE = 0.02    # a term in this share of the store's documents tells no story ...
 STORY_COMMON_MIN_DOCS = 20   # ... once it is in this many
+NAME_WEIGHT = 2.0            # names say more about a story than other rare words
 STORY_TERMS = 60             # the heaviest terms kept per document
 STORY_COMMON_ZIPF = 4.5      # words as common as this in English (Zipf scale: "said" 6, "mall" 4.3) tell no story
 STORY_NUMBER_ZIPF = 3.5      # numbers (tolls, ages, dates) count as fairly rare words
@@ -167,38 +168,44 @@ class EventRecord:
 
 
 def independent_sources(members: Iterable[EventRecord]) -> int:
-    """How many independent sources report an incident. Wire copy that several members reprint
-    (one near-duplicate origin, or the same sentence of SHARED_COPY_WORDS words or more in two
-    outlets: agency copy each outlet edits around) is one source; otherwise a document counts as
-    its outlet, so one newsroom repeating its own caption or story counts once. An outlet's own
-    story and the wire copy it runs stay two sources, and two outlets never fuse through the wire
-    copy they share."""
+    """How many independent sources report an incident. Wire copy is one source however many members
+    run it: near-duplicate documents (one origin), and documents of different outlets that tell an
+    event in the same sentence of SHARED_COPY_WORDS words or more (agency copy each outlet edits
+    around). Otherwise a document counts as its outlet, so one newsroom repeating its own caption or
+    story counts once. An outlet's own story and the wire copy it runs stay two sources, and two
+    outlets never fuse through the wire copy they share."""
+    members = list(members)
     documents = {e.doc_id: e for e in members}
-    reprints = Counter(e.origin for e in documents.values())
-    copied = _shared_copy([e for e in members if reprints[e.origin] == 1 and e.outlet])
+    copy = _wire_copy(members)
     keys = set()
     for e in documents.values():
-        if reprints[e.origin] > 1 or not e.outlet:
+        if e.doc_id in copy:
+            keys.add(("copy", copy[e.doc_id]))
+        elif not e.outlet:
             keys.add(("origin", e.origin))
-        elif e.doc_id in copied:
-            keys.add(("copy", copied[e.doc_id]))
         else:
             keys.add(("outlet", e.outlet.strip().lower()))
     return len(keys)
 
 
-def _shared_copy(members: list[EventRecord]) -> dict[str, str]:
-    """Document → the first document of another outlet that tells one of its events in the same long
-    sentence (token overlap ≥ SAME_SENTENCE): copy from one wire story, not a report of its own."""
-    words = [(e, set(_WORD.findall(e.sentence.lower()))) for e in members]
-    words = [(e, w) for e, w in words if len(w) >= SHARED_COPY_WORDS]
+def _wire_copy(members: list[EventRecord]) -> dict[str, str]:
+    """Document → its group of wire copy, for the documents that run copy another member runs too:
+    reprints of one origin, and the same long sentence (token overlap ≥ SAME_SENTENCE) in two outlets."""
     uf = UnionFind()
+    origins: dict[str, str] = {}
+    for e in members:
+        if e.origin in origins and origins[e.origin] != e.doc_id:
+            uf.union(origins[e.origin], e.doc_id)
+        origins.setdefault(e.origin, e.doc_id)
+    words = [(e, set(_WORD.findall(e.sentence.lower()))) for e in members if e.outlet]
+    words = [(e, w) for e, w in words if len(w) >= SHARED_COPY_WORDS]
     for i, (a, x) in enumerate(words):
         for b, y in words[i + 1:]:
-            if (a.outlet.strip().lower() != b.outlet.strip().lower() and a.doc_id != b.doc_id
+            if (a.doc_id != b.doc_id and a.outlet.strip().lower() != b.outlet.strip().lower()
                     and len(x & y) / len(x | y) >= SAME_SENTENCE):
                 uf.union(a.doc_id, b.doc_id)
-    return {d: uf.find(d) for d in list(uf.parent)}
+    groups = Counter(uf.find(d) for d in list(uf.parent))
+    return {d: uf.find(d) for d in list(uf.parent) if groups[uf.find(d)] > 1}
 
 
 @dataclass
@@ -291,11 +298,21 @@ def story_compatible(a: EventRecord, b: EventRecord, link: float = 1.0) -> bool:
         return False
     if not (_story_dates_agree(a, b) and _places_agree(a, b) and _same_sides(a, b)):
         return False
-    # Nothing conflicting is not enough in a news cycle: the two must share a stated day or a town.
+    # Nothing conflicting is not enough in a news cycle. One of the two must be anchored to a stated day
+    # or a town: two vague mentions ("the invasion", "US troops deploy" at a country) in two linked reports
+    # are as often two background remarks as one deed. When both state the day, they share it or a town.
+    # A report with no date at all (no dateline) takes its story's incident on agreement alone.
+    if a.date is not None and b.date is not None and not (_anchored(a) or _anchored(b)):
+        return False
     same_day = a.date is not None and a.date == b.date and a.date_explicit and b.date_explicit
     same_town = (a.lat is not None and b.lat is not None and max(a.geo_precision, b.geo_precision) <= 2
                  and _km(a, b) <= MAX_KM[1])
     return same_day or same_town or not (a.date_explicit and b.date_explicit)
+
+
+def _anchored(e: EventRecord) -> bool:
+    """Whether the text gives the event a day of its own or a town (or a district)."""
+    return (e.date_explicit and e.time_precision == 1) or (e.lat is not None and e.geo_precision <= 2)
 
 
 def _same_speaker(a: EventRecord, b: EventRecord) -> bool:
@@ -482,6 +499,15 @@ def _token_jaccard(a: str, b: str) -> float:
     return len(x & y) / len(x | y) if x and y else 0.0
 
 
+_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
+
+
+def name_terms(text: str) -> frozenset[str]:
+    """Words a text capitalises after a lower-case word: the names of people, places and units that two
+    reports of one event share, rather than the page's furniture."""
+    return frozenset(w.lower() for w in _NAME.findall(text))
+
+
 def document_terms(text: str, stopwords: frozenset[str] = frozenset()) -> Counter:
     """The words of three letters or more, and the numbers, of a text, with their counts."""
     return Counter(w for w in _WORD.findall(text.lower()) if (len(w) >= 3 or w.isdigit()) and w not in stopwords)
@@ -499,9 +525,12 @@ def term_rarity(term: str) -> float:
     return 0.0 if zipf >= STORY_COMMON_ZIPF else ZIPF_TOP - zipf
 
 
-def story_vector(counts: Counter, common: frozenset[str] = frozenset()) -> dict[str, float]:
-    """A document's STORY_TERMS heaviest terms by count and rarity (none of the store's `common` terms), L2-normed."""
-    weights = {w: (1 + math.log(k)) * r for w, k in counts.items() if w not in common and (r := term_rarity(w)) > 0}
+def story_vector(counts: Counter, common: frozenset[str] = frozenset(),
+                 names: frozenset[str] = frozenset()) -> dict[str, float]:
+    """A document's STORY_TERMS heaviest terms by count and rarity (none of the store's `common` terms), L2-normed;
+    `names` (words the text capitalises inside a sentence) weigh NAME_WEIGHT times more."""
+    weights = {w: (1 + math.log(k)) * r * (NAME_WEIGHT if w in names else 1.0)
+               for w, k in counts.items() if w not in common and (r := term_rarity(w)) > 0}
     top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_TERMS]
     norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
     return {w: v / norm for w, v in top}

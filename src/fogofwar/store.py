@@ -27,7 +27,7 @@ import numpy as np
 from .parallel import chunks as _chunks
 from .incidents import (CELL_DEGREES, DATE_WINDOW_DAYS, STORY_ACTIVE_DAYS, STORY_COMMON_MIN_DOCS, STORY_COMMON_SHARE,
                         STORY_COMMON_ZIPF, STORY_LINK, STORY_NUMBER_ZIPF, STORY_TERMS, ZIPF_TOP, EventRecord, Incident,
-                        common_terms, document_terms, independent_sources, keep_ids, merge_incidents,
+                        common_terms, document_terms, independent_sources, name_terms, keep_ids, merge_incidents,
                         minhash_signature, near_duplicate_groups, story_links, story_vector)
 from .ingest import FailedDocument, RawDocument
 from .models import Result
@@ -207,8 +207,8 @@ class Store:
         origins = near_duplicate_groups(signatures)
         events = self._event_records(origins)
         terms, dates = self._document_terms()
-        common = common_terms(terms.values())
-        vectors = {d: story_vector(t, common) for d, t in terms.items()}
+        common = common_terms(counts for counts, _ in terms.values())
+        vectors = {d: story_vector(counts, common, names) for d, (counts, names) in terms.items()}
         links = story_links(vectors, dates)
         incidents = merge_incidents(events, self._similarity(events, links) if use_embeddings else None, links)
         previous = dict(self.con.execute("SELECT doc_id || ':' || event_id, incident_id FROM incident_events").fetchall())
@@ -243,7 +243,7 @@ class Store:
         # Story links of the new documents: to each other and to the kept vectors of their weeks.
         common = frozenset(t for (t,) in self.con.execute("SELECT term FROM story_common").fetchall())
         terms, dates = self._document_terms(pending)
-        vectors = {d: story_vector(t, common) for d, t in terms.items()}
+        vectors = {d: story_vector(counts, common, names) for d, (counts, names) in terms.items()}
         kept, kept_dates = self._vectors_near(list(dates.values()), set(pending))
         links = story_links(vectors, dates, kept, kept_dates)
         # The events to merge: the new ones, and every incident they could join, lose or recount.
@@ -290,14 +290,16 @@ class Store:
                              "WHERE documents.doc_id = m.doc_id")
             self.con.unregister("_fogofwar_moved")
 
-    def _document_terms(self, doc_ids: list[str] | None = None) -> tuple[dict[str, Counter], dict]:
-        """The story terms (with counts) and publication dates of these readable documents (all when None)."""
+    def _document_terms(self, doc_ids: list[str] | None = None) -> tuple[dict[str, tuple[Counter, frozenset]], dict]:
+        """The story terms (with counts), the names among them, and the publication dates of these readable
+        documents (all when None)."""
         only, params = ("AND doc_id IN (SELECT unnest(?))", [doc_ids]) if doc_ids is not None else ("", [])
         terms, dates = {}, {}
         for d, title, text, published in self.con.execute(
                 f"SELECT doc_id, title, text, published FROM documents WHERE error_code IS NULL {only}", params).fetchall():
             dates[d] = published
-            terms[d] = document_terms((title or "") + "\n" + (text or ""), _stopwords())
+            whole = (title or "") + "\n" + (text or "")
+            terms[d] = (document_terms(whole, _stopwords()), name_terms(whole))
         return terms, dates
 
     def _vectors_near(self, dates: list[dt.date | None], exclude: set[str]) -> tuple[dict[str, dict[str, float]], dict]:
