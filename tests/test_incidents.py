@@ -193,3 +193,26 @@ def test_the_same_long_sentence_in_two_outlets_is_one_source():
     members += [event("d:e1", "d", origin="a", outlet="Paper D", sentence="Kupiansk was shelled overnight."),
                 event("e:e1", "e", outlet="Paper E", sentence=wire.replace("blocks", "buildings"))]
     assert independent_sources(members) == 2
+
+
+def test_names_weigh_more_than_other_rare_words_in_a_story():
+    """'Orchard Lane' and 'Brannigan' tell the story; a page's rare furniture words ('redistributed') less so."""
+    from fogofwar.incidents import name_terms
+
+    text = "Deputies said Sheriff Brannigan found casings on Orchard Lane. This may not be redistributed."
+    names = name_terms(text)
+    assert {"brannigan", "orchard", "lane"} <= names and "redistributed" not in names and "deputies" not in names
+    plain, named = story_vector(document_terms(text)), story_vector(document_terms(text), names=names)
+    assert named["brannigan"] / named["redistributed"] > plain["brannigan"] / plain["redistributed"]
+
+
+def test_two_vague_mentions_in_linked_reports_stay_apart():
+    """Two linked reports that each mention 'US troops deploy' with neither a stated day nor a town are as often
+    two background remarks as one deed: the story alone does not join them; a stated day on one side does."""
+    a = event("a:e1", "a", ptype="MOBILIZE", actors=("USAMIL",), precision=2, trigger="deploy", sentence="Troops deploy.")
+    b = event("b:e1", "b", ptype="MOBILIZE", actors=("USAMIL",), precision=2, trigger="sent", sentence="Troops sent.")
+    for e in (a, b):
+        e.geo_precision, e.lat, e.lon = 3, None, None
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.6}})) == [["a:e1"], ["b:e1"]]
+    a.date_explicit, a.time_precision = True, 1
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.6}})) == [["a:e1", "b:e1"]]
