@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -31,7 +32,7 @@ from .dates import DATE_PATTERN, check_date
 from .lexicons import load_table
 from .live import ServedStore
 from .models import Result, Status
-from .store import Store
+from .store import MAP_POINT_LIMIT, Store
 
 __all__ = ["create_app", "WEB_DIST", "MAX_PAGE", "CSP", "LOOPBACK_HOSTS"]
 
@@ -211,10 +212,12 @@ def _forbid_files(store: Store) -> None:
 
 def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
                query_seconds: float = QUERY_SECONDS, allowed_hosts: list[str] | None = None,
-               write_token: str | None = None, poll_seconds: float = POLL_SECONDS) -> FastAPI:
+               write_token: str | None = None, poll_seconds: float = POLL_SECONDS,
+               map_points: int = MAP_POINT_LIMIT) -> FastAPI:
     """The API and page over a store. A path is held read-only between writes and written through
     the /api/store endpoints by callers that send `write_token` (see live.py); an open Store is
-    only read, as it is. The page asks /api/status for changes every `poll_seconds`."""
+    only read, as it is. The page asks /api/status for changes every `poll_seconds`; /api/map sends
+    at most `map_points` incidents one by one, else counts per grid cell."""
     if isinstance(db, Store):
         _forbid_files(db)
         served = ServedStore(store=db)
@@ -342,6 +345,8 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         stored = read("incident_facets")
         return {"types": PLOVER_TYPES, "statuses": STATUSES, **stored}
 
+    _add_map_routes(app, read, map_points)
+
     if write_token and served.writable:
         _add_store_routes(app, served, write_token)
 
@@ -384,6 +389,84 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         # StaticFiles resolves every path and refuses any outside its folder.
         app.mount("/assets", _Assets(directory=dist / "assets", follow_symlink=False), name="assets")
     return app
+
+
+# --- the map: aggregates for the page at any scale -----------------------------------------------------
+
+MAP_FILTERS = {"since", "until", "type", "types", "actor", "status", "min_sources"}
+
+
+@cache
+def _country_shapes() -> dict[str, tuple[str, str]]:
+    """ISO 3166 alpha-2 → (numeric code, name): the numeric code is the id of the country's outline in
+    world-atlas, which the page shades."""
+    import pycountry
+
+    return {c.alpha_2: (c.numeric, getattr(c, "common_name", None) or c.name) for c in pycountry.countries}
+
+
+def _map_filters(since: str | None, until: str | None, plover_type: str | None, types: list[str] | None,
+                 actor: str | None, status: str | None, min_sources: int) -> dict[str, Any]:
+    """The filters of /api/incidents (but its paging), checked as it checks them."""
+    _check_date("since", since)
+    _check_date("until", until)
+    if since and until and since > until:
+        raise HTTPException(400, f"since ({since}) is after until ({until})")
+    filters: dict[str, Any] = dict(since=since, until=until, plover_type=plover_type, actor=actor, status=status,
+                                   min_sources=min_sources)
+    if types is not None:
+        filters["types"] = _parse_types(types)
+    return filters
+
+
+def _add_map_routes(app: FastAPI, read: _Reader, point_limit: int) -> None:
+    """/api/map and /api/timeline: what the page draws, counted in SQL, so its payload does not grow with
+    the store."""
+
+    @app.get("/api/map", tags=["map"])
+    def map_summary(
+        request: Request,
+        zoom: float = Query(5, ge=0, le=20, description="The map's zoom: the grid cell is about 40 pixels wide."),
+        bbox: str | None = Query(None, max_length=100, examples=["22,44,41,53"],
+                                 description="WEST,SOUTH,EAST,NORTH of the visible map: points and cells inside."),
+        since: str | None = Query(None, pattern=DATE_PATTERN, description="As in /api/incidents."),
+        until: str | None = Query(None, pattern=DATE_PATTERN, description="As in /api/incidents."),
+        type: PloverType | None = Query(None, description="As in /api/incidents."),  # noqa: A002
+        types: list[str] | None = Query(None, max_length=400, description="As in /api/incidents."),
+        actor: str | None = Query(None, pattern=r"^[A-Za-z]{2,12}$", description="As in /api/incidents."),
+        status: StatusName | None = Query(None, description="As in /api/incidents."),
+        min_sources: int = Query(1, ge=0, le=100_000, description="As in /api/incidents."),
+    ) -> dict[str, Any]:
+        """The map for the filters of /api/incidents: incidents placed at a town, site or district, or at
+        the report's main town (`dateline`, a guess), as points (`points`, one row each, at most a set
+        number in the view, strongest first; `capped` when more are there) or else counts per grid cell
+        (`cells`); those placed only at a region, a country or a wider area as counts (`regions`,
+        `countries`, `areas`), never as points; counts by place precision, type and status."""
+        _check_params(request, MAP_FILTERS | {"zoom", "bbox"})
+        filters = _map_filters(since, until, type, types, actor, status, min_sources)
+        view = _parse_bbox(bbox) if bbox else None
+        out = read("map_summary", zoom, view, point_limit, **filters)
+        shapes = _country_shapes()
+        for c in out["countries"]:
+            c["id"], c["name"] = shapes.get(c["country"] or "", (None, c["country"]))
+        out["point_limit"] = point_limit
+        return out
+
+    @app.get("/api/timeline", tags=["map"])
+    def timeline(
+        request: Request,
+        since: str | None = Query(None, pattern=DATE_PATTERN, description="As in /api/incidents."),
+        until: str | None = Query(None, pattern=DATE_PATTERN, description="As in /api/incidents."),
+        type: PloverType | None = Query(None, description="As in /api/incidents."),  # noqa: A002
+        types: list[str] | None = Query(None, max_length=400, description="As in /api/incidents."),
+        actor: str | None = Query(None, pattern=r"^[A-Za-z]{2,12}$", description="As in /api/incidents."),
+        status: StatusName | None = Query(None, description="As in /api/incidents."),
+        min_sources: int = Query(1, ge=0, le=100_000, description="As in /api/incidents."),
+    ) -> dict[str, Any]:
+        """Incidents per event date for the filters of /api/incidents (`days`: [date, count], the date
+        as precise as the incident's), and how many are undated."""
+        _check_params(request, MAP_FILTERS)
+        return read("incident_days", **_map_filters(since, until, type, types, actor, status, min_sources))
 
 
 MAX_WRITE_BATCH = 1000
