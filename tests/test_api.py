@@ -21,7 +21,7 @@ INCIDENT_KEYS = {
     "country", "admin1", "geo_precision", "event_date", "time_precision", "first_reported", "actor_codes",
     "recipient_codes", "n_documents", "n_events", "independent_sources", "supporting", "contradicting", "status",
     "factuality", "summary", "n_mentions", "killed_min", "killed_max", "injured_min", "injured_max", "casualties",
-    "means"}
+    "means", "place_precision"}
 
 
 @pytest.fixture(scope="session")

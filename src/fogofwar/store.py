@@ -643,7 +643,7 @@ class Store:
         if in_view <= point_limit or zoom >= MAP_POINTS_ZOOM:
             rows = self.con.execute(
                 f"""{base} SELECT incident_id, round(lat, 5), round(lon, 5), plover_type, status, place,
-                           coalesce(location_name, country), event_date, independent_sources, left(summary, 160)
+                           coalesce(location_name, country), event_date, independent_sources, left(summary, 100)
                     FROM m WHERE {point_where}
                     ORDER BY independent_sources DESC, event_date DESC NULLS LAST, incident_id LIMIT ?""",
                 params + point_params + [point_limit]).fetchall()
