@@ -284,7 +284,7 @@ def test_the_api_docs_load_swagger_ui_from_this_server(browser, server):
     tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     tab.goto(server + "/docs")
     tab.locator(".swagger-ui .opblock").first.wait_for()
-    assert tab.locator(".swagger-ui .opblock").count() == 6
+    assert tab.locator(".swagger-ui .opblock").count() == 8
     tab.screenshot(path=ARTIFACTS / "web-docs.png")
     assert problems == [] and browser.external == []
     tab.close()

@@ -315,6 +315,7 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         found = read("incident_evidence", incident_id)
         if found is None:
             raise HTTPException(404, f"no incident {incident_id}")
+        _add_place_precision(read, [found])
         return _evidence(found)
 
     @app.get("/api/documents/{doc_id:path}", tags=["documents"])

@@ -289,7 +289,7 @@ export class IncidentMap {
     const byRegion = new Map();
     const circles = [];
     for (const r of summary.regions) {
-      const shape = r.lat != null && this.regionFeatures.find((f) => contains(f.geometry, [r.lon, r.lat]));
+      const shape = this.regionShape(r);
       if (!shape) {
         circles.push({ ...r, kind: 'region', title: `${r.admin1}, ${r.country}` });
         continue;
@@ -341,6 +341,21 @@ export class IncidentMap {
     Object.assign(this.container().dataset, {
       shadedRegions: String(shaded.region), shadedCountries: String(shaded.country), shadedCircles: String(shaded.circles),
     });
+  }
+
+  /**
+   * The packaged outline of a region: amCharts' ids start with the country's ISO code ("UA-14"); its name is
+   * matched first (the gazetteer's "Zaporizhia" is amCharts' "Zaporizhzhya", so a shared start of six letters
+   * will do), then the region's point is looked up inside the country's outlines. None: drawn as a circle.
+   */
+  regionShape(r) {
+    const norm = (x) => String(x || '').toLowerCase().normalize('NFD').replace(/[^a-z]/g, '');
+    const own = this.regionFeatures.filter((f) => String(f.properties.id || '').startsWith(`${r.country}-`));
+    const name = norm(r.admin1);
+    const byName = own.find((f) => norm(f.properties.name) === name)
+      || (name.length >= 6 && own.find((f) => norm(f.properties.name).slice(0, 6) === name.slice(0, 6)));
+    if (byName) return byName;
+    return r.lat != null ? own.find((f) => contains(f.geometry, [r.lon, r.lat])) : undefined;
   }
 
   shadeLayer(shape, renderer, style, title, types, data) {
