@@ -18,7 +18,7 @@ const state = {
   preset: DEFAULT_PRESET, typeNames: [], returnTo: null,
   // The map at any scale: the server's counts for the view (summary), the timeline's counts (days), the list's
   // total (listTotal), the box the summary covers (mapBox) and a sequence number, so a late answer is dropped.
-  summary: null, days: [], listTotal: 0, mapBox: null, mapZoom: null, mapSeq: 0,
+  summary: null, days: [], listTotal: 0, mapBox: null, mapZoom: null, mapSeq: 0, viewPending: false,
 };
 const $ = (selector) => document.querySelector(selector);
 const form = () => $('#filters');
@@ -241,26 +241,34 @@ function showMapNote(summary) {
   $('#map-note').textContent = text;
 }
 
-/** Ask the server for the map of this view and the list, for the filters and the brush; draw them. */
+/**
+ * Ask the server for the map of this view and the list, for the filters and the brush; draw both at once. A map
+ * move meanwhile waits for it (so the map and the list never show different filters), then asks again.
+ */
 async function refreshView({ fit = false } = {}) {
   const seq = ++state.mapSeq;
+  state.viewPending = true;
   const query = narrowed(state.filters);
   const box = fit ? null : map.bbox(0.5);
   const zoom = map.zoom();
-  const [summary, list] = await Promise.all([
-    query.types === '' ? EMPTY_SUMMARY : api.mapSummary(query, { zoom, bbox: box }),
-    api.firstIncidents(query),
-  ]);
-  if (seq !== state.mapSeq) return false; // a newer view was asked for meanwhile
-  Object.assign(state, { summary, incidents: list.items, listTotal: list.total, mapBox: box, mapZoom: zoom });
-  redraw({ fit });
-  if (fit) await refreshMapOnly(); // framed now: the summary for the view it shows
+  try {
+    const [summary, list] = await Promise.all([
+      query.types === '' ? EMPTY_SUMMARY : api.mapSummary(query, { zoom, bbox: box }),
+      api.firstIncidents(query),
+    ]);
+    if (seq !== state.mapSeq) return false; // a newer view was asked for meanwhile
+    Object.assign(state, { summary, incidents: list.items, listTotal: list.total, mapBox: box, mapZoom: zoom });
+    redraw({ fit });
+  } finally {
+    if (seq === state.mapSeq) state.viewPending = false;
+  }
+  await refreshMapOnly(); // the view as it is now: framed by `fit`, or moved meanwhile
   return true;
 }
 
 /** After a pan or zoom: only the map, and only when the view left what the last answer covers. */
 async function refreshMapOnly() {
-  if (!state.filters || state.filters.types === '') return;
+  if (state.viewPending || !state.filters || state.filters.types === '') return;
   const zoom = map.zoom();
   if (state.mapBox && zoom === state.mapZoom && map.covers(state.mapBox)) return;
   const seq = ++state.mapSeq;

@@ -22,9 +22,13 @@ export class Timeline {
 
   /** Draw these counts ([event date, count]); the brush is cleared unless `keepRange`, or set to `range` ([Date, Date]). */
   update(days, { keepRange = false, range = null } = {}) {
+    const before = JSON.stringify([this.source, this.range]);
+    this.source = days;
     this.days = days.map(([value, n]) => ({ date: dayOf(value), n })).filter((d) => d.date);
     if (range) this.range = range;
     else if (!keepRange) this.range = null;
+    // The same counts and brush as drawn (the same filters asked again): the drawing stays, brush and all.
+    if (JSON.stringify([this.source, this.range]) === before) return;
     this.render();
   }
 
