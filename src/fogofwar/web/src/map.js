@@ -75,7 +75,7 @@ const SHADE = {
   region: ['#fde0c5', '#facba6', '#f8b58b', '#f59e72', '#eb7f54'],
   country: ['#dbe4f3', '#bccde9', '#9cb5df', '#7b9dd4', '#5a84c8'],
 };
-const step = (n, max) => (max <= 1 ? 4 : Math.min(4, Math.floor((Math.log(n) / Math.log(max + 1e-9)) * 4.999)));
+const step = (n, max) => (max <= 1 ? 2 : Math.min(4, Math.floor((Math.log(n) / Math.log(max + 1e-9)) * 4.999)));
 
 /** A div icon with an accessible name: Leaflet makes a keyboard marker's icon a button but names it only by `title`. */
 const LabelledIcon = L.DivIcon.extend({
@@ -243,9 +243,10 @@ export class IncidentMap {
     this.heatPoints = heat;
     this.drawHeat();
     if (fit) {
-      const where = layers.length ? this.cluster.getBounds()
-        : cells.length ? L.latLngBounds(cells.map((c) => [c.lat, c.lon])) : null;
-      if (where?.isValid()) this.map.fitBounds(where, { padding: [40, 40], maxZoom: 7 });
+      // The points and the regions' centres: a country's shading may be a continent wide, so it is left out.
+      const where = L.latLngBounds([...points, ...cells, ...summary.regions].filter((p) => p.lat != null)
+        .map((p) => [p.lat, p.lon]));
+      if (where.isValid()) this.map.fitBounds(where, { padding: [40, 40], maxZoom: 7 });
     }
     Object.assign(this.container().dataset, { markers: String(layers.length), cells: String(cells.length) });
     return layers.length;
@@ -310,7 +311,7 @@ export class IncidentMap {
       }
       const fill = SHADE.country[step(c.n, countryMost)];
       this.shading.addLayer(this.shadeLayer(shape, countryRenderer, {
-        className: 'shade country-shade', fillColor: fill, color: '#5a84c8', fillOpacity: 0.55,
+        className: 'shade country-shade', fillColor: fill, color: '#5a84c8', fillOpacity: 0.45,
       }, `${c.name}: ${c.n} country-level incident(s)`, c.types, { country: c.country, n: c.n }));
       shaded.country += 1;
     }
@@ -319,7 +320,7 @@ export class IncidentMap {
       const fill = SHADE.region[step(r.n, regionMost)];
       this.shading.addLayer(this.shadeLayer(shape, regionRenderer, {
         className: 'shade region-shade', fillColor: fill, color: '#c0582c', fillOpacity: 0.7,
-      }, `${shape.properties.name} (${r.names.join(', ')}): ${r.n} region-level incident(s)`, r.types,
+      }, `${shape.properties.name}${r.names.some((x) => x !== shape.properties.name) ? ` (${r.names.join(', ')})` : ''}: ${r.n} region-level incident(s)`, r.types,
       { region: shape.properties.id, n: r.n }));
       shaded.region += 1;
     }
@@ -382,7 +383,7 @@ export class IncidentMap {
   drawHeat() {
     const on = this.heatOn && this.heatPoints?.length;
     if (on) {
-      if (!this.heat) this.heat = L.heatLayer([], { radius: 22, blur: 18, max: 1, minOpacity: 0.3 });
+      if (!this.heat) this.heat = L.heatLayer([], { radius: 22, blur: 18, max: 1, maxZoom: 5, minOpacity: 0.3 });
       this.heat.setLatLngs(this.heatPoints);
       if (!this.map.hasLayer(this.heat)) this.heat.addTo(this.map);
     } else if (this.heat && this.map.hasLayer(this.heat)) {
