@@ -210,6 +210,14 @@ export class IncidentMap {
    * counts as shading; the heatmap when it is on. `fit`: frame the points. Returns the number of point markers.
    */
   show(summary, { fit = false } = {}) {
+    // The same answer again (a pan within what was fetched, a reload of unchanged data): the markers stay as
+    // they are, so a marker being clicked or focused is never swapped for a copy.
+    const drawn = JSON.stringify([summary.points, summary.cells, summary.regions, summary.countries, summary.areas]);
+    if (!fit && drawn === this.drawn) {
+      this.summary = summary;
+      return this.markers.size;
+    }
+    this.drawn = drawn;
     this.summary = summary;
     this.cluster.clearLayers();
     this.cells.clearLayers();
@@ -246,7 +254,7 @@ export class IncidentMap {
       // The points and the regions' centres: a country's shading may be a continent wide, so it is left out.
       const where = L.latLngBounds([...points, ...cells, ...summary.regions].filter((p) => p.lat != null)
         .map((p) => [p.lat, p.lon]));
-      if (where.isValid()) this.map.fitBounds(where, { padding: [40, 40], maxZoom: 7 });
+      if (where.isValid()) this.map.fitBounds(where, { padding: [40, 40], maxZoom: 7, animate: false });
     }
     Object.assign(this.container().dataset, { markers: String(layers.length), cells: String(cells.length) });
     return layers.length;
