@@ -1,8 +1,5 @@
 // The JSON API of `fogofwar serve`, on this origin.
 
-const PAGE = 500; // the API's largest page
-const MAX_INCIDENTS = 20000; // enough for a year of a war's reporting; the page says when it stops early
-
 export class ApiError extends Error {}
 
 /** GET a JSON endpoint; a 4xx/5xx becomes an ApiError with the server's message. */
@@ -15,20 +12,6 @@ export async function getJSON(path, params = {}) {
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new ApiError(body.message || `${response.status} ${response.statusText}`);
   return body;
-}
-
-/** Every incident matching the filters, page by page; { items, total }. `types: ''` (none chosen) matches none. */
-export async function allIncidents(filters) {
-  if (filters.types === '') return { items: [], total: 0 };
-  const items = [];
-  let total = 0;
-  for (let offset = 0; offset < MAX_INCIDENTS; offset += PAGE) {
-    const page = await getJSON('/api/incidents', { ...filters, limit: PAGE, offset });
-    total = page.total;
-    items.push(...page.items);
-    if (items.length >= total || page.items.length === 0) break;
-  }
-  return { items, total };
 }
 
 export const incident = (id) => getJSON(`/api/incidents/${encodeURIComponent(id)}`);

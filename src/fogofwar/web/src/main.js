@@ -269,6 +269,8 @@ async function refreshView({ fit = false } = {}) {
 /** After a pan or zoom: only the map, and only when the view left what the last answer covers. */
 async function refreshMapOnly() {
   if (state.viewPending || !state.filters || state.filters.types === '') return;
+  const complete = !state.mapBox && state.summary?.points && !state.summary.capped;
+  if (complete) return; // every point of the filters is on the map already, whatever the view
   const zoom = map.zoom();
   if (state.mapBox && zoom === state.mapZoom && map.covers(state.mapBox)) return;
   const seq = ++state.mapSeq;
@@ -285,6 +287,9 @@ async function refreshMapOnly() {
     setStatus(`Could not load the map: ${err.message}`, true);
   }
 }
+
+// Places drawn as points: the others (region, country, area) are shading, and opening one moves no map.
+const POINT_PLACES = new Set(['town', 'district', 'dateline']);
 
 let moveTimer = null;
 function scheduleMapRefresh() {
@@ -309,13 +314,14 @@ async function load({ fit = false, keep = false, range = null, history = null } 
   try {
     // The status first: the incidents loaded next are at least this new, so a later version is news.
     const status = await api.status().catch(() => null);
-    const days = await api.timeline(query);
     let selected = null;
     if (keep && state.selected === 'search') selected = 'search';
     else if (keep && state.selected) selected = state.selected;
-    Object.assign(state, { days: days.days, total: days.days.reduce((t, d) => t + d[1], 0) + days.undated, selected });
+    state.selected = selected;
+    // The timeline's counts and the map and list side by side: the brush they share is already in state.
+    const [days] = await Promise.all([api.timeline(query), refreshView({ fit })]);
+    Object.assign(state, { days: days.days, total: days.days.reduce((t, d) => t + d[1], 0) + days.undated });
     timeline.update(days.days, { keepRange: keep, range: keep ? null : range });
-    await refreshView({ fit });
     if (selected && selected !== 'search') await selectIncident(selected, { reveal: false });
     if (keep) panel.scrollTop = scroll;
     document.body.dataset.loaded = 'true';
@@ -346,6 +352,7 @@ async function selectIncident(id, { reveal = true, history = null, focus = false
     const panel = $('#panel');
     renderIncident(panel, inc, { openDocument, back: () => backToList({ history: 'push', focus: true }) });
     map.select(id, { reveal });
+    if (reveal && !map.markers.has(id) && POINT_PLACES.has(inc.place_precision)) map.reveal(inc.lat, inc.lon);
     writeUrl(history);
     setStatus(`${inc.plover_type} incident: ${inc.claims.length} claim(s) from ${inc.n_documents} document(s)`);
     panel.scrollTop = 0;
