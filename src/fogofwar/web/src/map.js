@@ -122,6 +122,11 @@ export class IncidentMap {
     this.map.createPane('shade-regions').style.zIndex = 270;
     this.map.createPane('areas').style.zIndex = 380;
     this.shading = L.layerGroup().addTo(this.map);
+    this.circles = L.layerGroup().addTo(this.map);
+    this.shaded = new Map(); // key → the shaded outline's layer, kept between answers
+    this.renderers = {
+      countries: L.svg({ pane: 'shade-countries' }), regions: L.svg({ pane: 'shade-regions' }), areas: L.svg({ pane: 'areas' }),
+    };
     this.cells = L.layerGroup().addTo(this.map);
     this.heat = null;
     this.heatOn = false;
@@ -291,8 +296,9 @@ export class IncidentMap {
 
   /** Region- and country-level counts as shaded outlines; where no outline is packaged, a shaded circle. */
   drawShading(summary) {
-    this.shading.clearLayers();
     if (!this.countryFeatures) return; // drawn once the basemap has loaded
+    this.circles.clearLayers();
+    const wanted = new Set();
     const shaded = { region: 0, country: 0, circles: 0 };
     const regionMost = Math.max(1, ...summary.regions.map((r) => r.n));
     const byRegion = new Map();
@@ -310,7 +316,6 @@ export class IncidentMap {
       byRegion.set(shape, seen);
     }
     const countryMost = Math.max(1, ...summary.countries.map((c) => c.n));
-    const countryRenderer = L.svg({ pane: 'shade-countries' });
     for (const c of summary.countries) {
       const shape = c.id && this.countryFeatures.get(String(Number(c.id)));
       if (!shape) {
@@ -318,33 +323,36 @@ export class IncidentMap {
         continue;
       }
       const fill = SHADE.country[step(c.n, countryMost)];
-      this.shading.addLayer(this.shadeLayer(shape, countryRenderer, {
+      wanted.add(this.shade(`c:${shape.id}`, shape, this.renderers.countries, {
         className: 'shade country-shade', fillColor: fill, color: '#5a84c8', fillOpacity: 0.45,
       }, `${c.name}: ${c.n} country-level incident(s)`, c.types, { country: c.country, n: c.n }));
       shaded.country += 1;
     }
-    const regionRenderer = L.svg({ pane: 'shade-regions' });
     for (const [shape, r] of byRegion) {
       const fill = SHADE.region[step(r.n, regionMost)];
-      this.shading.addLayer(this.shadeLayer(shape, regionRenderer, {
+      wanted.add(this.shade(`r:${shape.properties.id}`, shape, this.renderers.regions, {
         className: 'shade region-shade', fillColor: fill, color: '#c0582c', fillOpacity: 0.7,
       }, `${shape.properties.name}${r.names.some((x) => x !== shape.properties.name) ? ` (${r.names.join(', ')})` : ''}: ${r.n} region-level incident(s)`, r.types,
       { region: shape.properties.id, n: r.n }));
       shaded.region += 1;
     }
     const areaMost = Math.max(1, ...circles.map((c) => c.n), ...summary.areas.map((a) => a.n));
-    const areaRenderer = L.svg({ pane: 'areas' });
+    for (const [key, layer] of this.shaded) {
+      if (wanted.has(key)) continue;
+      this.shading.removeLayer(layer);
+      this.shaded.delete(key);
+    }
     for (const a of [...circles, ...summary.areas.map((x) => ({ ...x, kind: 'area', title: x.name }))]) {
       if (a.lat == null || a.lon == null) continue;
       const circle = L.circleMarker([a.lat, a.lon], {
-        renderer: areaRenderer, radius: 6 + 18 * Math.sqrt(a.n / areaMost), className: `shade area-shade area-${a.kind}`,
+        renderer: this.renderers.areas, radius: 6 + 18 * Math.sqrt(a.n / areaMost), className: `shade area-shade area-${a.kind}`,
         color: a.kind === 'region' ? '#c0582c' : a.kind === 'country' ? '#5a84c8' : '#7a7f8a',
         fillColor: a.kind === 'region' ? SHADE.region[2] : a.kind === 'country' ? SHADE.country[2] : '#c9ccd3',
         fillOpacity: 0.45, weight: 1.5, dashArray: '4 3',
       });
       const what = a.kind === 'area' ? 'incident(s) placed only at this wider area' : `${a.kind}-level incident(s)`;
       circle.bindTooltip(this.shadeTip(`${a.title}: ${a.n} ${what}`, a.types), { sticky: true });
-      this.shading.addLayer(circle);
+      this.circles.addLayer(circle);
       shaded.circles += 1;
     }
     Object.assign(this.container().dataset, {
@@ -367,14 +375,26 @@ export class IncidentMap {
     return r.lat != null ? own.find((f) => contains(f.geometry, [r.lon, r.lat])) : undefined;
   }
 
-  shadeLayer(shape, renderer, style, title, types, data) {
-    const layer = L.geoJSON(unwrapped(shape), { renderer, interactive: true, style: { weight: 1, opacity: 0.8, ...style } });
-    layer.bindTooltip(this.shadeTip(title, types), { sticky: true });
-    layer.on('add', () => layer.eachLayer((path) => {
+  /**
+   * A shaded outline, made once per shape and then only restyled: a country's outline at 1:50m is thousands of
+   * points, too many to rebuild at every filter change. Returns its key.
+   */
+  shade(key, shape, renderer, style, title, types, data) {
+    let layer = this.shaded.get(key);
+    if (!layer) {
+      // The class is set when a path is made (setStyle leaves it), so it goes in at the start.
+      layer = L.geoJSON(unwrapped(shape), { renderer, interactive: true, style: { className: style.className } });
+      layer.bindTooltip('', { sticky: true });
+      this.shaded.set(key, layer);
+      this.shading.addLayer(layer);
+    }
+    layer.setStyle({ weight: 1, opacity: 0.8, ...style });
+    layer.setTooltipContent(this.shadeTip(title, types));
+    layer.eachLayer((path) => {
       const node = path.getElement?.();
       if (node) Object.assign(node.dataset, Object.fromEntries(Object.entries(data).map(([k, v]) => [k, String(v)])));
-    }));
-    return layer;
+    });
+    return key;
   }
 
   shadeTip(title, types) {
