@@ -41,7 +41,7 @@ SCHEMA_VERSION = "2"
 
 # The map's points: at most this many drawn one by one in the view, else counts per grid cell; from this
 # zoom on (a few towns wide) the points come one by one, the strongest first, whatever their number.
-MAP_POINT_LIMIT = 2000
+MAP_POINT_LIMIT = 1000
 MAP_POINTS_ZOOM = 9
 MAP_POINT_FIELDS = ("incident_id", "lat", "lon", "plover_type", "status", "place", "location_name", "event_date",
                     "independent_sources", "summary")
