@@ -488,8 +488,10 @@ function drawLegend(summary) {
 /** How precisely the incidents are placed, and how each kind is drawn; the shaded places listed, most first. */
 function placeLegend(summary) {
   const n = (kind) => summary.by_place[kind] || 0;
-  const row = (key, mark, text, count) => el('div', { class: `legend-place place-${key}`, dataset: { place: key } },
-    mark, ` ${text} `, el('span', { class: 'muted', text: count }));
+  // A kind of place none of the shown incidents has is left out, points aside: the legend stays short.
+  const row = (key, mark, text, count) => (count || key === 'point' ? el('div', {
+    class: `legend-place place-${key}`, dataset: { place: key } }, mark, ` ${text} `, el('span', { class: 'muted', text: count }))
+    : null);
   const top = (items, name) => items.slice(0, 5).map((x) => el('li', { text: `${name(x)} ${x.n}` }));
   return el('div', { class: 'legend-places-block' },
     el('div', { class: 'legend-title', text: 'Place: how precisely it is known' }),
