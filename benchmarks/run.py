@@ -11,6 +11,8 @@ NAME is one of:
   load        fogofwar serve under 20 concurrent clients (2,000 requests on 300 articles): p50, p95, p99
   live        ingest 20 new articles into a store of the whole corpus against into an empty store (--store)
   long        each stage's time on 25k, 100k and 400k-character articles and its growth; pathological inputs' seconds and peak MB
+  map         the page's first map data and a filter change, and their payloads, over a store of 50,000+ incidents
+              served by `fogofwar serve` (--store); and the page itself in headless chromium to its first markers
 The corpus defaults to ../shared/corpus/ukraine-media.jsonl.gz; without it the bundled
 samples are repeated. Figures print as JSON and are written to --out.
 """
@@ -432,9 +434,173 @@ def bench_long(corpus: Path, tmp: Path) -> dict:
             "pathological": pathological}
 
 
+# --- map: the page at 50,000 incidents ------------------------------------------------------------------
+
+CONFLICT = "ASSAULT,COERCE,MOBILIZE,PROTEST,THREATEN,RETREAT"
+
+
+def _serve(db: Path) -> tuple[subprocess.Popen, str]:
+    """`fogofwar serve` on a free loopback port, once it answers."""
+    import socket
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(fogofwar("serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(base + "/api/status", timeout=2).status_code == 200:
+                return server, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("fogofwar serve did not answer")
+
+
+def _page_requests(c, filters: dict, fitted_box: str, facets: bool) -> dict:
+    """The requests the page makes for one view: status (and facets on load), the timeline's counts, the map
+    (unframed, to frame it) beside the list, then the map of the framed view; one after the other but the list
+    (the page asks the timeline, the map and the list side by side: an upper bound). Seconds to the first map
+    data and to the last answer, and the bytes of each answer (as sent, gzip, and uncompressed)."""
+    sizes: dict[str, int] = {}
+
+    def get(path: str, params: dict | None = None) -> dict:
+        r = c.get(path, params=params or {})
+        r.raise_for_status()
+        sizes.setdefault(path, r.num_bytes_downloaded)
+        sizes.setdefault(path + " uncompressed", len(r.content))
+        return r.json()
+
+    t = time.perf_counter()
+    if facets:
+        get("/api/facets")
+    get("/api/status")
+    get("/api/timeline", filters)
+    result: dict = {}
+    lister = threading.Thread(target=lambda: result.setdefault("list", get("/api/incidents", {**filters, "limit": 100})))
+    lister.start()
+    first = get("/api/map", {**filters, "zoom": 5})
+    first_map = time.perf_counter() - t
+    lister.join()
+    get("/api/map", {**filters, "zoom": 5, "bbox": fitted_box})
+    return {"first_map_data_s": first_map, "all_requests_s": time.perf_counter() - t, "bytes": sizes,
+            "total": first["total"], "listed": len(result["list"]["items"])}
+
+
+def _browser_times(base: str, runs: int = 3) -> dict:
+    """The page in headless chromium: seconds from navigation to its first markers or cells (or "0
+    incidents" loaded), and to the basemap and shading drawn too, for the default view
+    and for every type and date; and from a changed filter (status 'disputed', applied) to the map and
+    list redrawn; with what was drawn."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        return {"skipped": "no /usr/bin/chromium"}
+    # The first markers or cells (or, for a view that holds nothing, the data loaded: the default view, the last
+    # 30 days of the data, may hold nothing, the corpus having event dates up to 2050); then the basemap too,
+    # which the shading waits for.
+    first = ("() => (document.body.dataset.loaded && document.querySelector('#status').textContent.startsWith('0 incident'))"
+             " || document.querySelector('#map .incident-marker, #map .map-cell')")
+    drawn = "() => document.querySelector('#map').dataset.basemap === 'ready'"
+    seen = ("() => ({status: document.querySelector('#status').textContent, "
+            "markers: +document.querySelector('#map').dataset.markers, cells: +document.querySelector('#map').dataset.cells})")
+    out: dict = {"default_view": [], "every_type_and_date": [], "filter_change": [],
+                 "default_view_basemap_too": [], "every_type_and_date_basemap_too": []}
+    drew: dict = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True,
+                                    args=["--headless", "--no-sandbox", "--disable-gpu"])
+        for _ in range(runs):
+            for key, path in (("default_view", "/"), ("every_type_and_date", "/#types=all&preset=all")):
+                tab = browser.new_page(viewport={"width": 1400, "height": 900})
+                t = time.perf_counter()
+                tab.goto(base + path)
+                tab.wait_for_function(first, timeout=120_000)
+                out[key].append(time.perf_counter() - t)
+                tab.wait_for_function(drawn, timeout=120_000)
+                out[f"{key}_basemap_too"].append(time.perf_counter() - t)
+                drew[key] = tab.evaluate(seen)
+                if key == "every_type_and_date":
+                    before = tab.locator("#status").inner_text()
+                    tab.select_option("#filters select[name=status]", "disputed")
+                    t = time.perf_counter()
+                    tab.click("#filters button[type=submit]")
+                    tab.wait_for_function(
+                        "b => { const s = document.querySelector('#status').textContent; return s !== b && s !== 'Loading…'; }",
+                        arg=before, timeout=60_000)
+                    out["filter_change"].append(time.perf_counter() - t)
+                    drew["filter_change"] = tab.evaluate(seen)
+                tab.close()
+        browser.close()
+    return {k: {"median_s": round(statistics.median(v), 3), "first_s": round(v[0], 3), "drawn": drew.get(k)}
+            for k, v in out.items()}
+
+
+def bench_map(corpus: Path, tmp: Path, store: Path | None = None) -> dict:
+    """The page's data at scale: a store of 50,000+ incidents from the corpus (`--store` copies one, never
+    changing it; else the whole corpus is ingested, 15-20 minutes), served by `fogofwar serve`; the requests
+    the page makes on load and on a filter change timed over HTTP (five runs, the first one cold), their
+    payloads (gzip as sent, and uncompressed), and the page in headless chromium. Targets: 2 s and 0.5 s."""
+    import shutil
+
+    import httpx
+
+    db = tmp / "map.duckdb"
+    if store:
+        shutil.copy(store, db)
+    else:
+        timed_command(fogofwar("ingest", str(write_jsonl(load_articles(corpus, 10**6), tmp / "all.jsonl")), "--db",
+                               str(db), "--workers", "2", "-q"))
+    server, base = _serve(db)
+    try:
+        with httpx.Client(base_url=base, timeout=60) as c:
+            facets = c.get("/api/facets").json()
+            last = dt.date.fromisoformat(str(facets["last_date"])[:10])
+            since = (last - dt.timedelta(days=29)).isoformat()
+            views = {
+                "default_load": {"types": CONFLICT, "since": since, "until": last.isoformat()},
+                "conflict_types_all_dates": {"types": CONFLICT},
+                "conflict_types_filter_change": {"types": CONFLICT, "status": "disputed"},
+                "filter_change": {"types": CONFLICT, "since": since, "until": last.isoformat(), "status": "disputed"},
+                "every_type_and_date": {"types": ",".join(facets["types"])},
+                "every_type_filter_change": {"types": ",".join(facets["types"]), "min_sources": 2},
+            }
+            box = "17.0,40.5,47.0,56.0"  # the page framed on Ukraine at zoom 5, grown by half
+            out: dict = {"incidents_in_store": facets["incidents"], "documents": facets["documents"]}
+            for name, filters in views.items():
+                runs = [_page_requests(c, filters, box, facets=not name.endswith("change"))
+                        for _ in range(5)]
+                out[name] = {"incidents": runs[0]["total"], "listed": runs[0]["listed"], "payload_bytes": runs[0]["bytes"],
+                             **{key: {"cold": round(runs[0][key], 3), "median": round(statistics.median(r[key] for r in runs), 3)}
+                                for key in ("first_map_data_s", "all_requests_s")}}
+            # The old way, for the record: every incident page by page, as the page fetched them before /api/map.
+            t = time.perf_counter()
+            got, total, offset = 0, None, 0
+            while total is None or (got < total and offset < 20_000):
+                body = c.get("/api/incidents", params={"types": CONFLICT, "limit": 500, "offset": offset}).json()
+                total, got, offset = body["total"], got + len(body["items"]), offset + 500
+            out["before_all_pages_of_the_conflict_types_s"] = round(time.perf_counter() - t, 2)
+            out["before_incidents_fetched"] = got
+        try:
+            out["browser"] = _browser_times(base)
+        except Exception as exc:  # the HTTP figures stand without it
+            out["browser"] = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+    finally:
+        server.terminate()
+        server.wait(30)
+        db.unlink(missing_ok=True)
+    return out
+
+
 BENCHMARKS = {"stages": bench_stages, "throughput": bench_throughput, "memory": bench_memory,
               "batch": bench_batch, "merge": bench_merge, "live": bench_live, "long": bench_long,
-              "load": bench_load}
+              "load": bench_load, "map": bench_map}
 
 
 def main() -> None:
@@ -443,7 +609,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--out", type=Path, default=HERE / "results.json")
     ap.add_argument("--store", type=Path, default=None,
-                    help="live: a store already holding the whole corpus (copied, never changed)")
+                    help="live, map: a store already holding the whole corpus (copied, never changed)")
     args = ap.parse_args()
     env_path = str(ROOT / "src")
     os.environ["PYTHONPATH"] = env_path + os.pathsep + os.environ.get("PYTHONPATH", "")
@@ -454,7 +620,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.only.split(","):
             t = time.perf_counter()
-            extra = {"store": args.store} if name == "live" else {}
+            extra = {"store": args.store} if name in ("live", "map") else {}
             results[name] = BENCHMARKS[name](args.corpus, Path(tmp), **extra)
             results[name]["benchmark_seconds"] = round(time.perf_counter() - t, 1)
             results[name]["date"] = dt.date.today().isoformat()

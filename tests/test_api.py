@@ -21,7 +21,7 @@ INCIDENT_KEYS = {
     "country", "admin1", "geo_precision", "event_date", "time_precision", "first_reported", "actor_codes",
     "recipient_codes", "n_documents", "n_events", "independent_sources", "supporting", "contradicting", "status",
     "factuality", "summary", "n_mentions", "killed_min", "killed_max", "injured_min", "injured_max", "casualties",
-    "means"}
+    "means", "place_precision"}
 
 
 @pytest.fixture(scope="session")
@@ -282,10 +282,11 @@ def test_status_moves_to_the_next_version_when_the_served_store_changes(tmp_path
 
 
 def test_openapi_lists_every_endpoint_with_400_errors(client):
-    """The schema documents the seven reading endpoints and the 400 error body, not FastAPI's 422."""
+    """The schema documents the nine reading endpoints and the 400 error body, not FastAPI's 422."""
     schema = client.get("/openapi.json").json()
     assert sorted(schema["paths"]) == ["/api/documents/{doc_id}", "/api/export", "/api/facets", "/api/incidents",
-                                       "/api/incidents/{incident_id}", "/api/search", "/api/status"]
+                                       "/api/incidents/{incident_id}", "/api/map", "/api/search", "/api/status",
+                                       "/api/timeline"]
     responses = schema["paths"]["/api/incidents"]["get"]["responses"]
     assert sorted(responses) == ["200", "400", "404", "503"]
     assert "422" not in json.dumps(schema)
@@ -557,3 +558,92 @@ def test_each_report_of_an_incident_comes_with_one_sentence_and_its_trigger(clie
                         "factuality": sentence["factuality"], "date_text": "Saturday", "casualties": {},
                         "means": ["missile"], "events": 1}
     assert sentence["text"][17:23] == "struck" and doc["mentions"] == ["struck", "attacked"]
+
+
+# --- The map: counts per place precision, cell, region and country ---------------------------------------
+
+def map_store(path: Path) -> Path:
+    """Seven incidents written straight into a store: two at Kharkiv (a town), one at Lviv only because the report
+    was datelined there, one at the Donetsk region, one at Ukraine, one at the Black Sea, one unplaced."""
+    with Store(path) as store:
+        store.con.execute("""INSERT INTO places (doc_id, idx, name, lat, lon, country, admin1, feature) VALUES
+            ('d', 0, 'Kharkiv', 49.98, 36.25, 'UA', 'Kharkiv', 'P'), ('d', 1, 'Lviv', 49.84, 24.02, 'UA', 'Lviv', 'P'),
+            ('d', 2, 'Donetsk', 48.04, 37.8, 'UA', 'Donetsk', 'A'), ('d', 3, 'Ukraine', 49.0, 32.0, 'UA', NULL, 'A')""")
+        rows = [
+            ("k1", "ASSAULT", "Kharkiv", 49.98, 36.25, "UA", "Kharkiv", 1, "2023-03-01", 2),
+            ("k2", "COERCE", "Kharkiv", 49.98, 36.25, "UA", "Kharkiv", 1, "2023-03-02", 1),
+            ("lv", "ASSAULT", "Lviv", 49.84, 24.02, "UA", "Lviv", 3, "2023-03-02", 1),
+            ("dn", "ASSAULT", "Donetsk", 48.04, 37.8, "UA", "Donetsk", 3, "2023-03-03", 1),
+            ("ua", "THREATEN", "Ukraine", 49.0, 32.0, "UA", None, 3, "2023-03", 1),
+            ("bs", "ASSAULT", "Black Sea", 43.0, 35.0, None, None, 3, None, 1),
+            ("no", "ASSAULT", None, None, None, None, None, None, "2023-03-03", 1),
+        ]
+        store.con.executemany("""INSERT INTO incidents (incident_id, plover_type, location_name, lat, lon, country,
+            admin1, geo_precision, event_date, independent_sources, status, summary, supporting, contradicting)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reported', 'A strike.', '[]', '[]')""", rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def map_client(tmp_path_factory):
+    app = create_app(map_store(tmp_path_factory.mktemp("map") / "map.duckdb"), static_dir=None, map_points=2)
+    with TestClient(app) as c:
+        yield c
+    app.state.served.current.close()
+
+
+def test_the_map_draws_only_town_and_dateline_places_as_points_and_counts_the_rest(map_client):
+    """At most map_points points in view come one by one; regions, countries and wider areas only as counts."""
+    body = map_client.get("/api/map", params={"zoom": 9, "bbox": "35,49,37,51"}).json()
+    assert body == {
+        "total": 7, "zoom": 9.0, "point_limit": 2, "points_in_view": 2, "capped": False,
+        "by_place": {"area": 1, "country": 1, "dateline": 1, "none": 1, "region": 1, "town": 2},
+        "type_counts": {"ASSAULT": 5, "COERCE": 1, "THREATEN": 1}, "status_counts": {"reported": 7},
+        "points": {"fields": ["incident_id", "lat", "lon", "plover_type", "status", "place", "location_name",
+                              "event_date", "independent_sources", "summary"],
+                   "rows": [["k1", 49.98, 36.25, "ASSAULT", "reported", "town", "Kharkiv", "2023-03-01", 2, "A strike."],
+                            ["k2", 49.98, 36.25, "COERCE", "reported", "town", "Kharkiv", "2023-03-02", 1, "A strike."]]},
+        "regions": [{"country": "UA", "admin1": "Donetsk", "lat": 48.04, "lon": 37.8, "n": 1, "types": {"ASSAULT": 1}}],
+        "countries": [{"country": "UA", "lat": 49.0, "lon": 32.0, "n": 1, "types": {"THREATEN": 1},
+                       "id": "804", "name": "Ukraine"}],
+        "areas": [{"name": "Black Sea", "lat": 43.0, "lon": 35.0, "n": 1, "types": {"ASSAULT": 1}}],
+    }
+
+
+def test_more_points_than_the_limit_come_as_cells_and_near_street_level_capped(map_client):
+    """Three points in view over a limit of two: counts per cell at zoom 5; at zoom 9 the two strongest, capped."""
+    cells = map_client.get("/api/map", params={"zoom": 5}).json()
+    assert "points" not in cells and cells["points_in_view"] == 3
+    assert cells["cells"] == {"size": 1.757812, "fields": ["y", "x", "n", "lat", "lon", "dateline", "types"],
+                              "rows": [[28, 20, 2, 49.98, 36.25, 0, {"ASSAULT": 1, "COERCE": 1}],
+                                       [28, 13, 1, 49.84, 24.02, 1, {"ASSAULT": 1}]]}
+    near = map_client.get("/api/map", params={"zoom": 9}).json()
+    assert (near["capped"], near["points_in_view"], [r[0] for r in near["points"]["rows"]]) == (True, 3, ["k1", "k2"])
+
+
+def test_the_map_takes_the_incident_filters(map_client):
+    """types, since and until narrow every count; types= alone matches none."""
+    body = map_client.get("/api/map", params={"zoom": 9, "types": "ASSAULT", "since": "2023-03-02"}).json()
+    assert (body["total"], body["by_place"]) == (3, {"dateline": 1, "none": 1, "region": 1})
+    assert map_client.get("/api/map", params={"types": ""}).json()["total"] == 0
+
+
+def test_the_map_refuses_unknown_or_contradictory_parameters(map_client):
+    """A misspelt parameter, a bad box or since after until is a 400 with the fix."""
+    assert map_client.get("/api/map?zom=5").json()["message"].startswith("unknown parameter zom; use ")
+    assert map_client.get("/api/map?bbox=1,2").json()["message"].startswith("bbox: use WEST,SOUTH,EAST,NORTH")
+    assert map_client.get("/api/map?since=2023-03-05&until=2023-03-01").json() == {
+        "error": "bad_request", "message": "since (2023-03-05) is after until (2023-03-01)"}
+
+
+def test_the_timeline_counts_incidents_per_event_date(map_client):
+    """Each event date (as precise as the incident's) with its count; undated ones apart."""
+    assert map_client.get("/api/timeline", params={"min_sources": 0}).json() == {
+        "days": [["2023-03", 1], ["2023-03-01", 1], ["2023-03-02", 2], ["2023-03-03", 2]], "undated": 1}
+
+
+def test_listed_incidents_carry_their_place_precision(map_client):
+    """/api/incidents says of each incident how precisely its place is known, as the map draws it."""
+    items = map_client.get("/api/incidents", params={"limit": 10}).json()["items"]
+    assert {i["incident_id"]: i["place_precision"] for i in items} == {
+        "k1": "town", "k2": "town", "lv": "dateline", "dn": "region", "ua": "country", "bs": "area", "no": "none"}

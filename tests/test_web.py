@@ -286,7 +286,7 @@ def test_the_api_docs_load_swagger_ui_from_this_server(browser, server):
     tab.goto(server + "/docs")
     tab.locator(".swagger-ui .opblock").first.wait_for()
     paths = tab.evaluate("fetch('/openapi.json').then(r => r.json()).then(s => Object.keys(s.paths).length)")
-    assert tab.locator(".swagger-ui .opblock").count() == paths == 7
+    assert tab.locator(".swagger-ui .opblock").count() == paths == 9
     tab.screenshot(path=ARTIFACTS / "web-docs.png")
     assert problems == [] and browser.external == []
     tab.close()
@@ -807,6 +807,22 @@ DNIPRO_REPORTS = [
 ]
 
 
+# --- Precision and scale on the map ----------------------------------------------------------------------
+
+# Three strikes placed only at a region, one only at Ukraine, one only at the town the report is datelined in
+# (its sentence names no place), one at a town.
+PRECISION_REPORTS = [
+    report("donetsk", "2023-03-20", "Russian artillery shelled the Donetsk region on Sunday, the regional governor said."),
+    report("luhansk", "2023-03-21",
+           "Ukrainian forces attacked Russian positions in the Luhansk region on Monday, the General Staff said."),
+    report("kharkivobl", "2023-03-22", "Russian drones struck the Kharkiv region on Tuesday, the regional governor said."),
+    report("country", "2023-03-23", "Russian missiles struck Ukraine on Wednesday, the Ukrainian air force said."),
+    report("lviv", "2023-03-24",
+           "LVIV, Ukraine (AP) — Officials gave an update on Friday. Russian forces launched an attack on Thursday night, they said."),
+    report("zaporizhzhia", "2023-03-25", "Russian missiles hit Zaporizhzhia on Friday, the regional governor said."),
+]
+
+
 @pytest.fixture(scope="module")
 def dnipro_site(browser, tmp_path_factory, settings):
     """Three reports of one missile strike: Zelenskiy named three ways in four claims, Moscow's denial in one."""
@@ -861,4 +877,136 @@ def test_the_evidence_shows_each_source_once_and_each_report_once_with_one_sente
     assert {"disputed", "denies", "asserts", "indirect", "geo 1–3", "time 1–3"} <= set(terms)
     tab.evaluate("document.querySelector('#panel').scrollTop = 1e6")
     shot(tab, "web-evidence-glossary")
+
+
+@pytest.fixture(scope="module")
+def precision_site(browser, tmp_path_factory, settings):
+    with site(browser, tmp_path_factory.mktemp("precision") / "precision.duckdb", PRECISION_REPORTS, settings) as url:
+        yield url
+
+
+def place_ids(tab) -> dict[str, str]:
+    """Each incident's place precision, by place name, from the API (every type and date)."""
+    return {i["location_name"]: (i["incident_id"], i["place_precision"]) for i in incidents(tab)}
+
+
+def test_region_and_country_level_incidents_are_shaded_not_drawn_as_points(browser, precision_site):
+    """The three region-level strikes shade their oblasts and the country-level one Ukraine; only the town and
+    the dateline's town are markers; the legend and the list say how precisely each is placed."""
+    tab = open_page(browser, precision_site, EVERYTHING)
+    places = place_ids(tab)
+    assert {name: p for name, (_, p) in places.items()} == {
+        "Donetsk": "region", "Luhansk": "region", "Kharkiv": "region", "Ukraine": "country", "Lviv": "dateline",
+        "Zaporizhzhya": "town"}
+    expect(tab.locator("#map")).to_have_attribute("data-markers", "2")
+    expect(tab.locator("#map")).to_have_attribute("data-shaded-regions", "3")
+    shaded = tab.locator("#map path.region-shade")
+    assert sorted(shaded.evaluate_all("ps => ps.map(p => p.dataset.region + ':' + p.dataset.n)")) == [
+        "UA-09:1", "UA-14:1", "UA-63:1"]  # Luhansk, Donetsk, Kharkiv oblasts
+    assert tab.locator("#map path.country-shade").evaluate_all("ps => ps.map(p => p.dataset.country + ':' + p.dataset.n)") == [
+        "UA:1"]
+    for name in ("Donetsk", "Luhansk", "Kharkiv", "Ukraine"):
+        assert tab.locator(f"#map [data-incident='{places[name][0]}']").count() == 0  # no point for a region or country
+    legend = tab.locator("#legend-body")
+    assert legend.locator(".legend-place[data-place=region]").inner_text().strip() == "region-level: shaded region 3"
+    assert legend.locator(".legend-place[data-place=country]").inner_text().strip() == "country-level: shaded country 1"
+    assert legend.locator(".legend-place[data-place=dateline]").inner_text().strip() == "place from dateline (a guess) 1"
+    assert tab.locator("#status").inner_text() == (
+        "6 incident(s); 2 on the map (1 placed from the dateline), 3 region-level, 1 country-level, 0 without coordinates")
+    notes = tab.locator("#panel .incident-item .place-note")
+    assert sorted(notes.all_inner_texts()) == ["country-level", "place from dateline", "region-level", "region-level",
+                                               "region-level"]
+    shaded.first.hover()
+    expect(tab.get_by_role("tooltip", name=re.compile("region-level incident"))).to_have_count(1)
+    tab.wait_for_timeout(300)
+    shot(tab, "web-map-precision")
+    close_page(browser, tab)
+
+
+def test_a_place_from_the_dateline_is_a_hollow_dashed_marker_that_says_so(browser, precision_site):
+    """The strike placed only by its dateline (Lviv) is drawn as a guess, named so on hover, to a screen reader and in the list."""
+    tab = open_page(browser, precision_site, EVERYTHING)
+    lviv, place = place_ids(tab)["Lviv"]
+    assert place == "dateline"
+    marker = tab.locator(f".leaflet-marker-icon:has([data-incident='{lviv}'])")
+    assert "guess" in marker.get_attribute("class").split()
+    assert marker.get_attribute("aria-label").endswith("· place from dateline (a guess)")
+    assert tab.evaluate(f"""getComputedStyle(document.querySelector(".leaflet-marker-icon:has([data-incident='{lviv}'])"))
+        .borderTopStyle""") == "dashed"
+    town = tab.locator(".leaflet-marker-icon.p-town")
+    assert town.count() == 1 and "guess" not in town.get_attribute("class").split()
+    marker.hover()
+    expect(tab.locator(".leaflet-tooltip .tip-guess")).to_have_text("place from dateline: a guess, the text names no place")
+    item = tab.locator(f"#panel .incident-item[data-incident='{lviv}'] .place-note")
+    assert item.inner_text() == "place from dateline"
+    tab.wait_for_timeout(300)
+    shot(tab, "web-map-dateline-guess")
+    close_page(browser, tab)
+
+
+def test_the_heatmap_toggle_stands_in_for_the_markers_and_back(browser, precision_site):
+    """'Heatmap' draws the points as a heat layer in place of the markers; pressed again, the markers return."""
+    tab = open_page(browser, precision_site, EVERYTHING)
+    toggle = tab.get_by_role("button", name="Heatmap")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    expect(tab.locator("#map canvas.leaflet-heatmap-layer")).to_have_count(1)
+    expect(tab.locator("#map .incident-marker")).to_have_count(0)
+    assert tab.locator("#map path.region-shade").count() == 3  # the shading stays
+    tab.wait_for_timeout(300)
+    shot(tab, "web-map-heatmap")
+    toggle.click()
+    expect(tab.locator("#map canvas.leaflet-heatmap-layer")).to_have_count(0)
+    expect(tab.locator("#map .incident-marker")).to_have_count(2)
+    close_page(browser, tab)
+
+
+# Four incidents at Kharkiv (different types, weeks apart) and two elsewhere: more than the capped site's three points.
+KHARKIV_REPORTS = [
+    report("k-shelled", "2023-02-06", "Russian artillery shelled Kharkiv on Sunday, the regional governor said."),
+    report("k-protest", "2023-03-01", "Hundreds of people protested in Kharkiv on Tuesday against the mobilisation, police said."),
+    report("k-drones", "2023-03-20", "Russian drones attacked Kharkiv on Sunday, the city's mayor said."),
+    AID_REPORT,
+    report("dnipro", "2023-03-13", "Russian missiles struck Dnipro on Sunday, the city's mayor said."),
+    report("odesa", "2023-04-03", "Russian drones struck Odesa on Sunday, the Ukrainian air force said."),
+]
+
+
+@pytest.fixture(scope="module")
+def capped_site(browser, tmp_path_factory, settings):
+    """The Kharkiv reports served with at most three points drawn one by one."""
+    _ensure_build()
+    store = Store(tmp_path_factory.mktemp("capped") / "capped.duckdb")
+    ingest_reports(store, KHARKIV_REPORTS, settings)
+    with serving(create_app(store, map_points=3)) as url:
+        browser.origins.append(url)
+        try:
+            yield url
+        finally:
+            browser.origins.remove(url)
+            store.close()
+
+
+def test_too_many_points_become_counts_per_cell_and_near_a_town_the_map_says_showing_n_of_m(browser, capped_site):
+    """Six points over a limit of three: the map counts them per cell and says so; zoomed in on Kharkiv's four it
+    shows the three with most sources and says 'showing 3 of 4'; nothing is dropped unsaid."""
+    tab = open_page(browser, capped_site, EVERYTHING)
+    everything = incidents(tab)
+    assert len(everything) == 6 and sum(i["location_name"] == "Kharkiv" for i in everything) == 4
+    expect(tab.locator("#map-note")).to_have_text("6 incidents in view, counted per cell: zoom in for single incidents")
+    assert tab.locator("#map").get_attribute("data-markers") == "0"
+    cells = tab.locator("#map .map-cell")
+    assert sum(int(t) for t in cells.all_inner_texts()) == 6
+    assert tab.locator("#status").inner_text().startswith("6 incident(s); 6 in view as ")
+    tab.wait_for_timeout(300)
+    shot(tab, "web-map-cells")
+    tab.goto(capped_site + "/#types=all&preset=all&map=49.99,36.23,9")
+    tab.wait_for_selector("body[data-loaded]")
+    expect(tab.locator("#map-note")).to_have_text(
+        "showing 3 of 4 in view (most sources first); zoom in or narrow the filters")
+    expect(tab.locator("#map")).to_have_attribute("data-markers", "3")
+    assert "showing 3 of 4 points in view" in tab.locator("#status").inner_text()
+    tab.wait_for_timeout(400)
+    shot(tab, "web-map-capped")
     close_page(browser, tab)

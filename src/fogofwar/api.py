@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from functools import cache
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any, Literal
@@ -26,13 +27,14 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .dates import DATE_PATTERN
 from .filters import ACTOR_PATTERN, PLOVER_TYPES, STATUSES, FilterError, incident_filters
 from .live import ServedStore
-from .models import Result
-from .store import Store
+from .models import Result, Status
+from .store import MAP_POINT_LIMIT, Store
 
 __all__ = ["create_app", "WEB_DIST", "MAX_PAGE", "CSP", "LOOPBACK_HOSTS"]
 
@@ -244,10 +246,12 @@ def _forbid_files(store: Store) -> None:
 
 def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
                query_seconds: float = QUERY_SECONDS, allowed_hosts: list[str] | None = None,
-               write_token: str | None = None, poll_seconds: float = POLL_SECONDS) -> FastAPI:
+               write_token: str | None = None, poll_seconds: float = POLL_SECONDS,
+               map_points: int = MAP_POINT_LIMIT) -> FastAPI:
     """The API and page over a store. A path is held read-only between writes and written through
     the /api/store endpoints by callers that send `write_token` (see live.py); an open Store is
-    only read, as it is. The page asks /api/status for changes every `poll_seconds`."""
+    only read, as it is. The page asks /api/status for changes every `poll_seconds`; /api/map sends
+    at most `map_points` incidents one by one, else counts per grid cell."""
     if isinstance(db, Store):
         _forbid_files(db)
         served = ServedStore(store=db)
@@ -264,6 +268,9 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         responses=ERROR_RESPONSES,
     )
     app.state.served = served
+
+    # The map's and the list's JSON shrink five- to tenfold compressed (benchmarks/README.md, "map").
+    app.add_middleware(GZipMiddleware, minimum_size=4096)
 
     if allowed_hosts:
         # Bound to loopback, the server also refuses other Host names (DNS rebinding).
@@ -305,9 +312,12 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         limit: int = Query(100, ge=1, le=MAX_PAGE, description=f"Page size, at most {MAX_PAGE}."),
         offset: int = Query(0, ge=0, le=10_000_000, description="Skip this many incidents."),
     ) -> dict[str, Any]:
-        """Incidents matching the filters, most independent sources first, then newest; one page."""
+        """Incidents matching the filters, most independent sources first, then newest; one page. Each has its
+        `place_precision`: town, district, dateline (the report's main town, a guess), region, country, area
+        (a sea, a continent) or none."""
         total = read("count_incidents", **filters)
         items = read("incidents", limit=limit, offset=offset, **filters)
+        _add_place_precision(read, items)
         return {"total": total, "limit": limit, "offset": offset, "items": items}
 
     @app.get("/api/incidents/{incident_id}", tags=["incidents"])
@@ -317,6 +327,7 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         found = read("incident_evidence", incident_id)
         if found is None:
             raise HTTPException(404, f"no incident {incident_id}")
+        _add_place_precision(read, [found])
         return _evidence(found)
 
     @app.get("/api/documents/{doc_id:path}", tags=["documents"])
@@ -355,6 +366,7 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         return {"types": PLOVER_TYPES, "statuses": STATUSES, **stored}
 
     _add_export_route(app, read)
+    _add_map_routes(app, read, map_points)
 
     if write_token and served.writable:
         _add_store_routes(app, served, write_token)
@@ -449,6 +461,60 @@ def _in_pieces(lines, size: int = 1 << 16):
             piece, length = [], 0
     if piece:
         yield "".join(piece)
+
+
+# --- the map: aggregates for the page at any scale -----------------------------------------------------
+
+@cache
+def _country_shapes() -> dict[str, tuple[str, str]]:
+    """ISO 3166 alpha-2 → (numeric code, name): the numeric code is the id of the country's outline in
+    world-atlas, which the page shades."""
+    import pycountry
+
+    return {c.alpha_2: (c.numeric, getattr(c, "common_name", None) or c.name) for c in pycountry.countries}
+
+
+def _map_filters(filters: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    """The incident filters as the map reads them: the visible box apart, for points and cells only."""
+    filters = dict(filters)
+    filters.pop("near", None)
+    return filters, filters.pop("bbox", None)
+
+
+def _add_place_precision(read: _Reader, items: list[dict[str, Any]]) -> None:
+    """Give each incident its `place_precision` as the map draws it (see Store.place_precision)."""
+    found = read("place_precision", [i["incident_id"] for i in items])
+    for item in items:
+        item["place_precision"] = found.get(item["incident_id"], "none")
+
+
+def _add_map_routes(app: FastAPI, read: _Reader, point_limit: int) -> None:
+    """/api/map and /api/timeline: what the page draws, counted in SQL, so its payload does not grow with
+    the store."""
+
+    @app.get("/api/map", tags=["map"])
+    def map_summary(
+        zoom: float = Query(5, ge=0, le=20, description="The map's zoom: the grid cell is about 40 pixels wide."),
+        filters: dict[str, Any] = Depends(_incident_filters("zoom")),
+    ) -> dict[str, Any]:
+        """The map for the filters of /api/incidents: incidents placed at a town, site or district, or at
+        the report's main town (`dateline`, a guess), as points (`points`, one row each, at most a set
+        number in the view, strongest first; `capped` when more are there) or else counts per grid cell
+        (`cells`); those placed only at a region, a country or a wider area as counts (`regions`,
+        `countries`, `areas`), never as points; counts by place precision, type and status."""
+        filters, view = _map_filters(filters)
+        out = read("map_summary", zoom, view, point_limit, **filters)
+        shapes = _country_shapes()
+        for c in out["countries"]:
+            c["id"], c["name"] = shapes.get(c["country"] or "", (None, c["country"]))
+        out["point_limit"] = point_limit
+        return out
+
+    @app.get("/api/timeline", tags=["map"])
+    def timeline(filters: dict[str, Any] = Depends(_incident_filters())) -> dict[str, Any]:
+        """Incidents per event date for the filters of /api/incidents (`days`: [date, count], the date
+        as precise as the incident's), and how many are undated."""
+        return read("incident_days", **filters)
 
 
 MAX_WRITE_BATCH = 1000

@@ -67,6 +67,7 @@ STORY_ACTIVE_DAYS = 14       # a story with no new document for two weeks is ove
 # On the story alone only deeds join, told as done.
 STORY_TYPES = {"ASSAULT", "COERCE", "RETREAT", "PROTEST", "MOBILIZE", "AID", "SANCTION"}
 UNSURE = {"hedged", "future", "hypothetical"}
+STORY_GUESS_DAYS = 14        # a report that does not say when tells of a deed at most this long before it
 STORY_WINDOW_DAYS = 3        # one story's events, when both are dated, fall within three days
 CASUALTY_RATIO = 3.0         # killed figures further apart than this are different deeds
 HAPPENED = {"asserted", "reported", "alleged", "disputed", "unconfirmed", "hedged"}
@@ -325,9 +326,9 @@ def _story_dates_agree(a: EventRecord, b: EventRecord) -> bool:
         return True
     if a.date_explicit != b.date_explicit:
         # A report that does not say when dates its deed by its own day: the deed happened by then,
-        # so it agrees with a day its story states up to STORY_ACTIVE_DAYS before.
+        # so it agrees with a day its story states up to STORY_GUESS_DAYS before.
         told, guessed = (a, b) if a.date_explicit else (b, a)
-        return -1 <= (guessed.date - told.date).days <= STORY_ACTIVE_DAYS
+        return -1 <= (guessed.date - told.date).days <= STORY_GUESS_DAYS
     window = max(DATE_WINDOW_DAYS.get(a.time_precision, 15), DATE_WINDOW_DAYS.get(b.time_precision, 15))
     if a.date_explicit and b.date_explicit and a.time_precision == 1 and b.time_precision == 1:
         window = 0  # a strike on Monday and the shelling on Tuesday are two incidents

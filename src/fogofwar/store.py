@@ -38,6 +38,14 @@ log = logging.getLogger(__name__)
 
 DEFAULT_STORE = "fogofwar.duckdb"
 SCHEMA_VERSION = "2"
+
+# The map's points: at most this many drawn one by one in the view, else counts per grid cell; from this
+# zoom on (a few towns wide) the points come one by one, the strongest first, whatever their number.
+MAP_POINT_LIMIT = 1000
+MAP_POINTS_ZOOM = 9
+MAP_POINT_FIELDS = ("incident_id", "lat", "lon", "plover_type", "status", "place", "location_name", "event_date",
+                    "independent_sources", "summary")
+MAP_CELL_FIELDS = ("y", "x", "n", "lat", "lon", "dateline", "types")
 RECORD_TABLES = ("places", "times", "actors", "events", "event_mentions", "claims", "event_claims")
 DERIVED_TABLES = ("incidents", "incident_events")
 STATUS_ORDER = ["asserted", "reported", "alleged", "hedged", "unconfirmed", "disputed", "denied",
@@ -590,6 +598,117 @@ class Store:
         return {"type_counts": types, "status_counts": statuses, "actors": actors, "first_date": first,
                 "last_date": last, "located": located, "incidents": total, "documents": self.count("documents")}
 
+    # --- the map: incidents by place precision, grid cell, region and country --------------------
+
+    def map_summary(self, zoom: float, view: tuple[float, float, float, float] | None = None,
+                    point_limit: int = MAP_POINT_LIMIT, **filters) -> dict[str, Any]:
+        """What the map draws for the filters (those of `incidents`) at this zoom, aggregated in SQL.
+
+        Town-, site- and district-precise incidents and those placed at the report's main town (a guess
+        from the dateline) are points: one row each when at most `point_limit` fall in `view`
+        (WEST,SOUTH,EAST,NORTH), else counts per grid cell (cell size by zoom), each with its types.
+        Incidents placed only at a region, a country or a wider area (a sea, a continent) are never
+        points: they come as counts per region, country and area. Nothing is left out without a count."""
+        select, params = _map_incidents(filters, self._towns())
+        base = f"WITH m AS ({select})"
+        point_where, point_params = "place IN ('town', 'district', 'dateline')", []
+        if view:
+            west, south, east, north = view
+            point_where += " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
+            point_params = [south, north, west, east]
+        # One pass for every count: by place precision, type and status, the points in view, and the regions,
+        # countries and areas (DuckDB's histogram() per group costs twice this whole query).
+        groups = self.con.execute(
+            f"""{base} SELECT place, plover_type, status, country,
+                       CASE place WHEN 'region' THEN admin1 WHEN 'area' THEN location_name END,
+                       count(*), sum(lat), sum(lon), count(*) FILTER ({point_where})
+                FROM m GROUP BY ALL""", params + point_params).fetchall()
+        by_place: dict[str, int] = defaultdict(int)
+        types: dict[str, int] = defaultdict(int)
+        statuses: dict[str, int] = defaultdict(int)
+        shaded: dict[tuple, dict[str, Any]] = {}
+        in_view = 0
+        for place, ptype, status, country, name, n, lat, lon, seen in groups:
+            by_place[place] += n
+            types[ptype] += n
+            statuses[status] += n
+            in_view += seen
+            if place in ("region", "country", "area"):
+                area = shaded.setdefault((place, country, name), {"n": 0, "lat": 0.0, "lon": 0.0, "types": defaultdict(int)})
+                area["n"] += n
+                area["lat"] += lat or 0.0
+                area["lon"] += lon or 0.0
+                area["types"][ptype] += n
+        out: dict[str, Any] = {
+            "total": sum(by_place.values()), "by_place": dict(sorted(by_place.items())),
+            "type_counts": dict(sorted(types.items(), key=lambda t: (-t[1], t[0]))),
+            "status_counts": dict(sorted(statuses.items(), key=lambda t: (-t[1], t[0]))),
+            "points_in_view": in_view, "zoom": zoom,
+        }
+        if in_view <= point_limit or zoom >= MAP_POINTS_ZOOM:
+            rows = self.con.execute(
+                f"""{base} SELECT incident_id, round(lat, 5), round(lon, 5), plover_type, status, place,
+                           coalesce(location_name, country), event_date, independent_sources, summary
+                    FROM m WHERE {point_where}
+                    ORDER BY independent_sources DESC, event_date DESC NULLS LAST, incident_id LIMIT ?""",
+                params + point_params + [point_limit]).fetchall()
+            out["points"] = {"fields": list(MAP_POINT_FIELDS), "rows": [list(r) for r in rows]}
+            out["capped"] = len(rows) < in_view
+        else:
+            size = map_cell_degrees(zoom)
+            cells: dict[tuple[int, int], list] = {}
+            for y, x, ptype, n, lat, lon, guess in self.con.execute(
+                    f"""{base} SELECT floor(lat / ?)::INTEGER, floor(lon / ?)::INTEGER, plover_type, count(*),
+                               sum(lat), sum(lon), count(*) FILTER (place = 'dateline')
+                        FROM m WHERE {point_where} GROUP BY ALL""",
+                    params + [size, size] + point_params).fetchall():
+                cell = cells.setdefault((y, x), [y, x, 0, 0.0, 0.0, 0, {}])
+                cell[2] += n
+                cell[3] += lat
+                cell[4] += lon
+                cell[5] += guess
+                cell[6][ptype] = n
+            rows = [[y, x, n, round(lat / n, 4), round(lon / n, 4), guess, dict(sorted(t.items()))]
+                    for y, x, n, lat, lon, guess, t in cells.values()]
+            rows.sort(key=lambda c: (-c[2], c[0], c[1]))
+            out["cells"] = {"size": size, "fields": list(MAP_CELL_FIELDS), "rows": rows}
+            out["capped"] = False
+        listed = sorted(shaded.items(), key=lambda kv: (-kv[1]["n"], kv[0][0], kv[0][1] or "", kv[0][2] or ""))
+
+        def where(a: dict[str, Any]) -> dict[str, Any]:
+            return {"lat": round(a["lat"] / a["n"], 4), "lon": round(a["lon"] / a["n"], 4), "n": a["n"],
+                    "types": dict(sorted(a["types"].items()))}
+
+        out["regions"] = [{"country": c, "admin1": name, **where(a)} for (p, c, name), a in listed if p == "region"]
+        out["countries"] = [{"country": c, **where(a)} for (p, c, name), a in listed if p == "country"]
+        out["areas"] = [{"name": name, **where(a)} for (p, c, name), a in listed if p == "area"]
+        return out
+
+    def incident_days(self, **filters) -> dict[str, Any]:
+        """How many incidents match the filters on each event date (YYYY, YYYY-MM or YYYY-MM-DD), undated apart."""
+        where, params = _incident_filters(**_filter_args(filters))
+        rows = self.con.execute(f"SELECT left(event_date, 10), count(*) FROM incidents WHERE {where} "
+                                "GROUP BY 1 ORDER BY 1 NULLS LAST", params).fetchall()
+        return {"days": [[d, n] for d, n in rows if d], "undated": sum(n for d, n in rows if not d)}
+
+    def place_precision(self, incident_ids: list[str]) -> dict[str, str]:
+        """Each incident's place precision as the map draws it: town, district, dateline (a guess from the
+        report's main town), region, country, area or none."""
+        if not incident_ids:
+            return {}
+        select, params = _map_incidents({"min_sources": 0}, self._towns(), ids=list(incident_ids))
+        return dict(self.con.execute(f"SELECT incident_id, place FROM ({select})", params).fetchall())
+
+    def _towns(self) -> str:
+        """A temporary table of the coordinates of every town or site in the gazetteer's places of the store,
+        made once per connection and data version: 40 ms to make on the corpus, a query's worth."""
+        version = self._meta("version") or "0"
+        if getattr(self, "_towns_version", None) != version:
+            self.con.execute("CREATE OR REPLACE TEMP TABLE _fow_towns AS SELECT DISTINCT lat, lon FROM places "
+                             "WHERE feature IN ('P', 'S') AND lat IS NOT NULL")
+            self._towns_version = version
+        return "_fow_towns"
+
     def status(self) -> dict[str, Any]:
         """The store's data version (one more after every ingest that changed it), when it last changed
         (UTC, ISO 8601) and how many documents and incidents it holds: cheap enough to poll."""
@@ -705,6 +824,42 @@ def _incident_filters(since, until, near, plover_type, actor, min_sources, bbox,
                      "cos(radians(?)) * cos(radians(lat)) * pow(sin(radians(lon - ?) / 2), 2)))) <= ?")
         params += [lat, lat, lon, km]
     return " AND ".join(where), params
+
+
+_FILTER_NAMES = ("since", "until", "near", "plover_type", "actor", "min_sources", "bbox", "status", "types")
+
+
+def map_cell_degrees(zoom: float) -> float:
+    """The side of a map grid cell at this zoom: about 40 screen pixels (a 256-pixel tile spans 360 / 2^zoom degrees)."""
+    return round(360.0 / 2 ** max(0.0, float(zoom)) * 40 / 256, 6)
+
+
+def _filter_args(filters: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(filters) - set(_FILTER_NAMES)
+    if unknown:
+        raise TypeError(f"unknown incident filter {', '.join(sorted(unknown))}")
+    return {"min_sources": 1, **{k: None for k in _FILTER_NAMES if k != "min_sources"}, **filters}
+
+
+def _map_incidents(filters: dict[str, Any], towns: str, ids: list[str] | None = None) -> tuple[str, list]:
+    """A SELECT of the incidents matching the filters (and, given `ids`, only those), each with its place
+    precision (`place`), over `towns`, a table of the coordinates of towns and sites.
+
+    The incident's geo_precision (ACLED's 1 town or site, 2 district or near a town, 3 region, country or
+    guess) says most; at 3, coordinates of a town or site (feature P or S in the gazetteer) mean the
+    events stage fell back to the report's main town, its dateline (events.py, `_event_location`)."""
+    where, params = _incident_filters(**_filter_args(filters))
+    if ids is not None:
+        where += " AND incident_id IN (SELECT unnest(?::VARCHAR[]))"
+        params.append(ids)
+    return f"""
+        SELECT i.incident_id, i.plover_type, i.status, i.lat, i.lon, i.country, i.admin1, i.location_name,
+               i.event_date, i.independent_sources, left(i.summary, 100) AS summary,
+               CASE WHEN i.lat IS NULL OR i.lon IS NULL THEN 'none' WHEN i.geo_precision <= 1 THEN 'town'
+                    WHEN i.geo_precision = 2 THEN 'district' WHEN t.lat IS NOT NULL THEN 'dateline'
+                    WHEN i.admin1 IS NOT NULL THEN 'region' WHEN i.country IS NOT NULL THEN 'country'
+                    ELSE 'area' END AS place
+        FROM (SELECT * FROM incidents WHERE {where}) i LEFT JOIN {towns} t ON t.lat = i.lat AND t.lon = i.lon""", params
 
 
 def _insert_rows(con, table: str, rows: list[tuple]) -> None:

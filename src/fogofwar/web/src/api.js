@@ -1,8 +1,5 @@
 // The JSON API of `fogofwar serve`, on this origin.
 
-const PAGE = 500; // the API's largest page
-const MAX_INCIDENTS = 20000; // enough for a year of a war's reporting; the page says when it stops early
-
 export const EXPORT_LIMIT = 50000; // the most incidents GET /api/export holds (api.py's MAX_EXPORT)
 
 export class ApiError extends Error {}
@@ -19,20 +16,6 @@ export async function getJSON(path, params = {}) {
   return body;
 }
 
-/** Every incident matching the filters, page by page; { items, total }. `types: ''` (none chosen) matches none. */
-export async function allIncidents(filters) {
-  if (filters.types === '') return { items: [], total: 0 };
-  const items = [];
-  let total = 0;
-  for (let offset = 0; offset < MAX_INCIDENTS; offset += PAGE) {
-    const page = await getJSON('/api/incidents', { ...filters, limit: PAGE, offset });
-    total = page.total;
-    items.push(...page.items);
-    if (items.length >= total || page.items.length === 0) break;
-  }
-  return { items, total };
-}
-
 export const incident = (id) => getJSON(`/api/incidents/${encodeURIComponent(id)}`);
 export const documentById = (id) => getJSON(`/api/documents/${encodeURIComponent(id)}`);
 export const search = (q, offset = 0) => getJSON('/api/search', { q, limit: 50, offset });
@@ -43,4 +26,28 @@ export const status = () => getJSON('/api/status');
 export async function countIncidents(filters) {
   if (filters.types === '') return 0;
   return (await getJSON('/api/incidents', { ...filters, limit: 1, offset: 0 })).total;
+}
+
+// --- The map at any scale: the server counts, the page draws (map.js) ---------------------------------
+
+export const LIST_LIMIT = 100; // the list shows this many, most sources first, and says how many more match
+
+/** What the map draws for the filters at this zoom and view (WEST,SOUTH,EAST,NORTH): /api/map. */
+export function mapSummary(filters, { zoom, bbox }) {
+  const { bbox: _inView, ...rest } = filters; // the list's "only in map view"; the map is always the view
+  return getJSON('/api/map', { ...rest, zoom, bbox });
+}
+
+/** Incidents per event date for the filters, for the timeline: /api/timeline. */
+export function timeline(filters) {
+  if (filters.types === '') return Promise.resolve({ days: [], undated: 0 });
+  const { bbox: _inView, ...rest } = filters;
+  return getJSON('/api/timeline', rest);
+}
+
+/** The first LIST_LIMIT incidents for the filters, most sources first; { items, total }. */
+export async function firstIncidents(filters) {
+  if (filters.types === '') return { items: [], total: 0 };
+  const page = await getJSON('/api/incidents', { ...filters, limit: LIST_LIMIT, offset: 0 });
+  return { items: page.items, total: page.total };
 }

@@ -8,7 +8,7 @@ import { DocumentViewer } from './document.js';
 import { el, fill, token } from './dom.js';
 import { renderIncident, renderList, renderSearch } from './evidence.js';
 import { LiveStatus } from './live.js';
-import { IncidentMap } from './map.js';
+import { IncidentMap, PLACE_GLOSS } from './map.js';
 import { dayOf, isoDay, lastDays } from './time.js';
 import { Timeline } from './timeline.js';
 import { CONFLICT_TYPES, DEFAULT_PRESET, formatView, parseView, sameSet } from './url.js';
@@ -16,6 +16,9 @@ import { CONFLICT_TYPES, DEFAULT_PRESET, formatView, parseView, sameSet } from '
 const state = {
   incidents: [], total: 0, filters: null, applied: null, range: null, selected: null, lastDate: null,
   preset: DEFAULT_PRESET, typeNames: [], returnTo: null,
+  // The map at any scale: the server's counts for the view (summary), the timeline's counts (days), the list's
+  // total (listTotal), the box the summary covers (mapBox) and a sequence number, so a late answer is dropped.
+  summary: null, days: [], listTotal: 0, mapBox: null, mapZoom: null, mapSeq: 0, viewPending: false,
 };
 const $ = (selector) => document.querySelector(selector);
 const form = () => $('#filters');
@@ -133,8 +136,8 @@ async function applyView(view, { history = null } = {}) {
     await load({ fit: !view.map, range: brush });
   } else if (JSON.stringify(brush) !== JSON.stringify(state.range)) {
     state.range = brush;
-    timeline.update(state.incidents, { range: brush });
-    redraw();
+    timeline.update(state.days, { range: brush });
+    await refreshView();
   }
   if (view.incident && view.incident !== state.selected) {
     await selectIncident(view.incident, { reveal: !view.map });
@@ -147,26 +150,36 @@ async function applyView(view, { history = null } = {}) {
 
 // --- Incidents ---------------------------------------------------------------------------------------
 
-/** Incidents inside the timeline's brush (all of them when nothing is brushed). */
-function visible() {
-  if (!state.range) return state.incidents;
-  const [from, to] = state.range;
-  return state.incidents.filter((inc) => {
-    const day = dayOf(inc.event_date);
-    return day && day >= from && day <= to;
-  });
+/** The query with the timeline's brush as dates: the brush narrows the filters' range, never widens it. */
+function narrowed(query, range = state.range) {
+  if (!range) return query;
+  const [from, to] = range.map(isoDay);
+  return { ...query, since: query.since && query.since > from ? query.since : from,
+    until: query.until && query.until < to ? query.until : to };
 }
 
 function showList() {
   state.selected = null;
   map.select(null);
-  const shown = visible();
-  const title = state.range
-    ? `${shown.length} incident(s), ${isoDay(state.range[0])} to ${isoDay(state.range[1])}`
-    : `${shown.length} incident(s)`;
+  const shown = state.incidents;
+  const when = state.range ? `, ${isoDay(state.range[0])} to ${isoDay(state.range[1])}` : '';
+  const title = state.listTotal > shown.length
+    ? `showing ${shown.length} of ${state.listTotal} incident(s)${when}, most sources first; zoom in ('only in map view') or narrow the filters`
+    : `${shown.length} incident(s)${when}`;
   renderList($('#panel'), shown, {
     select: (id) => selectIncident(id, { history: 'push', focus: true, from: 'list' }), title,
   });
+  markPlaces($('#panel'), shown);
+}
+
+/** In the list, say when an incident's place is only a guess from the dateline, or only a region or country. */
+function markPlaces(panel, incidents) {
+  const notes = { dateline: 'place from dateline', region: 'region-level', country: 'country-level', area: 'wider area' };
+  for (const inc of incidents) {
+    const note = notes[inc.place_precision];
+    const item = note && panel.querySelector(`.incident-item[data-incident="${CSS.escape(inc.incident_id)}"] .item-main`);
+    if (item) item.after(el('span', { class: `place-note place-${inc.place_precision}`, text: note, title: PLACE_GLOSS[inc.place_precision] }));
+  }
 }
 
 /**
@@ -190,13 +203,99 @@ function backToList({ history = null, focus = false } = {}) {
 }
 
 function redraw({ fit = false } = {}) {
-  const shown = visible();
-  const onMap = map.show(shown, { fit });
-  const partial = state.total > state.incidents.length ? ` (first ${state.incidents.length} of ${state.total})` : '';
-  setStatus(`${shown.length} incident(s)${partial}; ${onMap} on the map, ${shown.length - onMap} without coordinates`);
-  drawLegend(shown);
-  describeExport(shown);
+  const summary = state.summary || EMPTY_SUMMARY;
+  const points = map.show(summary, { fit });
+  setStatus(describeMap(summary, points));
+  showMapNote(summary);
+  drawLegend(summary);
+  describeExport(summary.total);
   if (!state.selected) showList();
+}
+
+const EMPTY_SUMMARY = {
+  total: 0, by_place: {}, type_counts: {}, status_counts: {}, points_in_view: 0, capped: false,
+  points: { fields: [], rows: [] }, regions: [], countries: [], areas: [],
+};
+
+/** The status line: how many match, and how each kind of place is drawn, so nothing is left out unsaid. */
+function describeMap(summary, points) {
+  const n = (kind) => summary.by_place[kind] || 0;
+  const when = state.range ? `, ${isoDay(state.range[0])} to ${isoDay(state.range[1])}` : '';
+  const parts = [];
+  if (summary.cells) parts.push(`${summary.points_in_view} in view as ${summary.cells.rows.length} cell(s)`);
+  else if (summary.capped) parts.push(`showing ${points} of ${summary.points_in_view} points in view`);
+  else parts.push(`${points} on the map${n('dateline') ? ` (${n('dateline')} placed from the dateline)` : ''}`);
+  if (n('region')) parts.push(`${n('region')} region-level`);
+  if (n('country')) parts.push(`${n('country')} country-level`);
+  if (n('area')) parts.push(`${n('area')} in wider areas`);
+  parts.push(`${n('none')} without coordinates`);
+  return `${summary.total} incident(s)${when}; ${parts.join(', ')}`;
+}
+
+/** Over the map: when it groups or caps the points, say so and what to do. */
+function showMapNote(summary) {
+  let text = '';
+  if (summary.cells) text = `${summary.points_in_view} incidents in view, counted per cell: zoom in for single incidents`;
+  else if (summary.capped) {
+    text = `showing ${summary.points.rows.length} of ${summary.points_in_view} in view (most sources first); zoom in or narrow the filters`;
+  }
+  $('#map-note').textContent = text;
+}
+
+/**
+ * Ask the server for the map of this view and the list, for the filters and the brush; draw both at once. A map
+ * move meanwhile waits for it (so the map and the list never show different filters), then asks again.
+ */
+async function refreshView({ fit = false } = {}) {
+  const seq = ++state.mapSeq;
+  state.viewPending = true;
+  const query = narrowed(state.filters);
+  const box = fit ? null : map.bbox(0.5);
+  const zoom = map.zoom();
+  try {
+    const [summary, list] = await Promise.all([
+      query.types === '' ? EMPTY_SUMMARY : api.mapSummary(query, { zoom, bbox: box }),
+      api.firstIncidents(query),
+    ]);
+    if (seq !== state.mapSeq) return false; // a newer view was asked for meanwhile
+    Object.assign(state, { summary, incidents: list.items, listTotal: list.total, mapBox: box, mapZoom: zoom });
+    redraw({ fit });
+  } finally {
+    if (seq === state.mapSeq) state.viewPending = false;
+  }
+  await refreshMapOnly(); // the view as it is now: framed by `fit`, or moved meanwhile
+  return true;
+}
+
+/** After a pan or zoom: only the map, and only when the view left what the last answer covers. */
+async function refreshMapOnly() {
+  if (state.viewPending || !state.filters || state.filters.types === '') return;
+  const complete = !state.mapBox && state.summary?.points && !state.summary.capped;
+  if (complete) return; // every point of the filters is on the map already, whatever the view
+  const zoom = map.zoom();
+  if (state.mapBox && zoom === state.mapZoom && map.covers(state.mapBox)) return;
+  const seq = ++state.mapSeq;
+  const box = map.bbox(0.5);
+  try {
+    const summary = await api.mapSummary(narrowed(state.filters), { zoom, bbox: box });
+    if (seq !== state.mapSeq) return;
+    Object.assign(state, { summary, mapBox: box, mapZoom: zoom });
+    const points = map.show(summary);
+    setStatus(describeMap(summary, points));
+    showMapNote(summary);
+    if (state.selected && state.selected !== 'search') map.select(state.selected, { reveal: false });
+  } catch (err) {
+    setStatus(`Could not load the map: ${err.message}`, true);
+  }
+}
+
+// Places drawn as points: the others (region, country, area) are shading, and opening one moves no map.
+const POINT_PLACES = new Set(['town', 'district', 'dateline']);
+
+let moveTimer = null;
+function scheduleMapRefresh() {
+  clearTimeout(moveTimer);
+  moveTimer = setTimeout(refreshMapOnly, 150);
 }
 
 /**
@@ -216,13 +315,14 @@ async function load({ fit = false, keep = false, range = null, history = null } 
   try {
     // The status first: the incidents loaded next are at least this new, so a later version is news.
     const status = await api.status().catch(() => null);
-    const { items, total } = await api.allIncidents(query);
     let selected = null;
     if (keep && state.selected === 'search') selected = 'search';
-    else if (keep && items.some((i) => i.incident_id === state.selected)) selected = state.selected;
-    Object.assign(state, { incidents: items, total, selected });
-    timeline.update(items, { keepRange: keep, range: keep ? null : range });
-    redraw({ fit });
+    else if (keep && state.selected) selected = state.selected;
+    state.selected = selected;
+    // The timeline's counts and the map and list side by side: the brush they share is already in state.
+    const [days] = await Promise.all([api.timeline(query), refreshView({ fit })]);
+    Object.assign(state, { days: days.days, total: days.days.reduce((t, d) => t + d[1], 0) + days.undated });
+    timeline.update(days.days, { keepRange: keep, range: keep ? null : range });
     if (selected && selected !== 'search') await selectIncident(selected, { reveal: false });
     if (keep) panel.scrollTop = scroll;
     document.body.dataset.loaded = 'true';
@@ -253,6 +353,7 @@ async function selectIncident(id, { reveal = true, history = null, focus = false
     const panel = $('#panel');
     renderIncident(panel, inc, { openDocument, back: () => backToList({ history: 'push', focus: true }) });
     map.select(id, { reveal });
+    if (reveal && !map.markers.has(id) && POINT_PLACES.has(inc.place_precision)) map.reveal(inc.lat, inc.lon);
     writeUrl(history);
     setStatus(`${inc.plover_type} incident: ${inc.claims.length} claim(s) from ${inc.n_documents} document(s)`);
     panel.scrollTop = 0;
@@ -362,11 +463,10 @@ function fillFilters(f) {
   fill($('#actor-codes'), f.actors.map((a) => el('option', { value: a })));
 }
 
-/** The legend of what is shown now: its types and statuses with their counts, and how to read factuality. */
-function drawLegend(shown) {
-  const count = (key) => shown.reduce((m, i) => m.set(i[key], (m.get(i[key]) || 0) + 1), new Map());
-  const types = [...count('plover_type')].sort((a, b) => b[1] - a[1]);
-  const statuses = [...count('status')].sort((a, b) => b[1] - a[1]);
+/** The legend of what is shown now: its types, statuses and place precisions with their counts, and how to read them. */
+function drawLegend(summary) {
+  const types = Object.entries(summary.type_counts);
+  const statuses = Object.entries(summary.status_counts);
   const choice = typesChoice();
   const scope = choice === 'all' ? 'every type' : sameSet(choice, CONFLICT_TYPES) ? 'conflict types' : `${choice.length} type(s)`;
   const when = state.preset && state.preset !== 'all' ? presetTitle(state.preset)
@@ -381,6 +481,7 @@ function drawLegend(shown) {
     statuses.map(([s, n]) => el('div', { title: STATUS_GLOSS[s] || s },
       el('span', { class: `incident-marker legend-marker s-${token(s)}` }), ` ${s} `,
       el('span', { class: 'muted', text: `${n} · ${STATUS_GLOSS[s] || ''}` }))),
+    placeLegend(summary),
     el('div', { class: 'legend-title', text: 'Factuality (in the evidence)' }),
     el('div', { class: 'muted legend-note', text: 'how sure the reports are, −3 certainly not … +3 certainly so' }));
 }
@@ -399,9 +500,8 @@ function exportQuery() {
 }
 
 /** Point the export links at the view on screen (`types=` kept: none chosen exports none) and say what they hold. */
-function describeExport(shown) {
+function describeExport(count) {
   const query = exportQuery();
-  const count = state.range ? shown.length : state.total;
   const tooMany = count > api.EXPORT_LIMIT;
   for (const link of document.querySelectorAll('#export a[data-format]')) {
     const { format } = link.dataset;
@@ -422,6 +522,31 @@ for (const link of document.querySelectorAll('#export a[data-format]')) {
   });
 }
 
+/** How precisely the incidents are placed, and how each kind is drawn; the shaded places listed, most first. */
+function placeLegend(summary) {
+  const n = (kind) => summary.by_place[kind] || 0;
+  // A kind of place none of the shown incidents has is left out, points aside: the legend stays short.
+  const row = (key, mark, text, count) => (count || key === 'point' ? el('div', {
+    class: `legend-place place-${key}`, dataset: { place: key } }, mark, ` ${text} `, el('span', { class: 'muted', text: count }))
+    : null);
+  const top = (items, name) => items.slice(0, 5).map((x) => el('li', { text: `${name(x)} ${x.n}` }));
+  return el('div', { class: 'legend-places-block' },
+    el('div', { class: 'legend-title', text: 'Place: how precisely it is known' }),
+    row('point', el('span', { class: 'incident-marker legend-marker s-reported' }), 'point: town, site or district',
+      n('town') + n('district')),
+    row('dateline', el('span', { class: 'incident-marker legend-marker guess' }), 'place from dateline (a guess)', n('dateline')),
+    row('region', el('span', { class: 'legend-ramp ramp-region' }, el('i'), el('i'), el('i'), el('i'), el('i')),
+      'region-level: shaded region', n('region')),
+    summary.regions.length ? el('ul', { class: 'legend-places muted' },
+      top(summary.regions, (r) => `${r.admin1} (${r.country})`)) : null,
+    row('country', el('span', { class: 'legend-ramp ramp-country' }, el('i'), el('i'), el('i'), el('i'), el('i')),
+      'country-level: shaded country', n('country')),
+    summary.countries.length ? el('ul', { class: 'legend-places muted' }, top(summary.countries, (c) => c.name || c.country)) : null,
+    row('area', el('span', { class: 'legend-circle' }), 'wider area, or no outline: circle', n('area')),
+    row('none', el('span', { class: 'legend-circle' }), 'without coordinates: list only', n('none')),
+    el('div', { class: 'muted legend-note', text: 'Shading and circles count incidents placed no closer than a region or country; they are never drawn as points. Darker: more (log scale).' }));
+}
+
 // --- Narrow screens: one of map, incidents, filters at a time ----------------------------------------
 
 function showView(name) {
@@ -437,13 +562,19 @@ const map = new IncidentMap($('#map'), {
   onSelect: (id) => selectIncident(id, { history: 'push', focus: true, from: 'map' }),
 });
 map.onMove(noteMapMove);
+map.onMove(scheduleMapRefresh);
+$('#heat-toggle').addEventListener('click', () => {
+  const on = $('#heat-toggle').getAttribute('aria-pressed') !== 'true';
+  $('#heat-toggle').setAttribute('aria-pressed', String(on));
+  map.setHeat(on);
+});
 const timeline = new Timeline($('#timeline'), {
   onBrush(range) {
     // Whole days, so the URL's days give back the same incidents.
     state.range = range && [new Date(Math.ceil(range[0] / 864e5) * 864e5), new Date(Math.floor(range[1] / 864e5) * 864e5)];
     state.selected = null;
-    redraw();
     writeUrl('push');
+    refreshView().catch((err) => setStatus(`Could not load incidents: ${err.message}`, true));
   },
 });
 const viewer = new DocumentViewer($('#document'));
