@@ -167,8 +167,18 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
     if unsaid_actor:
         # "two Brazilian men accused of smuggling": who accuses is not said; the men are the accused.
         actor, recipient = [], _phrase_parties(trigger.head, countries, set()) or recipient
+    listed = _listed_verb_subject(trigger)
+    if listed is not None and not _subject_inside(actor, listed):
+        actor = _phrase_parties(listed, countries, set()) or actor
+    undergone = False
+    if m.plover.type == "ASSAULT":
+        actor = _weapon_users(doc, actor, countries)
+        actor, recipient, undergone = _undergoers(doc, trigger, actor, recipient, countries)
+        actor, recipient = _place_compound_target(doc, trigger, actor, recipient)
+        recipient = _past_the_weapon(doc, trigger, recipient)
+    actor = [a for a in actor if not _deed_not_doer(doc, a)]
     own_place = _own_place(doc, m, places, trigger)
-    if not actor and not unsaid_actor:
+    if not actor and not unsaid_actor and not undergone:
         actor = _subject_party(trigger, countries)
     elif _known(actor):
         actor = actor + _conjoined_subjects(trigger, actor, countries)
@@ -204,6 +214,133 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         # "Brazil and the United States deepen a partnership": each side acts towards the other.
         recipient = actor[1:] + actor[:1]
     return m.model_copy(update={"actor": actor, "recipient": recipient})
+
+
+def _listed_verb_subject(trigger: Token) -> Token | None:
+    """"Kyiv's army has destroyed supply routes, disrupted the enemy's command": a verb joined by a comma
+    alone continues the list of the verb before it, whose subject it shares, though the parse may hang it
+    on the main clause ("the enemy had no choice ..., since Kyiv's army has destroyed ..., disrupted ...")."""
+    if trigger.pos_ != "VERB" or trigger.dep_ != "conj" or any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children):
+        return None
+    head = trigger.head
+    between = [t for t in head.children if head.i < t.i < trigger.i]
+    listed = [t for t in between if t.pos_ == "VERB" and t.dep_ in ("advcl", "ccomp", "conj")]
+    if not listed or any(t.dep_ == "cc" and t.i > listed[-1].i for t in between) or any(
+            t.dep_ == "cc" and t.i < trigger.i for t in trigger.children):
+        return None
+    subjects = [c for c in listed[-1].children if c.dep_ == "nsubj"]
+    return subjects[0] if subjects and subjects[0].pos_ != "PRON" else None
+
+
+def _subject_inside(parties: list[EventActor], subject: Token) -> bool:
+    span = _span_of(subject)
+    return any(_inside(p, span) for p in parties)
+
+
+@functools.cache
+def _weapon_words() -> frozenset[str]:
+    return frozenset(load_table("actors")["weapon_words"]) | frozenset(load_table("events")["modality"]["weapon_agents"])
+
+
+@functools.cache
+def _deed_nouns() -> frozenset[str]:
+    from .events import load_triggers
+
+    return frozenset(lemma for lemma, pos in load_triggers() if pos == "NOUN") - _weapon_words()
+
+
+def _span_of(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
+
+
+def _inside(party: EventActor, span: tuple[int, int]) -> bool:
+    return party.start is not None and span[0] <= party.start < span[1]
+
+
+def _deed_not_doer(doc: Doc, party: EventActor) -> bool:
+    """"A forced pullout ... and recapturing Kherson could allow": a deed the parse made a subject is no
+    actor; an uncoded phrase headed by an event noun (not a weapon) is dropped."""
+    if party.country or party.code:
+        return False
+    root = _token(doc, party.start, party.end)
+    return root is not None and root.pos_ == "NOUN" and root.lemma_.lower() in _deed_nouns()
+
+
+def _weapon_users(doc: Doc, actor: list[EventActor], countries: _Countries) -> list[EventActor]:
+    """"injured by a spray used by the Russians", "missiles fired by the invaders": a weapon's user acts."""
+    out = []
+    for a in actor:
+        root = _token(doc, a.start, a.end) if not a.country else None
+        users = []
+        if root is not None and root.lemma_.lower() in _weapon_words() | {"spray", "gas", "weapon", "weapons"}:
+            for acl in (c for c in root.children if c.dep_ == "acl" and c.tag_ == "VBN"):
+                for agent in (c for c in acl.children if c.dep_ == "agent"):
+                    users += [p for g in agent.children if g.dep_ == "pobj" for p in _phrase_parties(g, countries, set())]
+        out.extend(users or [a])
+    return out
+
+
+def _undergoers(doc: Doc, trigger: Token, actor: list[EventActor], recipient: list[EventActor],
+                countries: _Countries) -> tuple[list[EventActor], list[EventActor], bool]:
+    """Who "died in the shelling" or "was wounded in an attack" is its target, not its actor; and whoever a
+    clause is about ("the ship had supplies left due to fighting") is not the doer of an attack its
+    prepositional phrase names, unless the verb says they took part ("joined the fighting", "launched")."""
+    if trigger.pos_ not in ("NOUN", "PROPN") or trigger.dep_ != "pobj":
+        return actor, recipient, False
+    verb = trigger.head.head
+    if trigger.head.dep_ == "pcomp" or verb.pos_ not in ("VERB", "AUX"):
+        verb = verb.head if verb.head.pos_ in ("VERB", "AUX") else verb  # "due to fighting", "because of the war"
+    if verb.pos_ not in ("VERB", "AUX"):
+        return actor, recipient, False
+    lemma = verb.lemma_.lower()
+    table = _table()
+    if lemma in table["joining_verbs"] or lemma in load_table("events")["modality"]["light_verbs"]:
+        return actor, recipient, False
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects:
+        return actor, recipient, False
+    subject = subjects[0]
+    if subject.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+        subject = verb.head
+    own = _span_of(trigger)
+    span = (subject.left_edge.idx, subject.idx + len(subject)) if subject is verb.head else _span_of(subject)
+    from_subject = [a for a in actor if _inside(a, span) and not _inside(a, own)]
+    suffering = lemma in table["suffer_verbs"]
+    if not from_subject and not suffering:
+        return actor, recipient, False
+    actor = [a for a in actor if a not in from_subject]
+    if suffering and not _known(recipient):
+        victims = _phrase_parties(subject, countries, set())
+        if subject.ent_type_ == "PERSON" or subject.lower_ in load_table("events")["modality"]["victims_civilian"]:
+            victims = [v.model_copy(update={"sector": "CVL", "code": v.country + "CVL"}) for v in victims]
+        recipient = victims or recipient
+    return actor, recipient, True
+
+
+def _place_compound_target(doc: Doc, trigger: Token, actor: list[EventActor],
+                           recipient: list[EventActor]) -> tuple[list[EventActor], list[EventActor]]:
+    """"the Ukraine invasion": a country's name (not its adjective, nor an abbreviation such as "US") as the
+    modifier of an attack noun is where it strikes, unless an of- or on-phrase names the target."""
+    if trigger.pos_ not in ("NOUN", "PROPN") or any(
+            c.dep_ == "prep" and c.lower_ in ("of", "on", "against", "upon") for c in trigger.children):
+        return actor, recipient
+    names = [c for c in trigger.children if c.dep_ == "compound" and c.ent_type_ == "GPE" and c.pos_ == "PROPN"
+             and not c.text.isupper()]
+    moved = [a for a in actor if any(a.start is not None and a.start <= c.idx < a.end for c in names)]
+    if not moved:
+        return actor, recipient
+    return ([a for a in actor if a not in moved],
+            recipient + [a.model_copy(update={"sector": None, "code": a.country}) for a in moved
+                         if a.country and a.country not in {r.country for r in recipient}])
+
+
+def _past_the_weapon(doc: Doc, trigger: Token, recipient: list[EventActor]) -> list[EventActor]:
+    """"fired British missiles at a Russian tank": the weapon fired is not the target (the at-phrase is)."""
+    weapons = [c for c in trigger.children if c.dep_ == "dobj" and c.lemma_.lower() in _weapon_words()]
+    if trigger.pos_ != "VERB" or not weapons:
+        return recipient
+    spans = [_span_of(w) for w in weapons]
+    return [r for r in recipient if not any(_inside(r, s) for s in spans)]
 
 
 def _victims_where_struck(doc: Doc, recipient: list[EventActor], actor: list[EventActor], m: Event,
