@@ -58,6 +58,15 @@ class _Countries:
         self._by_place_start = sorted(places, key=lambda p: p.start)
         self._actor_order = {id(a): k for k, a in enumerate(actors)}
         self._longest_actor = max((a.end - a.start for a in actors), default=0)
+        tally: dict[str, int] = {}
+        for a in actors:
+            if a.country and a.country not in ("IGO", "NGO"):
+                tally[a.country] = tally.get(a.country, 0) + 1
+        top = sorted(tally, key=lambda c: -tally[c])[:3]
+        # The two sides of the report's war: the two countries it names most as parties, when a third is
+        # named clearly less often (else the report is about more than one conflict, or none).
+        counts = [tally[c] for c in top]
+        self.sides = tuple(top[:2]) if len(top) >= 2 and counts[1] >= 2 and (len(top) == 2 or counts[2] < counts[1]) else ()
 
     def covering(self, idx: int) -> Actor | None:
         """The first actor mention, in the stage's order, whose span holds a character offset."""
@@ -163,10 +172,13 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
     table = _table()
     actor = _with_countries(doc, m.actor, countries)
     recipient = _with_countries(doc, m.recipient, countries)
-    unsaid_actor = trigger.dep_ == "acl" and trigger.tag_ == "VBN"
+    unsaid_actor = trigger.dep_ == "acl" and trigger.tag_ == "VBN" and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in trigger.children)  # "that Moscow may have attacked"
     if unsaid_actor:
         # "two Brazilian men accused of smuggling": who accuses is not said; the men are the accused.
         actor, recipient = [], _phrase_parties(trigger.head, countries, set()) or recipient
+    if _quoted_third_party(doc, trigger, actor):
+        actor = []
     listed = _listed_verb_subject(trigger)
     if listed is not None and not _subject_inside(actor, listed):
         actor = _phrase_parties(listed, countries, set()) or actor
@@ -186,6 +198,9 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
     recipient = _victims_where_struck(doc, recipient, actor, m, places, countries)
     if not _known(recipient):
         recipient = _frame_targets(trigger, countries, {a.country for a in actor}, m.plover.type) or recipient
+        if {a.country for a in actor} & set(countries.sides):
+            # In a report of one war, a target the frame found is not the attacker's own either.
+            recipient = _victims_where_struck(doc, recipient, actor, m, places, countries)
     place_target = m.plover.type in table["place_target_types"] | table["domestic_types"] or (
         m.plover.type == "CONSULT" and trigger.lemma_.lower() in table["visit_verbs"])
     if not _known(recipient) and own_place is not None and place_target:
@@ -196,6 +211,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         country = iso3(own_place.country)
         sector = table["unnamed_actor_sectors"][m.plover.type]
         actor = [_party(f"unnamed ({own_place.name or own_place.text})", country, sector)]
+    if m.plover.type == "ASSAULT" and not _known(recipient):
+        recipient = _the_other_side(recipient, actor, countries)
     home = own_place or _sentence_place(m, places)
     if not _known(actor) and home is not None and m.plover.type in table["domestic_types"]:
         actor = [a.model_copy(update={"country": iso3(home.country),
@@ -214,6 +231,26 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         # "Brazil and the United States deepen a partnership": each side acts towards the other.
         recipient = actor[1:] + actor[:1]
     return m.model_copy(update={"actor": actor, "recipient": recipient})
+
+
+def _quoted_third_party(doc: Doc, trigger: Token, actor: list[EventActor]) -> bool:
+    """"'They are hitting homes,' Zelensky said": in a quotation "they" or "it" is someone the speaker
+    talks about, never the speaker (who would say "we"), so the quoted deed's actor is not the speaker."""
+    subject = _subject(trigger)
+    if subject is None or subject.lower_ not in _table()["third_person_pronouns"] or not actor:
+        return False
+    text = doc_text(doc)
+    if not _in_quotation(text, trigger.idx):
+        return False
+    return all(a.start is not None and not _in_quotation(text, a.start) for a in actor)
+
+
+def _in_quotation(text: str, offset: int) -> bool:
+    """Whether an offset lies inside quotation marks opened earlier in its paragraph."""
+    start = text.rfind("\n", 0, offset) + 1
+    before = text[start:offset]
+    curly = before.count("\u201c") - before.count("\u201d")
+    return curly > 0 or before.count('"') % 2 == 1
 
 
 def _listed_verb_subject(trigger: Token) -> Token | None:
@@ -341,6 +378,17 @@ def _past_the_weapon(doc: Doc, trigger: Token, recipient: list[EventActor]) -> l
         return recipient
     spans = [_span_of(w) for w in weapons]
     return [r for r in recipient if not any(_inside(r, s) for s in spans)]
+
+
+def _the_other_side(recipient: list[EventActor], actor: list[EventActor], countries: _Countries) -> list[EventActor]:
+    """"Ukrainian forces destroyed three tanks": in a report of one war, what one side strikes and no phrase
+    gives a country belongs to the other side."""
+    attacker = {a.country for a in actor if a.country}
+    if len(attacker) != 1 or not countries.sides or not attacker <= set(countries.sides):
+        return recipient
+    (other,) = [c for c in countries.sides if c not in attacker]
+    return [r.model_copy(update={"country": other, "code": other + (r.sector or "")}) if not r.country else r
+            for r in recipient]
 
 
 def _victims_where_struck(doc: Doc, recipient: list[EventActor], actor: list[EventActor], m: Event,
