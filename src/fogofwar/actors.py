@@ -214,7 +214,7 @@ def _adversary_phrase(root: Token) -> bool:
 def _code_adversaries(doc: Doc, actors: list[Actor], coder: _Coder) -> list[Actor]:
     """The enemy is the speaker's adversary: of the two countries the report names most as parties, the one
     that is not the country of the party nearest in its sentence (else of the sentence's places, else of the
-    report's); unknown when that country is neither of the two."""
+    report's); no actor mention when that country is neither of the two."""
     pending = {id(a) for a in coder.adversaries}
     named = [a for a in actors if id(a) not in pending and a.country and a.country not in ("IGO", "NGO")]
     tally: dict[str, int] = {}
@@ -240,8 +240,6 @@ def _code_adversaries(doc: Doc, actors: list[Actor], coder: _Coder) -> list[Acto
         other = [c for c in top if c != own] if own in top and len(top) == 2 else []
         if other:
             out.append(a.model_copy(update={"country": other[0], "code": make_code(other[0], a.sector)}))
-        else:
-            out.append(a.model_copy(update={"code": None, "sector": None}))
     return out
 
 

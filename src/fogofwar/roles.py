@@ -322,29 +322,30 @@ def _undergoers(doc: Doc, trigger: Token, actor: list[EventActor], recipient: li
     """Who "died in the shelling" or "was wounded in an attack" is its target, not its actor; and whoever a
     clause is about ("the ship had supplies left due to fighting") is not the doer of an attack its
     prepositional phrase names, unless the verb says they took part ("joined the fighting", "launched")."""
-    if trigger.pos_ not in ("NOUN", "PROPN") or trigger.dep_ != "pobj":
+    if trigger.pos_ not in ("NOUN", "PROPN") or trigger.dep_ not in ("pobj", "advcl"):
         return actor, recipient, False
-    verb = trigger.head.head
-    if trigger.head.dep_ == "pcomp" or verb.pos_ not in ("VERB", "AUX"):
-        verb = verb.head if verb.head.pos_ in ("VERB", "AUX") else verb  # "due to fighting", "because of the war"
-    if verb.pos_ not in ("VERB", "AUX"):
+    table = _table()
+    verb, subject = trigger.head, None
+    for _ in range(4):  # up through "due to", "a wave of", "days ... left" to the clause that has a subject
+        if verb.pos_ in ("VERB", "AUX"):
+            lemma = verb.lemma_.lower()
+            if lemma in table["joining_verbs"] or lemma in load_table("events")["modality"]["light_verbs"]:
+                return actor, recipient, False
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None:
+                break
+        if verb.dep_ not in ("prep", "pcomp", "pobj", "dobj", "acl", "advcl", "amod", "acomp") or verb.head is verb:
+            return actor, recipient, False
+        verb = verb.head
+    if subject is None:
         return actor, recipient, False
     lemma = verb.lemma_.lower()
-    table = _table()
-    if lemma in table["joining_verbs"] or lemma in load_table("events")["modality"]["light_verbs"]:
-        return actor, recipient, False
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    if not subjects:
-        return actor, recipient, False
-    subject = subjects[0]
     if subject.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
         subject = verb.head
     own = _span_of(trigger)
     span = (subject.left_edge.idx, subject.idx + len(subject)) if subject is verb.head else _span_of(subject)
     from_subject = [a for a in actor if _inside(a, span) and not _inside(a, own)]
     suffering = lemma in table["suffer_verbs"]
-    if not from_subject and not suffering:
-        return actor, recipient, False
     actor = [a for a in actor if a not in from_subject]
     if suffering and not _known(recipient):
         victims = _phrase_parties(subject, countries, set())
