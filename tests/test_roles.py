@@ -208,3 +208,28 @@ def test_what_one_side_of_a_war_strikes_belongs_to_the_other(analyze):
 def test_hitting_a_country_with_sanctions_is_a_sanction(analyze):
     result = analyze("Biden said he plans to hit Moscow with additional sanctions.", published="2023-03-03")
     assert roles(result, "ASSAULT") == [] and [r for _, r in roles(result, "SANCTION")] == [["RUSGOV"]]
+
+
+def test_a_passives_subject_is_not_the_actor_of_the_clause_above(analyze):
+    result = analyze("The reporter said she and her driver reached a checkpoint near Irpin when they were fired upon.",
+                     published="2023-03-03")
+    [(actor, _)] = roles(result, "ASSAULT")
+    assert actor == []
+
+
+def test_who_is_believed_to_have_been_shot_is_the_target(analyze):
+    result = analyze("Tom Harris, a Canadian soldier, is believed to have been shot on the front line in Ukraine.",
+                     published="2023-03-03")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert "CANMIL" not in actor and recipient == ["CANMIL"]
+
+
+def test_a_side_fighting_on_its_own_soil_strikes_the_other_side(analyze):
+    result = analyze("Ukrainian officials said their forces were conducting battles in Kherson. Russian troops shelled "
+                     "Kharkiv. Russia's army retreated. Ukraine's army advanced.", published="2023-03-03")
+    assert roles(result, "ASSAULT")[0] == (["UKRMIL"], ["RUS"])
+
+
+def test_a_dateline_town_before_a_long_dash_is_neither_actor_nor_target(analyze):
+    result = analyze("PARIS -- North Korea has fired one of its most powerful missiles.", published="2023-03-03")
+    assert roles(result, "ASSAULT") == [(["PRKGOV"], [])]

@@ -23,6 +23,7 @@ import functools
 from spacy.tokens import Doc, Token
 
 from .actors import ActorDictionary, iso3
+from .events import DATELINE
 from .gazetteer import Gazetteer, normalize_name
 from .lexicons import load_table
 from .models import Actor, Event, EventActor, Place
@@ -184,6 +185,7 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         actor = _phrase_parties(listed, countries, set()) or actor
     undergone = False
     if m.plover.type == "ASSAULT":
+        actor, recipient = _passive_patient(doc, trigger, actor, recipient, countries)
         actor = _weapon_users(doc, actor, countries)
         actor, recipient, undergone = _undergoers(doc, trigger, actor, recipient, countries)
         actor, recipient = _place_compound_target(doc, trigger, actor, recipient)
@@ -203,7 +205,9 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
             recipient = _victims_where_struck(doc, recipient, actor, m, places, countries)
     place_target = m.plover.type in table["place_target_types"] | table["domestic_types"] or (
         m.plover.type == "CONSULT" and trigger.lemma_.lower() in table["visit_verbs"])
-    if not _known(recipient) and own_place is not None and place_target:
+    if not _known(recipient) and own_place is not None and place_target and not (
+            m.plover.type == "ASSAULT" and iso3(own_place.country) in {a.country for a in actor} & set(countries.sides)):
+        # (In a report of one war, a side fighting on its own soil strikes the other side, not its own country.)
         recipient = [_party(own_place.name or own_place.text, iso3(own_place.country))]
     if not actor and own_place is not None and m.plover.type in table["unnamed_actor_sectors"] and _passive(trigger):
         # "was killed in a car bomb in Beirut", "was arrested in Italy": an unnamed party of that country,
@@ -212,7 +216,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         sector = table["unnamed_actor_sectors"][m.plover.type]
         actor = [_party(f"unnamed ({own_place.name or own_place.text})", country, sector)]
     if m.plover.type == "ASSAULT" and not _known(recipient):
-        recipient = _the_other_side(recipient, actor, countries)
+        recipient = _the_other_side(recipient or ([_party("", None)] if own_place is not None else []), actor, countries)
+        recipient = [r for r in recipient if r.country or r.text]
     home = own_place or _sentence_place(m, places)
     if not _known(actor) and home is not None and m.plover.type in table["domestic_types"]:
         actor = [a.model_copy(update={"country": iso3(home.country),
@@ -251,6 +256,25 @@ def _in_quotation(text: str, offset: int) -> bool:
     before = text[start:offset]
     curly = before.count("\u201c") - before.count("\u201d")
     return curly > 0 or before.count('"') % 2 == 1
+
+
+def _passive_patient(doc: Doc, trigger: Token, actor: list[EventActor], recipient: list[EventActor],
+                     countries: _Countries) -> tuple[list[EventActor], list[EventActor]]:
+    """"Abelen is believed to have been shot": the subject a passive participle inherits from the verb it
+    depends on is who was shot, not who shot; only a by-phrase names the actor."""
+    if trigger.pos_ != "VERB" or not any(c.dep_ == "auxpass" for c in trigger.children) or any(
+            c.dep_ in ("agent", "nsubjpass", "nsubj") for c in trigger.children):
+        return actor, recipient
+    if trigger.dep_ not in ("xcomp", "ccomp", "conj") or trigger.head.pos_ not in ("VERB", "AUX"):
+        return actor, recipient
+    subject = next((c for c in trigger.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return actor, recipient
+    span = _span_of(subject)
+    patients = [a for a in actor if _inside(a, span)]
+    if not patients:
+        return actor, recipient
+    return [a for a in actor if a not in patients], patients
 
 
 def _listed_verb_subject(trigger: Token) -> Token | None:
@@ -340,10 +364,11 @@ def _undergoers(doc: Doc, trigger: Token, actor: list[EventActor], recipient: li
     if subject is None:
         return actor, recipient, False
     lemma = verb.lemma_.lower()
-    if subject.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
-        subject = verb.head
+    antecedent = subject.lower_ in ("who", "which", "that") and verb.dep_ == "relcl"
+    if antecedent:
+        subject = verb.head  # its phrase up to the head noun, not the relative clause holding the attack
     own = _span_of(trigger)
-    span = (subject.left_edge.idx, subject.idx + len(subject)) if subject is verb.head else _span_of(subject)
+    span = (subject.left_edge.idx, subject.idx + len(subject)) if antecedent else _span_of(subject)
     from_subject = [a for a in actor if _inside(a, span) and not _inside(a, own)]
     suffering = lemma in table["suffer_verbs"]
     actor = [a for a in actor if a not in from_subject]
@@ -374,8 +399,8 @@ def _place_compound_target(doc: Doc, trigger: Token, actor: list[EventActor],
 
 def _past_the_weapon(doc: Doc, trigger: Token, recipient: list[EventActor]) -> list[EventActor]:
     """"fired British missiles at a Russian tank": the weapon fired is not the target (the at-phrase is)."""
-    weapons = [c for c in trigger.children if c.dep_ == "dobj" and c.lemma_.lower() in _weapon_words()]
-    if trigger.pos_ != "VERB" or not weapons:
+    weapons = [c for c in trigger.children if c.dep_ == "dobj" and _weapon_phrase(c)]
+    if trigger.pos_ != "VERB" or not weapons or not _launching(trigger):
         return recipient
     spans = [_span_of(w) for w in weapons]
     return [r for r in recipient if not any(_inside(r, s) for s in spans)]
@@ -390,6 +415,17 @@ def _the_other_side(recipient: list[EventActor], actor: list[EventActor], countr
     (other,) = [c for c in countries.sides if c not in attacker]
     return [r.model_copy(update={"country": other, "code": other + (r.sector or "")}) if not r.country else r
             for r in recipient]
+
+
+def _launching(trigger: Token) -> bool:
+    """"fired missiles", not "shot down missiles" or "destroyed tanks"."""
+    return trigger.lemma_.lower() in _table()["launch_verbs"] and not any(c.dep_ == "prt" for c in trigger.children)
+
+
+def _weapon_phrase(tok: Token) -> bool:
+    """"missiles", "one of its most powerful missiles": a phrase that names a weapon."""
+    return tok.lemma_.lower() in _weapon_words() or any(
+        p.lower_ == "of" and any(g.lemma_.lower() in _weapon_words() for g in p.children) for p in tok.children)
 
 
 def _victims_where_struck(doc: Doc, recipient: list[EventActor], actor: list[EventActor], m: Event,
@@ -431,6 +467,8 @@ def _subject(trigger: Token) -> Token | None:
         subjects = [c for c in current.children if c.dep_ == "nsubj"]
         if subjects:
             return subjects[0]
+        if any(c.dep_ == "nsubjpass" for c in current.children):
+            return None  # "when they were fired upon": a passive's subject is who it is done to
         if current.dep_ not in ("pobj", "prep", "pcomp", "dobj", "xcomp", "advcl", "acl", "conj", "compound") or current.head is current:
             return None
         current = current.head
@@ -513,6 +551,9 @@ def _own_place(doc: Doc, m: Event, places: list[Place], trigger: Token) -> Place
     p = places[i]
     if not (m.sentence["start"] <= p.start < m.sentence["end"]):
         return None
+    dateline = DATELINE.match(doc_text(doc), m.sentence["start"], m.sentence["end"])
+    if dateline and p.start < dateline.end():
+        return None  # "LONDON -- North Korea has fired": where it was written, not what was struck
     root = _token(doc, p.start, p.end)
     return p if root is not None and in_own_clause(root, trigger) else None
 
@@ -560,8 +601,11 @@ def _frame_targets(trigger: Token, countries: _Countries, actor_countries: set, 
                     g.dep_ == "mark" and g.lower_ in table["condition_marks"] for g in child.children):
                 candidates += [g for g in child.children if g.dep_ in ("nsubj", "nsubjpass")]
         if head is trigger:
-            candidates += [c for c in trigger.children if c.dep_ == "dobj"]
+            candidates += [c for c in trigger.children if c.dep_ == "dobj"
+                           and not (plover_type == "ASSAULT" and _weapon_phrase(c) and _launching(trigger))]
         for tok in candidates:
+            if tok.i == trigger.i:
+                continue  # "were conducting battles in Kherson": the deed itself is not its target
             if tok.left_edge.lower_ in _table()["possessive_pronouns"] and set(countries.in_phrase(tok)) <= actor_countries:
                 continue  # "withdraw its troops": the actor's own
             parties = _phrase_parties(tok, countries, actor_countries)
