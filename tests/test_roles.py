@@ -233,3 +233,22 @@ def test_a_side_fighting_on_its_own_soil_strikes_the_other_side(analyze):
 def test_a_dateline_town_before_a_long_dash_is_neither_actor_nor_target(analyze):
     result = analyze("PARIS -- North Korea has fired one of its most powerful missiles.", published="2023-03-03")
     assert roles(result, "ASSAULT") == [(["PRKGOV"], [])]
+
+
+def test_a_passive_without_a_by_phrase_does_not_say_who_did_it(analyze):
+    result = analyze("The governor said that nearly all villages near the border have been destroyed.",
+                     published="2023-03-03")
+    [(actor, _)] = roles(result, "ASSAULT")
+    assert actor == []
+
+
+def test_a_person_owning_a_killing_is_its_victim(analyze):
+    result = analyze("Police in Kyiv opened an inquiry into the journalist's murder.", published="2023-03-03")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert actor == [] and recipient == ["UKRMED"]
+
+
+def test_a_side_striking_a_place_of_its_own_country_strikes_the_other_side_there(analyze):
+    result = analyze("Ukrainian troops used rocket launchers to hit a strategic bridge in Kherson. Russian troops fled. "
+                     "Ukraine's army advanced. Russia's army retreated.", published="2023-03-03")
+    assert roles(result, "ASSAULT") == [(["UKRMIL"], ["RUS"])]

@@ -90,13 +90,13 @@ class _Countries:
             return iso3(iso2)
         return self.dictionary.demonyms.get(key)
 
-    def in_phrase(self, root: Token, with_parties: bool = True) -> list[str]:
+    def in_phrase(self, root: Token, with_parties: bool = True, with_places: bool = True) -> list[str]:
         """Countries the phrase headed by `root` names, in text order: its own modifiers first ("the
         Turkish and Greek sides of ... Cyprus" is Turkey's and Greece's), else coded parties, places and
         demonyms anywhere in it (not in a clause of its own)."""
         own = [t for c in root.children if c.dep_ in ("amod", "compound", "poss", "nmod") for t in c.subtree]
-        return (self._countries(own + [root], with_parties)
-                or self._countries(self._phrase_tokens(root), with_parties))
+        return (self._countries(own + [root], with_parties, with_places)
+                or self._countries(self._phrase_tokens(root), with_parties, with_places))
 
     def sole_in_sentence(self, token: Token) -> list[str]:
         """The one country the token's sentence names (places and coded parties), if only one."""
@@ -123,14 +123,14 @@ class _Countries:
             out.append(t)
         return out
 
-    def _countries(self, tokens: list[Token], with_parties: bool = True) -> list[str]:
+    def _countries(self, tokens: list[Token], with_parties: bool = True, with_places: bool = True) -> list[str]:
         found: list[tuple[int, str]] = []
         at = {}
         for t in tokens:
             at.setdefault(t.idx, t)
         for start in at if with_parties else ():
             found.extend((a.start, a.country) for a in self._actors_at.get(start, ()) if a.country)
-        for start, tok in at.items():
+        for start, tok in at.items() if with_places else ():
             for p in self._places_at.get(start, ()):
                 if p.country and p.lat is not None and tok.ent_type_ != "PERSON" and not _money(tok):
                     found.append((p.start, iso3(p.country)))
@@ -186,6 +186,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
     undergone = False
     if m.plover.type == "ASSAULT":
         actor, recipient = _passive_patient(doc, trigger, actor, recipient, countries)
+        actor = _no_agent_no_actor(trigger, actor)
+        actor, recipient = _possessed_victim(doc, trigger, actor, recipient)
         actor = _weapon_users(doc, actor, countries)
         actor, recipient, undergone = _undergoers(doc, trigger, actor, recipient, countries)
         actor, recipient = _place_compound_target(doc, trigger, actor, recipient)
@@ -203,6 +205,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         if {a.country for a in actor} & set(countries.sides):
             # In a report of one war, a target the frame found is not the attacker's own either.
             recipient = _victims_where_struck(doc, recipient, actor, m, places, countries)
+    if m.plover.type == "ASSAULT":
+        recipient = _not_own_soil(doc, recipient, actor, countries)
     place_target = m.plover.type in table["place_target_types"] | table["domestic_types"] or (
         m.plover.type == "CONSULT" and trigger.lemma_.lower() in table["visit_verbs"])
     if not _known(recipient) and own_place is not None and place_target and not (
@@ -275,6 +279,49 @@ def _passive_patient(doc: Doc, trigger: Token, actor: list[EventActor], recipien
     if not patients:
         return actor, recipient
     return [a for a in actor if a not in patients], patients
+
+
+def _no_agent_no_actor(trigger: Token, actor: list[EventActor]) -> list[EventActor]:
+    """"Ukrainians getting bombed", "villages have been destroyed": a passive without a by-phrase does not
+    say who did it, whatever subject the clause above it has."""
+    if trigger.pos_ != "VERB" or trigger.tag_ != "VBN" or not any(c.dep_ == "auxpass" for c in trigger.children):
+        return actor
+    if any(c.dep_ == "agent" for c in trigger.children):
+        return actor
+    own = _span_of(trigger)
+    return [a for a in actor if _inside(a, own)]
+
+
+def _possessed_victim(doc: Doc, trigger: Token, actor: list[EventActor],
+                      recipient: list[EventActor]) -> tuple[list[EventActor], list[EventActor]]:
+    """"the official's murder", "Abe's assassination": a person owning a killing or capture is its victim
+    ("Russia's invasion" stays Russia's deed)."""
+    if trigger.pos_ not in ("NOUN", "PROPN") or trigger.lemma_.lower() not in _table()["victim_nouns"]:
+        return actor, recipient
+    owners = [c for c in trigger.children if c.dep_ == "poss"
+              and (c.ent_type_ == "PERSON" or c.lemma_.lower() in _table()["person_heads"])]
+    moved = [a for a in actor if any(_inside(a, _span_of(o)) for o in owners)]
+    if not moved:
+        return actor, recipient
+    return [a for a in actor if a not in moved], recipient if _known(recipient) else moved
+
+
+def _not_own_soil(doc: Doc, recipient: list[EventActor], actor: list[EventActor],
+                  countries: _Countries) -> list[EventActor]:
+    """"Ukrainian troops hit a bridge in Kherson", "the Ukrainian military shelled the city of Makeevka": in
+    a report of one war, a side striking a place of its own country strikes the other side there, unless
+    the target's phrase names its own side ("Ukrainian positions")."""
+    attacker = {a.country for a in actor if a.country}
+    if len(attacker) != 1 or not countries.sides or not attacker <= set(countries.sides):
+        return recipient
+    (other,) = [c for c in countries.sides if c not in attacker]
+    out = []
+    for r in recipient:
+        root = _token(doc, r.start, r.end) if r.country in attacker else None
+        if root is not None and r.country not in countries.in_phrase(root, with_places=False):
+            r = r.model_copy(update={"country": other, "code": other + (r.sector or "")})
+        out.append(r)
+    return out
 
 
 def _listed_verb_subject(trigger: Token) -> Token | None:
