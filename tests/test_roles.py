@@ -252,3 +252,10 @@ def test_a_side_striking_a_place_of_its_own_country_strikes_the_other_side_there
     result = analyze("Ukrainian troops used rocket launchers to hit a strategic bridge in Kherson. Russian troops fled. "
                      "Ukraine's army advanced. Russia's army retreated.", published="2023-03-03")
     assert roles(result, "ASSAULT") == [(["UKRMIL"], ["RUS"])]
+
+
+def test_the_party_an_attack_comes_from_is_its_actor(analyze):
+    result = analyze("The delegation came as the country faces a wave of missile attacks from Russia.",
+                     published="2023-03-03")
+    [(actor, _)] = roles(result, "ASSAULT")
+    assert countries(actor) == ["RUS"]

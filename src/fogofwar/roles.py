@@ -193,6 +193,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         actor, recipient = _place_compound_target(doc, trigger, actor, recipient)
         recipient = _past_the_weapon(doc, trigger, recipient)
     actor = [a for a in actor if not _deed_not_doer(doc, a)]
+    if m.plover.type == "ASSAULT" and not _known(actor):
+        actor = _attack_from(trigger, countries) or actor
     own_place = _own_place(doc, m, places, trigger)
     if not actor and not unsaid_actor and not undergone:
         actor = _subject_party(trigger, countries)
@@ -322,6 +324,16 @@ def _not_own_soil(doc: Doc, recipient: list[EventActor], actor: list[EventActor]
             r = r.model_copy(update={"country": other, "code": other + (r.sector or "")})
         out.append(r)
     return out
+
+
+def _attack_from(trigger: Token, countries: _Countries) -> list[EventActor]:
+    """"a barrage of attacks from Russia": the party an attack noun comes from is its actor."""
+    if trigger.pos_ not in ("NOUN", "PROPN"):
+        return []
+    sources = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "from"
+               for g in c.children if g.dep_ == "pobj"]
+    return [p for g in sources if g.pos_ == "PROPN" or countries.covering(g.idx) is not None
+            for p in _phrase_parties(g, countries, set())]
 
 
 def _listed_verb_subject(trigger: Token) -> Token | None:
