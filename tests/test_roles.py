@@ -259,3 +259,16 @@ def test_the_party_an_attack_comes_from_is_its_actor(analyze):
                      published="2023-03-03")
     [(actor, _)] = roles(result, "ASSAULT")
     assert countries(actor) == ["RUS"]
+
+
+def test_who_describes_an_attack_did_not_do_it(analyze):
+    result = analyze("Russia has described the assassination of the former Japanese prime minister as a crime.",
+                     published="2023-03-03")
+    [(actor, _)] = roles(result, "ASSAULT")
+    assert actor == []
+
+
+def test_a_conjunct_of_a_passive_is_passive_too(analyze):
+    result = analyze("Pundits have tried to compare Ukrainians getting bombed and killed to Americans.",
+                     published="2023-03-03")
+    assert all(actor == [] for actor, _ in roles(result, "ASSAULT"))

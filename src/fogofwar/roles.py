@@ -197,7 +197,7 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         actor = _attack_from(trigger, countries) or actor
     own_place = _own_place(doc, m, places, trigger)
     if not actor and not unsaid_actor and not undergone:
-        actor = _subject_party(trigger, countries)
+        actor = _subject_party(trigger, countries, m.plover.type == "ASSAULT")
     elif _known(actor):
         actor = actor + _conjoined_subjects(trigger, actor, countries)
     recipient = [r for r in recipient if not _own_belonging(r, actor)]
@@ -286,8 +286,10 @@ def _passive_patient(doc: Doc, trigger: Token, actor: list[EventActor], recipien
 def _no_agent_no_actor(trigger: Token, actor: list[EventActor]) -> list[EventActor]:
     """"Ukrainians getting bombed", "villages have been destroyed": a passive without a by-phrase does not
     say who did it, whatever subject the clause above it has."""
-    if trigger.pos_ != "VERB" or trigger.tag_ != "VBN" or not any(c.dep_ == "auxpass" for c in trigger.children):
-        return actor
+    passive = lambda v: v.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in v.children)
+    if trigger.pos_ != "VERB" or not (passive(trigger) or (trigger.dep_ == "conj" and trigger.tag_ == "VBN"
+                                                             and passive(trigger.head))):
+        return actor  # ("getting bombed and killed": the conjunct shares the passive)
     if any(c.dep_ == "agent" for c in trigger.children):
         return actor
     own = _span_of(trigger)
@@ -319,7 +321,8 @@ def _not_own_soil(doc: Doc, recipient: list[EventActor], actor: list[EventActor]
     (other,) = [c for c in countries.sides if c not in attacker]
     out = []
     for r in recipient:
-        root = _token(doc, r.start, r.end) if r.country in attacker else None
+        military = r.sector in (None, "MIL", "GOV", "UAF")  # civilians are where they live, whoever holds it
+        root = _token(doc, r.start, r.end) if r.country in attacker and military else None
         if root is not None and r.country not in countries.in_phrase(root, with_places=False):
             r = r.model_copy(update={"country": other, "code": other + (r.sector or "")})
         out.append(r)
@@ -513,11 +516,21 @@ def _own_belonging(party: EventActor, actor: list[EventActor]) -> bool:
     return first in _table()["possessive_pronouns"] and (not party.country or party.country in {a.country for a in actor})
 
 
-def _subject_party(trigger: Token, countries: _Countries) -> list[EventActor]:
+def _subject_party(trigger: Token, countries: _Countries, assault: bool = False) -> list[EventActor]:
     """A party the coded actors missed: the country a subject phrase names ("Thousands of Nigerians",
     "Serb forces were engaged in ethnic cleansing"), found up the clause from a nominal trigger."""
+    if (assault and trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "dobj"
+            and not _taking_part(trigger.head)):
+        return []  # "Russia described the assassination as a crime": who speaks of a deed did not do it
     subject = _subject(trigger)
     return _phrase_parties(subject, countries, set()) if subject is not None else []
+
+
+def _taking_part(verb: Token) -> bool:
+    """Whether a verb's subject does the deed its object or prepositional phrase names ("launched an attack",
+    "joined the fighting"), unlike "condemned the attack"."""
+    lemma = verb.lemma_.lower()
+    return lemma in _table()["joining_verbs"] or lemma in load_table("events")["modality"]["light_verbs"]
 
 
 def _subject(trigger: Token) -> Token | None:
