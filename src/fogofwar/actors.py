@@ -9,6 +9,7 @@ surname or "he"/"she" keeps that code.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import re
@@ -226,16 +227,22 @@ def _code_adversaries(doc: Doc, actors: list[Actor], coder: _Coder) -> list[Acto
         c = iso3(p.country)
         place_tally[c] = place_tally.get(c, 0) + 1
     report_place = max(place_tally, key=place_tally.get) if place_tally else None
+    # By offset, so that a long report with many "enemy" mentions stays linear.
+    named.sort(key=lambda b: b.start)
+    named_starts = [b.start for b in named]
+    places = sorted(coder.places, key=lambda p: p.start)
+    place_starts = [p.start for p in places]
     out = []
     for a in actors:
         if id(a) not in pending:
             out.append(a)
             continue
         sent = sentence_of(doc.char_span(a.start, a.end, alignment_mode="expand")[0])
-        near = [b for b in named if sent.start_char <= b.start < sent.end_char]
+        near = named[bisect.bisect_left(named_starts, sent.start_char):bisect.bisect_left(named_starts, sent.end_char)]
         own = min(near, key=lambda b: abs(b.start - a.start)).country if near else None
         if own is None:
-            here = [iso3(p.country) for p in coder.places if sent.start_char <= p.start < sent.end_char]
+            here = [iso3(p.country) for p in
+                    places[bisect.bisect_left(place_starts, sent.start_char):bisect.bisect_left(place_starts, sent.end_char)]]
             own = here[0] if here else report_place
         other = [c for c in top if c != own] if own in top and len(top) == 2 else []
         if other:
