@@ -272,3 +272,20 @@ def test_a_conjunct_of_a_passive_is_passive_too(analyze):
     result = analyze("Pundits have tried to compare Ukrainians getting bombed and killed to Americans.",
                      published="2023-03-03")
     assert all(actor == [] for actor, _ in roles(result, "ASSAULT"))
+
+
+def test_an_attack_nouns_country_comes_from_its_own_modifiers_not_its_target(analyze):
+    result = analyze("Widespread attacks on seven cities including Kyiv killed at least 11 people.", published="2023-03-03")
+    assert all("UKR" not in countries(actor) for actor, _ in roles(result, "ASSAULT"))
+
+
+def test_who_was_subjected_to_an_invasion_is_its_target(analyze):
+    result = analyze("Finland shares a long border with Russia and was subjected to invasion during the Winter War.",
+                     published="2023-03-03")
+    assert roles(result, "ASSAULT") == [([], ["FINGOV"])]
+
+
+def test_an_unattributed_attack_on_one_side_of_a_war_is_the_other_sides(analyze):
+    result = analyze("Houses have been destroyed all across Ukraine. Russian diplomats said nothing. "
+                     "Ukraine's government and Ukraine's army asked Russia's government for a ceasefire.", published="2023-03-03")
+    assert roles(result, "ASSAULT") == [(["RUSMIL"], ["UKR"])]

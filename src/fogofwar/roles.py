@@ -98,6 +98,11 @@ class _Countries:
         return (self._countries(own + [root], with_parties, with_places)
                 or self._countries(self._phrase_tokens(root), with_parties, with_places))
 
+    def own_modifiers(self, root: Token) -> list[str]:
+        """Countries only the phrase's own modifiers name ("Russian attacks", not "attacks on Kyiv")."""
+        own = [t for c in root.children if c.dep_ in ("amod", "compound", "poss", "nmod") for t in c.subtree]
+        return self._countries(own + [root])
+
     def sole_in_sentence(self, token: Token) -> list[str]:
         """The one country the token's sentence names (places and coded parties), if only one."""
         sent = sentence_of(token)
@@ -215,6 +220,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
             m.plover.type == "ASSAULT" and iso3(own_place.country) in {a.country for a in actor} & set(countries.sides)):
         # (In a report of one war, a side fighting on its own soil strikes the other side, not its own country.)
         recipient = [_party(own_place.name or own_place.text, iso3(own_place.country))]
+    if m.plover.type == "ASSAULT" and not _known(actor) and not unsaid_actor:
+        actor = _unnamed_other_side(recipient, countries) or actor
     if not actor and own_place is not None and m.plover.type in table["unnamed_actor_sectors"] and _passive(trigger):
         # "was killed in a car bomb in Beirut", "was arrested in Italy": an unnamed party of that country,
         # as ACLED codes an unidentified armed group or the police of the country.
@@ -418,6 +425,8 @@ def _undergoers(doc: Doc, trigger: Token, actor: list[EventActor], recipient: li
             if lemma in table["joining_verbs"] or lemma in load_table("events")["modality"]["light_verbs"]:
                 return actor, recipient, False
             subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is None and verb.dep_ == "conj":  # "Finland shares a border ... and was subjected to"
+                subject = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subject is not None:
                 break
         if verb.dep_ not in ("prep", "pcomp", "pobj", "dobj", "acl", "advcl", "amod", "acomp") or verb.head is verb:
@@ -466,6 +475,16 @@ def _past_the_weapon(doc: Doc, trigger: Token, recipient: list[EventActor]) -> l
         return recipient
     spans = [_span_of(w) for w in weapons]
     return [r for r in recipient if not any(_inside(r, s) for s in spans)]
+
+
+def _unnamed_other_side(recipient: list[EventActor], countries: _Countries) -> list[EventActor]:
+    """"Houses have been destroyed across Ukraine", "29 attacks against the plant": in a report of one war,
+    an attack on one side that names no attacker is the other side's, as the report's frame tells it."""
+    struck = {r.country for r in recipient if r.country}
+    if len(struck) != 1 or not countries.sides or not struck <= set(countries.sides):
+        return []
+    (other,) = [c for c in countries.sides if c not in struck]
+    return [_party(f"unnamed ({other})", other, "MIL")]
 
 
 def _the_other_side(recipient: list[EventActor], actor: list[EventActor], countries: _Countries) -> list[EventActor]:
@@ -577,6 +596,8 @@ def _with_countries(doc: Doc, parties: list[EventActor], countries: _Countries) 
     for p in parties:
         root = _token(doc, p.start, p.end)
         found = countries.in_phrase(root) if root is not None else []
+        if root is not None and root.lemma_.lower() in _deed_nouns() | _weapon_words() and not p.country:
+            found = countries.own_modifiers(root)  # "attacks on Kyiv" are not Kyiv's; "Russian attacks" Russia's
         if not found and not p.country and root is not None and root.pos_ == "PRON":
             found = _antecedent_countries(root, countries)
         if not found and not p.country and root is not None and (p.sector or root.lower_ in _table()["institution_words"]):
