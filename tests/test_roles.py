@@ -286,6 +286,6 @@ def test_who_was_subjected_to_an_invasion_is_its_target(analyze):
 
 
 def test_an_unattributed_attack_on_one_side_of_a_war_is_the_other_sides(analyze):
-    result = analyze("Houses have been destroyed all across Ukraine. Russian diplomats said nothing. "
-                     "Ukraine's government and Ukraine's army asked Russia's government for a ceasefire.", published="2023-03-03")
+    result = analyze("Houses have been destroyed all across Ukraine. Russian generals said nothing. "
+                     "Ukraine's government and Ukraine's army asked Russia's army for a ceasefire.", published="2023-03-03")
     assert roles(result, "ASSAULT") == [(["RUSMIL"], ["UKR"])]

@@ -60,14 +60,19 @@ class _Countries:
         self._actor_order = {id(a): k for k, a in enumerate(actors)}
         self._longest_actor = max((a.end - a.start for a in actors), default=0)
         tally: dict[str, int] = {}
+        armed: dict[str, int] = {}
         for a in actors:
             if a.country and a.country not in ("IGO", "NGO"):
                 tally[a.country] = tally.get(a.country, 0) + 1
-        top = sorted(tally, key=lambda c: -tally[c])[:3]
-        # The two sides of the report's war: the two countries it names most as parties, when a third is
-        # named clearly less often (else the report is about more than one conflict, or none).
-        counts = [tally[c] for c in top]
-        self.sides = tuple(top[:2]) if len(top) >= 2 and counts[1] >= 2 and (len(top) == 2 or counts[2] < counts[1]) else ()
+                if a.sector == "MIL":
+                    armed[a.country] = armed.get(a.country, 0) + 1
+        top = sorted(armed, key=lambda c: (-armed[c], -tally[c]))[:3]
+        # The two sides of the report's war: the two countries whose forces it names most, each named twice
+        # or more, when a third country's forces are named less often (else the report is about more than
+        # one conflict, or none).
+        counts = [armed[c] for c in top]
+        self.sides = (tuple(top[:2]) if len(top) >= 2 and all(tally[c] >= 2 for c in top[:2])
+                      and (len(top) == 2 or counts[2] < counts[1]) else ())
 
     def covering(self, idx: int) -> Actor | None:
         """The first actor mention, in the stage's order, whose span holds a character offset."""
