@@ -289,3 +289,8 @@ def test_an_unattributed_attack_on_one_side_of_a_war_is_the_other_sides(analyze)
     result = analyze("Houses have been destroyed all across Ukraine. Russian generals said nothing. "
                      "Ukraine's government and Ukraine's army asked Russia's army for a ceasefire.", published="2023-03-03")
     assert roles(result, "ASSAULT") == [(["RUSMIL"], ["UKR"])]
+
+
+def test_who_reports_an_attack_a_noun_names_did_not_do_it(analyze):
+    result = analyze("The agency said that it was aware of reports of shelling at the power plant.", published="2023-03-03")
+    assert all(actor == [] for actor, _ in roles(result, "ASSAULT"))

@@ -420,14 +420,18 @@ def _undergoers(doc: Doc, trigger: Token, actor: list[EventActor], recipient: li
     """Who "died in the shelling" or "was wounded in an attack" is its target, not its actor; and whoever a
     clause is about ("the ship had supplies left due to fighting") is not the doer of an attack its
     prepositional phrase names, unless the verb says they took part ("joined the fighting", "launched")."""
-    if trigger.pos_ not in ("NOUN", "PROPN") or trigger.dep_ not in ("pobj", "advcl"):
+    gerund = trigger.tag_ == "VBG" and trigger.dep_ == "pcomp" and not any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children)  # "reports of shelling"
+    if not gerund and (trigger.pos_ not in ("NOUN", "PROPN") or trigger.dep_ not in ("pobj", "advcl", "acl")):
         return actor, recipient, False
     table = _table()
-    verb, subject = trigger.head, None
-    for _ in range(4):  # up through "due to", "a wave of", "days ... left" to the clause that has a subject
+    verb, subject, about = trigger.head, None, False
+    for _ in range(5):  # up through "due to", "a wave of", "days ... left" to the clause that has a subject
+        if verb.pos_ in ("NOUN", "PROPN") and verb.lemma_.lower() not in table["series_nouns"]:
+            about = True  # "reports of shelling", "worth of supplies ... due to fighting": a noun's matter
         if verb.pos_ in ("VERB", "AUX"):
             lemma = verb.lemma_.lower()
-            if lemma in table["joining_verbs"] or lemma in load_table("events")["modality"]["light_verbs"]:
+            if not about and (lemma in table["joining_verbs"] or lemma in load_table("events")["modality"]["light_verbs"]):
                 return actor, recipient, False
             subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subject is None and verb.dep_ == "conj":  # "Finland shares a border ... and was subjected to"
@@ -445,7 +449,8 @@ def _undergoers(doc: Doc, trigger: Token, actor: list[EventActor], recipient: li
         subject = verb.head  # its phrase up to the head noun, not the relative clause holding the attack
     own = _span_of(trigger)
     span = (subject.left_edge.idx, subject.idx + len(subject)) if antecedent else _span_of(subject)
-    from_subject = [a for a in actor if _inside(a, span) and not _inside(a, own)]
+    # The subject's parties, or what a pronoun subject stands for ("it was aware of reports of shelling").
+    from_subject = [a for a in actor if not _inside(a, own) and (_inside(a, span) or subject.pos_ == "PRON")]
     suffering = lemma in table["suffer_verbs"]
     actor = [a for a in actor if a not in from_subject]
     if suffering and not _known(recipient):
