@@ -294,3 +294,21 @@ def test_an_unattributed_attack_on_one_side_of_a_war_is_the_other_sides(analyze)
 def test_who_reports_an_attack_a_noun_names_did_not_do_it(analyze):
     result = analyze("The agency said that it was aware of reports of shelling at the power plant.", published="2023-03-03")
     assert all(actor == [] for actor, _ in roles(result, "ASSAULT"))
+
+
+def test_who_lives_under_shelling_is_its_target(analyze):
+    result = analyze("Some 100,000 Ukrainian civilians remain in Mariupol under constant shelling.", published="2023-03-03")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert actor == [] and recipient == ["UKRCVL"]
+
+
+def test_a_deed_only_possible_gets_no_guessed_doer(analyze):
+    result = analyze("Officials said the Ukrainian president could be assassinated. Russian troops said nothing. "
+                     "Ukraine's government and Ukraine's army asked Russia's army for a ceasefire.", published="2023-03-03")
+    assert [a for a, _ in roles(result, "ASSAULT")] == [[]]
+
+
+def test_an_attacker_does_not_take_its_targets_country_from_the_sentence(analyze):
+    result = analyze("While smaller vessels were conducting bombardments of Ukrainian cities, the cruiser gave them cover.",
+                     published="2023-03-03")
+    assert all("UKR" not in countries(actor) for actor, _ in roles(result, "ASSAULT"))

@@ -212,6 +212,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         actor = actor + _conjoined_subjects(trigger, actor, countries)
     recipient = [r for r in recipient if not _own_belonging(r, actor)]
     recipient = _victims_where_struck(doc, recipient, actor, m, places, countries)
+    if m.plover.type == "ASSAULT":
+        actor = _not_the_targets_country(doc, actor, recipient, countries)
     if not _known(recipient):
         recipient = _frame_targets(trigger, countries, {a.country for a in actor}, m.plover.type) or recipient
         if {a.country for a in actor} & set(countries.sides):
@@ -225,7 +227,7 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
             m.plover.type == "ASSAULT" and iso3(own_place.country) in {a.country for a in actor} & set(countries.sides)):
         # (In a report of one war, a side fighting on its own soil strikes the other side, not its own country.)
         recipient = [_party(own_place.name or own_place.text, iso3(own_place.country))]
-    if m.plover.type == "ASSAULT" and not _known(actor) and not unsaid_actor:
+    if m.plover.type == "ASSAULT" and not _known(actor) and not unsaid_actor and not _modal(trigger):
         actor = _unnamed_other_side(recipient, countries) or actor
     if not actor and own_place is not None and m.plover.type in table["unnamed_actor_sectors"] and _passive(trigger):
         # "was killed in a car bomb in Beirut", "was arrested in Italy": an unnamed party of that country,
@@ -431,7 +433,9 @@ def _undergoers(doc: Doc, trigger: Token, actor: list[EventActor], recipient: li
             about = True  # "reports of shelling", "worth of supplies ... due to fighting": a noun's matter
         if verb.pos_ in ("VERB", "AUX"):
             lemma = verb.lemma_.lower()
-            if not about and (lemma in table["joining_verbs"] or lemma in load_table("events")["modality"]["light_verbs"]):
+            under = trigger.dep_ == "pobj" and trigger.head.lower_ == "under"  # "remain ... under shelling"
+            if not about and not under and (lemma in table["joining_verbs"]
+                                            or lemma in load_table("events")["modality"]["light_verbs"]):
                 return actor, recipient, False
             subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subject is None and verb.dep_ == "conj":  # "Finland shares a border ... and was subjected to"
@@ -451,7 +455,7 @@ def _undergoers(doc: Doc, trigger: Token, actor: list[EventActor], recipient: li
     span = (subject.left_edge.idx, subject.idx + len(subject)) if antecedent else _span_of(subject)
     # The subject's parties, or what a pronoun subject stands for ("it was aware of reports of shelling").
     from_subject = [a for a in actor if not _inside(a, own) and (_inside(a, span) or subject.pos_ == "PRON")]
-    suffering = lemma in table["suffer_verbs"]
+    suffering = lemma in table["suffer_verbs"] or (trigger.dep_ == "pobj" and trigger.head.lower_ == "under")
     actor = [a for a in actor if a not in from_subject]
     if suffering and not _known(recipient):
         victims = _phrase_parties(subject, countries, set())
@@ -485,6 +489,27 @@ def _past_the_weapon(doc: Doc, trigger: Token, recipient: list[EventActor]) -> l
         return recipient
     spans = [_span_of(w) for w in weapons]
     return [r for r in recipient if not any(_inside(r, s) for s in spans)]
+
+
+def _not_the_targets_country(doc: Doc, actor: list[EventActor], recipient: list[EventActor],
+                             countries: _Countries) -> list[EventActor]:
+    """"smaller vessels were conducting bombardments of Ukrainian cities": an attacker whose own phrase names no
+    country does not take the one country of its sentence when that is its target's."""
+    struck = {r.country for r in recipient if r.country}
+    out = []
+    for a in actor:
+        root = _token(doc, a.start, a.end) if a.country in struck else None
+        if (root is not None and root.pos_ == "NOUN" and not countries.in_phrase(root, with_parties=False)
+                and root.left_edge.lower_ not in _table()["possessive_pronouns"]):
+            a = a.model_copy(update={"country": None, "code": a.sector})
+        out.append(a)
+    return out
+
+
+def _modal(trigger: Token) -> bool:
+    """"could be assassinated", "may strike": a deed only possible is no ground for guessing its doer."""
+    verb = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
+    return any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
 
 
 def _unnamed_other_side(recipient: list[EventActor], countries: _Countries) -> list[EventActor]:
