@@ -120,3 +120,195 @@ def test_exports_name_actors_the_acled_way_and_keep_sectors_out_of_country_colum
     assert all(r["Actor1CountryCode"] in ("", "RUS", "UKR") and r["Actor2CountryCode"] in ("", "RUS", "UKR")
                for r in rows)
     assert any(r["Actor1CountryCode"] == "RUS" and r["Actor2CountryCode"] == "UKR" for r in rows)
+
+
+def test_the_enemy_is_the_speakers_adversary(analyze):
+    result = analyze("The enemy shelled Kherson overnight, the regional governor said. Russian troops attacked Kharkiv. "
+                     "Ukrainian forces repelled them.", published="2023-03-03")
+    [enemy] = [a for a in result.actors if result.text[a.start:a.end] == "enemy"]
+    assert (enemy.code, enemy.country, enemy.sector) == ("RUSMIL", "RUS", "MIL")
+    assert roles(result, "ASSAULT")[0] == (["RUSMIL"], ["UKR"])
+
+
+def test_an_enemy_of_a_side_the_report_does_not_name_twice_stays_unknown(analyze):
+    result = analyze("The enemy shelled the town overnight, the mayor said.", published="2023-03-03")
+    assert not any(result.text[a.start:a.end] == "enemy" and a.country for a in result.actors)
+
+
+def test_his_countrys_army_is_the_country_of_the_person(analyze):
+    result = analyze("Zelensky said his country's military had carried out attacks against Russian forces.",
+                     published="2023-03-03")
+    assert roles(result, "ASSAULT") == [(["UKRMIL"], ["RUSMIL"])]
+
+
+def test_who_died_in_an_attack_is_its_target_not_its_actor(analyze):
+    result = analyze("Olena from Kharkiv, who died in the shelling with her parents, was seven.", published="2023-03-03")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert actor == [] and countries(recipient) == ["UKR"]
+
+
+def test_whoever_a_clause_is_about_is_not_the_doer_of_an_attack_in_its_prepositional_phrase(analyze):
+    result = analyze("One Greek ship had only two days of water left due to fighting in Mariupol.", published="2023-03-03")
+    [(actor, _)] = roles(result, "ASSAULT")
+    assert actor == []
+
+
+def test_a_weapons_user_is_the_actor(analyze):
+    result = analyze("Two Albanian guards were injured by a spray used by the Russians.", published="2023-03-03")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert countries(actor) == ["RUS"] and recipient == ["ALBMIL"]
+
+
+def test_the_weapon_fired_is_not_the_target(analyze):
+    result = analyze("Ukrainian soldiers fired American missiles at a Russian tank near Bakhmut.", published="2023-03-03")
+    assert roles(result, "ASSAULT") == [(["UKRMIL"], ["RUSMIL"])]
+
+
+def test_a_countrys_name_before_an_attack_noun_is_its_target(analyze):
+    result = analyze("Musk denied any contact with Putin in regard to the Ukraine invasion.", published="2023-03-03")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert actor == [] and recipient == ["UKR"]
+
+
+def test_a_deed_the_parse_made_a_subject_is_no_actor(analyze):
+    result = analyze("A forced pullout from the city would mark a setback and recapturing Kherson could allow Ukraine "
+                     "to win back lost territory.", published="2023-03-03")
+    [(actor, _)] = roles(result, "ASSAULT")
+    assert actor == []
+
+
+def test_a_verb_joined_by_a_comma_shares_the_subject_of_the_verb_before_it(analyze):
+    result = analyze("The general said that “the enemy had no choice but to flee,” since Kyiv’s army has “destroyed "
+                     "supply routes, disrupted the system of the enemy’s command” in the area. Russian troops fled "
+                     "Kherson. Ukrainian troops entered it.", published="2023-03-03")
+    [(actor, recipient)] = roles(result, "COERCE")
+    assert actor == ["UKRMIL"] and countries(recipient) == ["RUS"]
+
+
+def test_they_in_a_quotation_is_not_the_speaker(analyze):
+    result = analyze("\"They are hitting apartment blocks every night,\" the Ukrainian president said.",
+                     published="2023-03-03")
+    [(actor, _)] = roles(result, "ASSAULT")
+    assert actor == []
+
+
+def test_a_participle_with_its_own_subject_keeps_its_actor(analyze):
+    result = analyze("There has been speculation in the press that Moscow may have attacked the pipelines.",
+                     published="2023-03-03")
+    [(actor, _)] = roles(result, "ASSAULT")
+    assert actor == ["RUSGOV"]
+
+
+def test_what_one_side_of_a_war_strikes_belongs_to_the_other(analyze):
+    result = analyze("\"We destroyed three tanks,\" the Ukrainian commander said. Russian troops fled. "
+                     "Ukraine's army advanced. Russia's defence ministry was silent.", published="2023-03-03")
+    assert roles(result, "ASSAULT") == [(["UKRMIL"], ["RUSMIL"])]
+
+
+def test_hitting_a_country_with_sanctions_is_a_sanction(analyze):
+    result = analyze("Biden said he plans to hit Moscow with additional sanctions.", published="2023-03-03")
+    assert roles(result, "ASSAULT") == [] and [r for _, r in roles(result, "SANCTION")] == [["RUSGOV"]]
+
+
+def test_a_passives_subject_is_not_the_actor_of_the_clause_above(analyze):
+    result = analyze("The reporter said she and her driver reached a checkpoint near Irpin when they were fired upon.",
+                     published="2023-03-03")
+    [(actor, _)] = roles(result, "ASSAULT")
+    assert actor == []
+
+
+def test_who_is_believed_to_have_been_shot_is_the_target(analyze):
+    result = analyze("Tom Harris, a Canadian soldier, is believed to have been shot on the front line in Ukraine.",
+                     published="2023-03-03")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert "CANMIL" not in actor and recipient == ["CANMIL"]
+
+
+def test_a_side_fighting_on_its_own_soil_strikes_the_other_side(analyze):
+    result = analyze("Ukrainian officials said their forces were conducting battles in Kherson. Russian troops shelled "
+                     "Kharkiv. Russia's army retreated. Ukraine's army advanced.", published="2023-03-03")
+    assert roles(result, "ASSAULT")[0] == (["UKRMIL"], ["RUS"])
+
+
+def test_a_dateline_town_before_a_long_dash_is_neither_actor_nor_target(analyze):
+    result = analyze("PARIS -- North Korea has fired one of its most powerful missiles.", published="2023-03-03")
+    assert roles(result, "ASSAULT") == [(["PRKGOV"], [])]
+
+
+def test_a_passive_without_a_by_phrase_does_not_say_who_did_it(analyze):
+    result = analyze("The governor said that nearly all villages near the border have been destroyed.",
+                     published="2023-03-03")
+    [(actor, _)] = roles(result, "ASSAULT")
+    assert actor == []
+
+
+def test_a_person_owning_a_killing_is_its_victim(analyze):
+    result = analyze("Police in Kyiv opened an inquiry into the journalist's murder.", published="2023-03-03")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert actor == [] and recipient == ["UKRMED"]
+
+
+def test_a_side_striking_a_place_of_its_own_country_strikes_the_other_side_there(analyze):
+    result = analyze("Ukrainian troops used rocket launchers to hit a strategic bridge in Kherson. Russian troops fled. "
+                     "Ukraine's army advanced. Russia's army retreated.", published="2023-03-03")
+    assert roles(result, "ASSAULT") == [(["UKRMIL"], ["RUS"])]
+
+
+def test_the_party_an_attack_comes_from_is_its_actor(analyze):
+    result = analyze("The delegation came as the country faces a wave of missile attacks from Russia.",
+                     published="2023-03-03")
+    [(actor, _)] = roles(result, "ASSAULT")
+    assert countries(actor) == ["RUS"]
+
+
+def test_who_describes_an_attack_did_not_do_it(analyze):
+    result = analyze("Russia has described the assassination of the former Japanese prime minister as a crime.",
+                     published="2023-03-03")
+    [(actor, _)] = roles(result, "ASSAULT")
+    assert actor == []
+
+
+def test_a_conjunct_of_a_passive_is_passive_too(analyze):
+    result = analyze("Pundits have tried to compare Ukrainians getting bombed and killed to Americans.",
+                     published="2023-03-03")
+    assert all(actor == [] for actor, _ in roles(result, "ASSAULT"))
+
+
+def test_an_attack_nouns_country_comes_from_its_own_modifiers_not_its_target(analyze):
+    result = analyze("Widespread attacks on seven cities including Kyiv killed at least 11 people.", published="2023-03-03")
+    assert all("UKR" not in countries(actor) for actor, _ in roles(result, "ASSAULT"))
+
+
+def test_who_was_subjected_to_an_invasion_is_its_target(analyze):
+    result = analyze("Finland shares a long border with Russia and was subjected to invasion during the Winter War.",
+                     published="2023-03-03")
+    assert roles(result, "ASSAULT") == [([], ["FINGOV"])]
+
+
+def test_an_unattributed_attack_on_one_side_of_a_war_is_the_other_sides(analyze):
+    result = analyze("Houses have been destroyed all across Ukraine. Russian generals said nothing. "
+                     "Ukraine's government and Ukraine's army asked Russia's army for a ceasefire.", published="2023-03-03")
+    assert roles(result, "ASSAULT") == [(["RUSMIL"], ["UKR"])]
+
+
+def test_who_reports_an_attack_a_noun_names_did_not_do_it(analyze):
+    result = analyze("The agency said that it was aware of reports of shelling at the power plant.", published="2023-03-03")
+    assert all(actor == [] for actor, _ in roles(result, "ASSAULT"))
+
+
+def test_who_lives_under_shelling_is_its_target(analyze):
+    result = analyze("Some 100,000 Ukrainian civilians remain in Mariupol under constant shelling.", published="2023-03-03")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert actor == [] and recipient == ["UKRCVL"]
+
+
+def test_a_deed_only_possible_gets_no_guessed_doer(analyze):
+    result = analyze("Officials said the Ukrainian president could be assassinated. Russian troops said nothing. "
+                     "Ukraine's government and Ukraine's army asked Russia's army for a ceasefire.", published="2023-03-03")
+    assert [a for a, _ in roles(result, "ASSAULT")] == [[]]
+
+
+def test_an_attacker_does_not_take_its_targets_country_from_the_sentence(analyze):
+    result = analyze("While smaller vessels were conducting bombardments of Ukrainian cities, the cruiser gave them cover.",
+                     published="2023-03-03")
+    assert all("UKR" not in countries(actor) for actor, _ in roles(result, "ASSAULT"))

@@ -9,6 +9,7 @@ surname or "he"/"she" keeps that code.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import re
@@ -119,6 +120,7 @@ class _Coder:
         self.latest_by_last_word: dict[str, Actor] = {}
         self.sentence_countries: dict[int, frozenset[str]] = {}
         self.places: list[Place] = []
+        self.adversaries: list[Actor] = []   # "the enemy", "the occupiers": coded when the report is read
 
     def definite_reference(self, chunk: Span) -> Actor | None:
         """An earlier, fuller mention that "the ministry" or "the army" refers back to."""
@@ -191,8 +193,78 @@ def find_actors(doc: Doc, source: SourceDocument, gazetteer: Gazetteer, dictiona
             continue
         for actor in _sentence_actors(sent, coder, used):
             actors.append(actor)
+    if coder.adversaries:
+        actors = _code_adversaries(doc, actors, coder)
     actors.sort(key=lambda a: (a.start, -a.end))
     return actors
+
+
+@functools.cache
+def _adversary_table() -> tuple[frozenset[str], frozenset[str]]:
+    t = load_table("actors")
+    return frozenset(t["adversary_words"]), frozenset(t["adversary_modifiers"])
+
+
+def _adversary_phrase(root: Token) -> bool:
+    """"the enemy", "the occupiers", "enemy positions", "occupation forces": a side named only as the other one."""
+    heads, modifiers = _adversary_table()
+    return root.lower_ in heads or any((c.dep_ in ("compound", "amod", "nmod") and c.lower_ in modifiers)
+                                       or (c.dep_ == "poss" and c.lower_ in heads) for c in root.children)
+
+
+def _code_adversaries(doc: Doc, actors: list[Actor], coder: _Coder) -> list[Actor]:
+    """The enemy is the speaker's adversary: of the two countries the report names most as parties, the one
+    that is not the country of the party nearest in its sentence (else of the sentence's places, else of the
+    report's); no actor mention when that country is neither of the two."""
+    pending = {id(a) for a in coder.adversaries}
+    named = [a for a in actors if id(a) not in pending and a.country and a.country not in ("IGO", "NGO")]
+    tally: dict[str, int] = {}
+    for a in named:
+        tally[a.country] = tally.get(a.country, 0) + 1
+    top = sorted(tally, key=lambda c: -tally[c])[:2]
+    place_tally: dict[str, int] = {}
+    for p in coder.places:
+        c = iso3(p.country)
+        place_tally[c] = place_tally.get(c, 0) + 1
+    report_place = max(place_tally, key=place_tally.get) if place_tally else None
+    # By offset, so that a long report with many "enemy" mentions stays linear.
+    named.sort(key=lambda b: b.start)
+    named_starts = [b.start for b in named]
+    places = sorted(coder.places, key=lambda p: p.start)
+    place_starts = [p.start for p in places]
+    out = []
+    for a in actors:
+        if id(a) not in pending:
+            out.append(a)
+            continue
+        sent = sentence_of(doc.char_span(a.start, a.end, alignment_mode="expand")[0])
+        near = named[bisect.bisect_left(named_starts, sent.start_char):bisect.bisect_left(named_starts, sent.end_char)]
+        own = min(near, key=lambda b: abs(b.start - a.start)).country if near else None
+        if own is None:
+            here = [iso3(p.country) for p in
+                    places[bisect.bisect_left(place_starts, sent.start_char):bisect.bisect_left(place_starts, sent.end_char)]]
+            own = here[0] if here else report_place
+        other = [c for c in top if c != own] if own in top and len(top) == 2 else []
+        if other:
+            out.append(a.model_copy(update={"country": other[0], "code": make_code(other[0], a.sector)}))
+    return out
+
+
+@functools.cache
+def _own_country_nouns() -> frozenset[str]:
+    return frozenset(load_table("actors")["own_country_nouns"])
+
+
+def _own_country(words: list[Token], coder: _Coder) -> str | None:
+    """"his country's military": the country of the person "his" stands for; "their country's" of the group."""
+    for t in words:
+        if t.lower_ in _own_country_nouns() and t.dep_ == "poss":
+            for c in t.children:
+                if c.dep_ == "poss" and c.lower_ in ("his", "her") and coder.last_person is not None:
+                    return coder.last_person.country
+                if c.dep_ == "poss" and c.lower_ in ("their", "its"):
+                    return coder.last_group_country
+    return None
 
 
 def _sentence_actors(sent: Span, coder: _Coder, used: set[int]) -> list[Actor]:
@@ -287,8 +359,20 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
                 country = c
                 name = name or t.text
                 break
+    if country is None:
+        country = _own_country(words, coder)
+    adversary = country is None and _adversary_phrase(root)
+    if adversary:
+        sector = sector or "MIL"
     if sector is None and country and country not in ("IGO", "NGO") and root.lower_ in _weapon_words():
         sector = "MIL"  # "a Russian missile", "Ukrainian shelling": that country's military
+    if adversary:
+        # Whose enemy it is shows only once the whole report is read (find_actors settles it).
+        start, end = _trim(chunk)
+        actor = Actor(start=start, end=end, text=doc_text(chunk.doc)[start:end], code=sector, country=None,
+                      sector=sector, name=None)
+        coder.adversaries.append(actor)
+        return actor
     if country is None and sector is not None:
         country = _country_of_attachment(root, coder)
     if country is None and sector is None:

@@ -850,7 +850,8 @@ def _outside_dateline(actor_tokens: list[Token], token: Token, sent: Span, actor
     return [span.root] if span is not None else []
 
 
-DATELINE = re.compile(r"[A-Z][A-Z .'’-]+,[^\n]{0,60}?\s[-—–]+\s")
+# "KYIV, Ukraine, June 28 (Reuters) -", or the town alone before a long dash: "LONDON -- ".
+DATELINE = re.compile(r"[A-Z][A-Z .'’-]+,[^\n]{0,60}?\s[-—–]+\s|[A-Z]{3,}(?: [A-Z]{3,})*\s(?:--|—)\s")
 
 
 def _dateline_end(sent: Span) -> int:

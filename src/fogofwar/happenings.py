@@ -339,8 +339,15 @@ def _combine(number: int, h: _Happening, casualties: dict[str, Casualty], doc: D
     """One event from its mentions: the most informative as its trigger, the most specific arguments."""
     mentions = sorted(h.mentions, key=lambda m: m.event.trigger.start)
     main = max(mentions, key=_informative)
-    actor_from = max(mentions, key=lambda m: (_actor_score(m.event.actor), -m.in_title, -m.event.trigger.start))
-    recipient_from = max(mentions, key=lambda m: (_actor_score(m.event.recipient), -m.in_title, -m.event.trigger.start))
+    # Of equally specific roles, the main mention's: another mention may be a different deed merged in.
+    actor_from = max(mentions, key=lambda m: (_actor_score(m.event.actor), m is main, -m.in_title,
+                                              -m.event.trigger.start))
+    recipient_from = max(mentions, key=lambda m: (_actor_score(m.event.recipient), m is main, -m.in_title,
+                                                  -m.event.trigger.start))
+    recipient = recipient_from.event.recipient
+    if recipient_from is not actor_from:  # one mention's actor is not another's target
+        actor_spans = {(a.start, a.end) for a in actor_from.event.actor if a.start is not None}
+        recipient = [r for r in recipient if r.start is None or (r.start, r.end) not in actor_spans]
     # Where the text says it happened: a place in a mention's own clause, else one in its sentence;
     # the place of writing (a guess from the dateline) only when the text names none.
     placed = [m for m in mentions if m.place is not None] or [m for m in mentions if m.sentence_place is not None]
@@ -357,7 +364,7 @@ def _combine(number: int, h: _Happening, casualties: dict[str, Casualty], doc: D
                                                                                          sentence=m.event.sentence)])),
                            key=lambda x: x.trigger.start),
         "actor": actor_from.event.actor,
-        "recipient": recipient_from.event.recipient,
+        "recipient": recipient,
         "location": location_from.event.location,
         "date": date_from.event.date,
         "background": date_from.event.background,

@@ -23,6 +23,7 @@ import functools
 from spacy.tokens import Doc, Token
 
 from .actors import ActorDictionary, iso3
+from .events import DATELINE
 from .gazetteer import Gazetteer, normalize_name
 from .lexicons import load_table
 from .models import Actor, Event, EventActor, Place
@@ -58,6 +59,20 @@ class _Countries:
         self._by_place_start = sorted(places, key=lambda p: p.start)
         self._actor_order = {id(a): k for k, a in enumerate(actors)}
         self._longest_actor = max((a.end - a.start for a in actors), default=0)
+        tally: dict[str, int] = {}
+        armed: dict[str, int] = {}
+        for a in actors:
+            if a.country and a.country not in ("IGO", "NGO"):
+                tally[a.country] = tally.get(a.country, 0) + 1
+                if a.sector == "MIL":
+                    armed[a.country] = armed.get(a.country, 0) + 1
+        top = sorted(armed, key=lambda c: (-armed[c], -tally[c]))[:3]
+        # The two sides of the report's war: the two countries whose forces it names most, each named twice
+        # or more, when a third country's forces are named less often (else the report is about more than
+        # one conflict, or none).
+        counts = [armed[c] for c in top]
+        self.sides = (tuple(top[:2]) if len(top) >= 2 and all(tally[c] >= 2 for c in top[:2])
+                      and (len(top) == 2 or counts[2] < counts[1]) else ())
 
     def covering(self, idx: int) -> Actor | None:
         """The first actor mention, in the stage's order, whose span holds a character offset."""
@@ -80,13 +95,18 @@ class _Countries:
             return iso3(iso2)
         return self.dictionary.demonyms.get(key)
 
-    def in_phrase(self, root: Token, with_parties: bool = True) -> list[str]:
+    def in_phrase(self, root: Token, with_parties: bool = True, with_places: bool = True) -> list[str]:
         """Countries the phrase headed by `root` names, in text order: its own modifiers first ("the
         Turkish and Greek sides of ... Cyprus" is Turkey's and Greece's), else coded parties, places and
         demonyms anywhere in it (not in a clause of its own)."""
         own = [t for c in root.children if c.dep_ in ("amod", "compound", "poss", "nmod") for t in c.subtree]
-        return (self._countries(own + [root], with_parties)
-                or self._countries(self._phrase_tokens(root), with_parties))
+        return (self._countries(own + [root], with_parties, with_places)
+                or self._countries(self._phrase_tokens(root), with_parties, with_places))
+
+    def own_modifiers(self, root: Token) -> list[str]:
+        """Countries only the phrase's own modifiers name ("Russian attacks", not "attacks on Kyiv")."""
+        own = [t for c in root.children if c.dep_ in ("amod", "compound", "poss", "nmod") for t in c.subtree]
+        return self._countries(own + [root])
 
     def sole_in_sentence(self, token: Token) -> list[str]:
         """The one country the token's sentence names (places and coded parties), if only one."""
@@ -113,14 +133,14 @@ class _Countries:
             out.append(t)
         return out
 
-    def _countries(self, tokens: list[Token], with_parties: bool = True) -> list[str]:
+    def _countries(self, tokens: list[Token], with_parties: bool = True, with_places: bool = True) -> list[str]:
         found: list[tuple[int, str]] = []
         at = {}
         for t in tokens:
             at.setdefault(t.idx, t)
         for start in at if with_parties else ():
             found.extend((a.start, a.country) for a in self._actors_at.get(start, ()) if a.country)
-        for start, tok in at.items():
+        for start, tok in at.items() if with_places else ():
             for p in self._places_at.get(start, ()):
                 if p.country and p.lat is not None and tok.ent_type_ != "PERSON" and not _money(tok):
                     found.append((p.start, iso3(p.country)))
@@ -163,29 +183,61 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
     table = _table()
     actor = _with_countries(doc, m.actor, countries)
     recipient = _with_countries(doc, m.recipient, countries)
-    unsaid_actor = trigger.dep_ == "acl" and trigger.tag_ == "VBN"
+    unsaid_actor = trigger.dep_ == "acl" and trigger.tag_ == "VBN" and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in trigger.children)  # "that Moscow may have attacked"
     if unsaid_actor:
         # "two Brazilian men accused of smuggling": who accuses is not said; the men are the accused.
         actor, recipient = [], _phrase_parties(trigger.head, countries, set()) or recipient
+    if _quoted_third_party(doc, trigger, actor):
+        actor = []
+    listed = _listed_verb_subject(trigger)
+    if listed is not None and not _subject_inside(actor, listed):
+        actor = _phrase_parties(listed, countries, set()) or actor
+    undergone = False
+    if m.plover.type == "ASSAULT":
+        actor, recipient = _passive_patient(doc, trigger, actor, recipient, countries)
+        actor = _no_agent_no_actor(trigger, actor)
+        actor, recipient = _possessed_victim(doc, trigger, actor, recipient)
+        actor = _weapon_users(doc, actor, countries)
+        actor, recipient, undergone = _undergoers(doc, trigger, actor, recipient, countries)
+        actor, recipient = _place_compound_target(doc, trigger, actor, recipient)
+        recipient = _past_the_weapon(doc, trigger, recipient)
+    actor = [a for a in actor if not _deed_not_doer(doc, a)]
+    if m.plover.type == "ASSAULT" and not _known(actor):
+        actor = _attack_from(trigger, countries) or actor
     own_place = _own_place(doc, m, places, trigger)
-    if not actor and not unsaid_actor:
-        actor = _subject_party(trigger, countries)
+    if not actor and not unsaid_actor and not undergone:
+        actor = _subject_party(trigger, countries, m.plover.type == "ASSAULT")
     elif _known(actor):
         actor = actor + _conjoined_subjects(trigger, actor, countries)
     recipient = [r for r in recipient if not _own_belonging(r, actor)]
     recipient = _victims_where_struck(doc, recipient, actor, m, places, countries)
+    if m.plover.type == "ASSAULT":
+        actor = _not_the_targets_country(doc, actor, recipient, countries)
     if not _known(recipient):
         recipient = _frame_targets(trigger, countries, {a.country for a in actor}, m.plover.type) or recipient
+        if {a.country for a in actor} & set(countries.sides):
+            # In a report of one war, a target the frame found is not the attacker's own either.
+            recipient = _victims_where_struck(doc, recipient, actor, m, places, countries)
+    if m.plover.type == "ASSAULT":
+        recipient = _not_own_soil(doc, recipient, actor, countries)
     place_target = m.plover.type in table["place_target_types"] | table["domestic_types"] or (
         m.plover.type == "CONSULT" and trigger.lemma_.lower() in table["visit_verbs"])
-    if not _known(recipient) and own_place is not None and place_target:
+    if not _known(recipient) and own_place is not None and place_target and not (
+            m.plover.type == "ASSAULT" and iso3(own_place.country) in {a.country for a in actor} & set(countries.sides)):
+        # (In a report of one war, a side fighting on its own soil strikes the other side, not its own country.)
         recipient = [_party(own_place.name or own_place.text, iso3(own_place.country))]
+    if m.plover.type == "ASSAULT" and not _known(actor) and not unsaid_actor and not _modal(trigger):
+        actor = _unnamed_other_side(recipient, countries) or actor
     if not actor and own_place is not None and m.plover.type in table["unnamed_actor_sectors"] and _passive(trigger):
         # "was killed in a car bomb in Beirut", "was arrested in Italy": an unnamed party of that country,
         # as ACLED codes an unidentified armed group or the police of the country.
         country = iso3(own_place.country)
         sector = table["unnamed_actor_sectors"][m.plover.type]
         actor = [_party(f"unnamed ({own_place.name or own_place.text})", country, sector)]
+    if m.plover.type == "ASSAULT" and not _known(recipient):
+        recipient = _the_other_side(recipient or ([_party("", None)] if own_place is not None else []), actor, countries)
+        recipient = [r for r in recipient if r.country or r.text]
     home = own_place or _sentence_place(m, places)
     if not _known(actor) and home is not None and m.plover.type in table["domestic_types"]:
         actor = [a.model_copy(update={"country": iso3(home.country),
@@ -204,6 +256,292 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         # "Brazil and the United States deepen a partnership": each side acts towards the other.
         recipient = actor[1:] + actor[:1]
     return m.model_copy(update={"actor": actor, "recipient": recipient})
+
+
+def _quoted_third_party(doc: Doc, trigger: Token, actor: list[EventActor]) -> bool:
+    """"'They are hitting homes,' Zelensky said": in a quotation "they" or "it" is someone the speaker
+    talks about, never the speaker (who would say "we"), so the quoted deed's actor is not the speaker."""
+    subject = _subject(trigger)
+    if subject is None or subject.lower_ not in _table()["third_person_pronouns"] or not actor:
+        return False
+    text = doc_text(doc)
+    if not _in_quotation(text, trigger.idx):
+        return False
+    return all(a.start is not None and not _in_quotation(text, a.start) for a in actor)
+
+
+def _in_quotation(text: str, offset: int) -> bool:
+    """Whether an offset lies inside quotation marks opened earlier in its paragraph."""
+    start = text.rfind("\n", 0, offset) + 1
+    before = text[start:offset]
+    curly = before.count("\u201c") - before.count("\u201d")
+    return curly > 0 or before.count('"') % 2 == 1
+
+
+def _passive_patient(doc: Doc, trigger: Token, actor: list[EventActor], recipient: list[EventActor],
+                     countries: _Countries) -> tuple[list[EventActor], list[EventActor]]:
+    """"Abelen is believed to have been shot": the subject a passive participle inherits from the verb it
+    depends on is who was shot, not who shot; only a by-phrase names the actor."""
+    if trigger.pos_ != "VERB" or not any(c.dep_ == "auxpass" for c in trigger.children) or any(
+            c.dep_ in ("agent", "nsubjpass", "nsubj") for c in trigger.children):
+        return actor, recipient
+    if trigger.dep_ not in ("xcomp", "ccomp", "conj") or trigger.head.pos_ not in ("VERB", "AUX"):
+        return actor, recipient
+    subject = next((c for c in trigger.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return actor, recipient
+    span = _span_of(subject)
+    patients = [a for a in actor if _inside(a, span)]
+    if not patients:
+        return actor, recipient
+    return [a for a in actor if a not in patients], patients
+
+
+def _no_agent_no_actor(trigger: Token, actor: list[EventActor]) -> list[EventActor]:
+    """"Ukrainians getting bombed", "villages have been destroyed": a passive without a by-phrase does not
+    say who did it, whatever subject the clause above it has."""
+    passive = lambda v: v.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in v.children)
+    if trigger.pos_ != "VERB" or not (passive(trigger) or (trigger.dep_ == "conj" and trigger.tag_ == "VBN"
+                                                             and passive(trigger.head))):
+        return actor  # ("getting bombed and killed": the conjunct shares the passive)
+    if any(c.dep_ == "agent" for c in trigger.children):
+        return actor
+    own = _span_of(trigger)
+    return [a for a in actor if _inside(a, own)]
+
+
+def _possessed_victim(doc: Doc, trigger: Token, actor: list[EventActor],
+                      recipient: list[EventActor]) -> tuple[list[EventActor], list[EventActor]]:
+    """"the official's murder", "Abe's assassination": a person owning a killing or capture is its victim
+    ("Russia's invasion" stays Russia's deed)."""
+    if trigger.pos_ not in ("NOUN", "PROPN") or trigger.lemma_.lower() not in _table()["victim_nouns"]:
+        return actor, recipient
+    owners = [c for c in trigger.children if c.dep_ == "poss"
+              and (c.ent_type_ == "PERSON" or c.lemma_.lower() in _table()["person_heads"])]
+    moved = [a for a in actor if any(_inside(a, _span_of(o)) for o in owners)]
+    if not moved:
+        return actor, recipient
+    return [a for a in actor if a not in moved], recipient if _known(recipient) else moved
+
+
+def _not_own_soil(doc: Doc, recipient: list[EventActor], actor: list[EventActor],
+                  countries: _Countries) -> list[EventActor]:
+    """"Ukrainian troops hit a bridge in Kherson", "the Ukrainian military shelled the city of Makeevka": in
+    a report of one war, a side striking a place of its own country strikes the other side there, unless
+    the target's phrase names its own side ("Ukrainian positions")."""
+    attacker = {a.country for a in actor if a.country}
+    if len(attacker) != 1 or not countries.sides or not attacker <= set(countries.sides):
+        return recipient
+    (other,) = [c for c in countries.sides if c not in attacker]
+    out = []
+    for r in recipient:
+        military = r.sector in (None, "MIL", "GOV", "UAF")  # civilians are where they live, whoever holds it
+        root = _token(doc, r.start, r.end) if r.country in attacker and military else None
+        if root is not None and r.country not in countries.in_phrase(root, with_places=False):
+            r = r.model_copy(update={"country": other, "code": other + (r.sector or "")})
+        out.append(r)
+    return out
+
+
+def _attack_from(trigger: Token, countries: _Countries) -> list[EventActor]:
+    """"a barrage of attacks from Russia": the party an attack noun comes from is its actor."""
+    if trigger.pos_ not in ("NOUN", "PROPN"):
+        return []
+    sources = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "from"
+               for g in c.children if g.dep_ == "pobj"]
+    return [p for g in sources if g.pos_ == "PROPN" or countries.covering(g.idx) is not None
+            for p in _phrase_parties(g, countries, set())]
+
+
+def _listed_verb_subject(trigger: Token) -> Token | None:
+    """"Kyiv's army has destroyed supply routes, disrupted the enemy's command": a verb joined by a comma
+    alone continues the list of the verb before it, whose subject it shares, though the parse may hang it
+    on the main clause ("the enemy had no choice ..., since Kyiv's army has destroyed ..., disrupted ...")."""
+    if trigger.pos_ != "VERB" or trigger.dep_ != "conj" or any(c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children):
+        return None
+    head = trigger.head
+    between = [t for t in head.children if head.i < t.i < trigger.i]
+    listed = [t for t in between if t.pos_ == "VERB" and t.dep_ in ("advcl", "ccomp", "conj")]
+    if not listed or any(t.dep_ == "cc" and t.i > listed[-1].i for t in between) or any(
+            t.dep_ == "cc" and t.i < trigger.i for t in trigger.children):
+        return None
+    subjects = [c for c in listed[-1].children if c.dep_ == "nsubj"]
+    return subjects[0] if subjects and subjects[0].pos_ != "PRON" else None
+
+
+def _subject_inside(parties: list[EventActor], subject: Token) -> bool:
+    span = _span_of(subject)
+    return any(_inside(p, span) for p in parties)
+
+
+@functools.cache
+def _weapon_words() -> frozenset[str]:
+    return frozenset(load_table("actors")["weapon_words"]) | frozenset(load_table("events")["modality"]["weapon_agents"])
+
+
+@functools.cache
+def _deed_nouns() -> frozenset[str]:
+    from .events import load_triggers
+
+    return frozenset(lemma for lemma, pos in load_triggers() if pos == "NOUN") - _weapon_words()
+
+
+def _span_of(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
+
+
+def _inside(party: EventActor, span: tuple[int, int]) -> bool:
+    return party.start is not None and span[0] <= party.start < span[1]
+
+
+def _deed_not_doer(doc: Doc, party: EventActor) -> bool:
+    """"A forced pullout ... and recapturing Kherson could allow": a deed the parse made a subject is no
+    actor; an uncoded phrase headed by an event noun (not a weapon) is dropped."""
+    if party.country or party.code:
+        return False
+    root = _token(doc, party.start, party.end)
+    return root is not None and root.pos_ == "NOUN" and root.lemma_.lower() in _deed_nouns()
+
+
+def _weapon_users(doc: Doc, actor: list[EventActor], countries: _Countries) -> list[EventActor]:
+    """"injured by a spray used by the Russians", "missiles fired by the invaders": a weapon's user acts."""
+    out = []
+    for a in actor:
+        root = _token(doc, a.start, a.end) if not a.country else None
+        users = []
+        if root is not None and root.lemma_.lower() in _weapon_words() | {"spray", "gas", "weapon", "weapons"}:
+            for acl in (c for c in root.children if c.dep_ == "acl" and c.tag_ == "VBN"):
+                for agent in (c for c in acl.children if c.dep_ == "agent"):
+                    users += [p for g in agent.children if g.dep_ == "pobj" for p in _phrase_parties(g, countries, set())]
+        out.extend(users or [a])
+    return out
+
+
+def _undergoers(doc: Doc, trigger: Token, actor: list[EventActor], recipient: list[EventActor],
+                countries: _Countries) -> tuple[list[EventActor], list[EventActor], bool]:
+    """Who "died in the shelling" or "was wounded in an attack" is its target, not its actor; and whoever a
+    clause is about ("the ship had supplies left due to fighting") is not the doer of an attack its
+    prepositional phrase names, unless the verb says they took part ("joined the fighting", "launched")."""
+    gerund = trigger.tag_ == "VBG" and trigger.dep_ == "pcomp" and not any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children)  # "reports of shelling"
+    if not gerund and (trigger.pos_ not in ("NOUN", "PROPN") or trigger.dep_ not in ("pobj", "advcl", "acl")):
+        return actor, recipient, False
+    table = _table()
+    verb, subject, about = trigger.head, None, False
+    for _ in range(5):  # up through "due to", "a wave of", "days ... left" to the clause that has a subject
+        if verb.pos_ in ("NOUN", "PROPN") and verb.lemma_.lower() not in table["series_nouns"]:
+            about = True  # "reports of shelling", "worth of supplies ... due to fighting": a noun's matter
+        if verb.pos_ in ("VERB", "AUX"):
+            lemma = verb.lemma_.lower()
+            under = trigger.dep_ == "pobj" and trigger.head.lower_ == "under"  # "remain ... under shelling"
+            if not about and not under and (lemma in table["joining_verbs"]
+                                            or lemma in load_table("events")["modality"]["light_verbs"]):
+                return actor, recipient, False
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is None and verb.dep_ == "conj":  # "Finland shares a border ... and was subjected to"
+                subject = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None:
+                break
+        if verb.dep_ not in ("prep", "pcomp", "pobj", "dobj", "acl", "advcl", "amod", "acomp") or verb.head is verb:
+            return actor, recipient, False
+        verb = verb.head
+    if subject is None:
+        return actor, recipient, False
+    lemma = verb.lemma_.lower()
+    antecedent = subject.lower_ in ("who", "which", "that") and verb.dep_ == "relcl"
+    if antecedent:
+        subject = verb.head  # its phrase up to the head noun, not the relative clause holding the attack
+    own = _span_of(trigger)
+    span = (subject.left_edge.idx, subject.idx + len(subject)) if antecedent else _span_of(subject)
+    # The subject's parties, or what a pronoun subject stands for ("it was aware of reports of shelling").
+    from_subject = [a for a in actor if not _inside(a, own) and (_inside(a, span) or subject.pos_ == "PRON")]
+    suffering = lemma in table["suffer_verbs"] or (trigger.dep_ == "pobj" and trigger.head.lower_ == "under")
+    actor = [a for a in actor if a not in from_subject]
+    if suffering and not _known(recipient):
+        victims = _phrase_parties(subject, countries, set())
+        if subject.ent_type_ == "PERSON" or subject.lower_ in load_table("events")["modality"]["victims_civilian"]:
+            victims = [v.model_copy(update={"sector": "CVL", "code": v.country + "CVL"}) for v in victims]
+        recipient = victims or recipient
+    return actor, recipient, True
+
+
+def _place_compound_target(doc: Doc, trigger: Token, actor: list[EventActor],
+                           recipient: list[EventActor]) -> tuple[list[EventActor], list[EventActor]]:
+    """"the Ukraine invasion": a country's name (not its adjective, nor an abbreviation such as "US") as the
+    modifier of an attack noun is where it strikes, unless an of- or on-phrase names the target."""
+    if trigger.pos_ not in ("NOUN", "PROPN") or any(
+            c.dep_ == "prep" and c.lower_ in ("of", "on", "against", "upon") for c in trigger.children):
+        return actor, recipient
+    names = [c for c in trigger.children if c.dep_ == "compound" and c.ent_type_ == "GPE" and c.pos_ == "PROPN"
+             and not c.text.isupper()]
+    moved = [a for a in actor if any(a.start is not None and a.start <= c.idx < a.end for c in names)]
+    if not moved:
+        return actor, recipient
+    return ([a for a in actor if a not in moved],
+            recipient + [a.model_copy(update={"sector": None, "code": a.country}) for a in moved
+                         if a.country and a.country not in {r.country for r in recipient}])
+
+
+def _past_the_weapon(doc: Doc, trigger: Token, recipient: list[EventActor]) -> list[EventActor]:
+    """"fired British missiles at a Russian tank": the weapon fired is not the target (the at-phrase is)."""
+    weapons = [c for c in trigger.children if c.dep_ == "dobj" and _weapon_phrase(c)]
+    if trigger.pos_ != "VERB" or not weapons or not _launching(trigger):
+        return recipient
+    spans = [_span_of(w) for w in weapons]
+    return [r for r in recipient if not any(_inside(r, s) for s in spans)]
+
+
+def _not_the_targets_country(doc: Doc, actor: list[EventActor], recipient: list[EventActor],
+                             countries: _Countries) -> list[EventActor]:
+    """"smaller vessels were conducting bombardments of Ukrainian cities": an attacker whose own phrase names no
+    country does not take the one country of its sentence when that is its target's."""
+    struck = {r.country for r in recipient if r.country}
+    out = []
+    for a in actor:
+        root = _token(doc, a.start, a.end) if a.country in struck else None
+        if (root is not None and root.pos_ == "NOUN" and not countries.in_phrase(root, with_parties=False)
+                and root.left_edge.lower_ not in _table()["possessive_pronouns"]):
+            a = a.model_copy(update={"country": None, "code": a.sector})
+        out.append(a)
+    return out
+
+
+def _modal(trigger: Token) -> bool:
+    """"could be assassinated", "may strike": a deed only possible is no ground for guessing its doer."""
+    verb = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
+    return any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
+
+
+def _unnamed_other_side(recipient: list[EventActor], countries: _Countries) -> list[EventActor]:
+    """"Houses have been destroyed across Ukraine", "29 attacks against the plant": in a report of one war,
+    an attack on one side that names no attacker is the other side's, as the report's frame tells it."""
+    struck = {r.country for r in recipient if r.country}
+    if len(struck) != 1 or not countries.sides or not struck <= set(countries.sides):
+        return []
+    (other,) = [c for c in countries.sides if c not in struck]
+    return [_party(f"unnamed ({other})", other, "MIL")]
+
+
+def _the_other_side(recipient: list[EventActor], actor: list[EventActor], countries: _Countries) -> list[EventActor]:
+    """"Ukrainian forces destroyed three tanks": in a report of one war, what one side strikes and no phrase
+    gives a country belongs to the other side."""
+    attacker = {a.country for a in actor if a.country}
+    if len(attacker) != 1 or not countries.sides or not attacker <= set(countries.sides):
+        return recipient
+    (other,) = [c for c in countries.sides if c not in attacker]
+    return [r.model_copy(update={"country": other, "code": other + (r.sector or "")}) if not r.country else r
+            for r in recipient]
+
+
+def _launching(trigger: Token) -> bool:
+    """"fired missiles", not "shot down missiles" or "destroyed tanks"."""
+    return trigger.lemma_.lower() in _table()["launch_verbs"] and not any(c.dep_ == "prt" for c in trigger.children)
+
+
+def _weapon_phrase(tok: Token) -> bool:
+    """"missiles", "one of its most powerful missiles": a phrase that names a weapon."""
+    return tok.lemma_.lower() in _weapon_words() or any(
+        p.lower_ == "of" and any(g.lemma_.lower() in _weapon_words() for g in p.children) for p in tok.children)
 
 
 def _victims_where_struck(doc: Doc, recipient: list[EventActor], actor: list[EventActor], m: Event,
@@ -232,11 +570,21 @@ def _own_belonging(party: EventActor, actor: list[EventActor]) -> bool:
     return first in _table()["possessive_pronouns"] and (not party.country or party.country in {a.country for a in actor})
 
 
-def _subject_party(trigger: Token, countries: _Countries) -> list[EventActor]:
+def _subject_party(trigger: Token, countries: _Countries, assault: bool = False) -> list[EventActor]:
     """A party the coded actors missed: the country a subject phrase names ("Thousands of Nigerians",
     "Serb forces were engaged in ethnic cleansing"), found up the clause from a nominal trigger."""
+    if (assault and trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "dobj"
+            and not _taking_part(trigger.head)):
+        return []  # "Russia described the assassination as a crime": who speaks of a deed did not do it
     subject = _subject(trigger)
     return _phrase_parties(subject, countries, set()) if subject is not None else []
+
+
+def _taking_part(verb: Token) -> bool:
+    """Whether a verb's subject does the deed its object or prepositional phrase names ("launched an attack",
+    "joined the fighting"), unlike "condemned the attack"."""
+    lemma = verb.lemma_.lower()
+    return lemma in _table()["joining_verbs"] or lemma in load_table("events")["modality"]["light_verbs"]
 
 
 def _subject(trigger: Token) -> Token | None:
@@ -245,6 +593,8 @@ def _subject(trigger: Token) -> Token | None:
         subjects = [c for c in current.children if c.dep_ == "nsubj"]
         if subjects:
             return subjects[0]
+        if any(c.dep_ == "nsubjpass" for c in current.children):
+            return None  # "when they were fired upon": a passive's subject is who it is done to
         if current.dep_ not in ("pobj", "prep", "pcomp", "dobj", "xcomp", "advcl", "acl", "conj", "compound") or current.head is current:
             return None
         current = current.head
@@ -281,6 +631,8 @@ def _with_countries(doc: Doc, parties: list[EventActor], countries: _Countries) 
     for p in parties:
         root = _token(doc, p.start, p.end)
         found = countries.in_phrase(root) if root is not None else []
+        if root is not None and root.lemma_.lower() in _deed_nouns() | _weapon_words() and not p.country:
+            found = countries.own_modifiers(root)  # "attacks on Kyiv" are not Kyiv's; "Russian attacks" Russia's
         if not found and not p.country and root is not None and root.pos_ == "PRON":
             found = _antecedent_countries(root, countries)
         if not found and not p.country and root is not None and (p.sector or root.lower_ in _table()["institution_words"]):
@@ -327,6 +679,9 @@ def _own_place(doc: Doc, m: Event, places: list[Place], trigger: Token) -> Place
     p = places[i]
     if not (m.sentence["start"] <= p.start < m.sentence["end"]):
         return None
+    dateline = DATELINE.match(doc_text(doc), m.sentence["start"], m.sentence["end"])
+    if dateline and p.start < dateline.end():
+        return None  # "LONDON -- North Korea has fired": where it was written, not what was struck
     root = _token(doc, p.start, p.end)
     return p if root is not None and in_own_clause(root, trigger) else None
 
@@ -374,8 +729,11 @@ def _frame_targets(trigger: Token, countries: _Countries, actor_countries: set, 
                     g.dep_ == "mark" and g.lower_ in table["condition_marks"] for g in child.children):
                 candidates += [g for g in child.children if g.dep_ in ("nsubj", "nsubjpass")]
         if head is trigger:
-            candidates += [c for c in trigger.children if c.dep_ == "dobj"]
+            candidates += [c for c in trigger.children if c.dep_ == "dobj"
+                           and not (plover_type == "ASSAULT" and _weapon_phrase(c) and _launching(trigger))]
         for tok in candidates:
+            if tok.i == trigger.i:
+                continue  # "were conducting battles in Kherson": the deed itself is not its target
             if tok.left_edge.lower_ in _table()["possessive_pronouns"] and set(countries.in_phrase(tok)) <= actor_countries:
                 continue  # "withdraw its troops": the actor's own
             parties = _phrase_parties(tok, countries, actor_countries)
