@@ -11,9 +11,11 @@ this origin, so no CDN, tile server or injected script can run.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -104,6 +106,74 @@ class _Reader:
                                          "narrow the filters") from exc
             finally:
                 timer.cancel()
+
+
+class _CachedReads:
+    """ASGI middleware that answers a GET under /api from memory when the same path and query string got
+    a 200 since the served store last changed (`ServedStore.data_version`): the page and its readers ask
+    the same few questions between writes. Any write empties it; while one is open, nothing is kept.
+    A question already being answered is waited for, not asked of the store again."""
+
+    def __init__(self, app, served: ServedStore, max_bytes: int = 64 * 2**20):
+        self.app = app
+        self.served = served
+        self.max_bytes = max_bytes
+        self._version: int | None = None
+        self._answers: OrderedDict[tuple[str, bytes], tuple[list, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._asked: dict[tuple[str, bytes], asyncio.Event] = {}
+
+    async def __call__(self, scope, receive, send):
+        version = self.served.data_version()
+        if (version is None or scope["type"] != "http" or scope["method"] != "GET"
+                or not scope["path"].startswith("/api/") or scope["path"].startswith("/api/store/")):
+            await self.app(scope, receive, send)
+            return
+        if version != self._version:
+            self._answers.clear()
+            self._version, self._bytes = version, 0
+        key = (scope["path"], scope["query_string"])
+        kept = self._answers.get(key)
+        if kept is not None:
+            self._answers.move_to_end(key)
+            headers, body = kept
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        asked = self._asked.get(key)
+        if asked is not None:
+            await asked.wait()
+            await self(scope, receive, send)  # now kept, unless it failed or the store changed meanwhile
+            return
+        asked = self._asked[key] = asyncio.Event()
+        start: dict = {}
+        parts: list[bytes] = []
+
+        async def keep(message):
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                parts.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, keep)
+            # Kept only when the store did not change while it was answered.
+            if start.get("status") == 200 and self.served.data_version() == version == self._version:
+                self._keep(key, list(start.get("headers", [])), b"".join(parts))
+        finally:
+            del self._asked[key]
+            asked.set()
+
+    def _keep(self, key, headers: list, body: bytes) -> None:
+        if len(body) > self.max_bytes // 8:
+            return
+        old = self._answers.pop(key, None)
+        self._answers[key] = (headers, body)
+        self._bytes += len(body) - (len(old[1]) if old else 0)
+        while self._bytes > self.max_bytes:
+            _, (_, dropped) = self._answers.popitem(last=False)
+            self._bytes -= len(dropped)
 
 
 class _Assets(StaticFiles):
@@ -231,6 +301,8 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         responses=ERROR_RESPONSES,
     )
     app.state.served = served
+    # Added first, so it is the innermost: the Host check and the security headers still see every request.
+    app.add_middleware(_CachedReads, served=served)
 
     if allowed_hosts:
         # Bound to loopback, the server also refuses other Host names (DNS rebinding).
