@@ -281,6 +281,68 @@ def test_status_moves_to_the_next_version_when_the_served_store_changes(tmp_path
             assert body["updated"] is not None
 
 
+KYIV = json.dumps({"id": "kyiv-1", "published": "2023-01-14",
+                   "text": "Russian missiles struck Kyiv on Saturday, the mayor said."})
+LVIV = json.dumps({"id": "lviv-1", "published": "2023-01-15",
+                   "text": "Russian drones hit Lviv on Sunday, the regional governor said."})
+
+
+def ingest_lines(store: Store, lines: list[str], settings) -> None:
+    store.ingest(read_jsonl_lines(lines, "live.jsonl", settings), lambda xs: extract(xs, settings))
+
+
+def test_an_answer_repeated_between_writes_is_the_same_as_a_fresh_one(client, web_store):
+    """A second identical GET (answered from memory) carries the same body and headers as the first
+    and as a server that keeps nothing (one given an open store)."""
+    paths = ["/api/incidents?min_sources=0&limit=500", "/api/facets", "/api/status", "/api/search?q=Izium"]
+    first = [client.get(p) for p in paths]
+    again = [client.get(p) for p in paths]
+    with Store(web_store, read_only=True) as store, TestClient(create_app(store, static_dir=None)) as fresh:
+        uncached = [fresh.get(p) for p in paths]
+    for a, b, c in zip(first, again, uncached):
+        assert a.status_code == b.status_code == c.status_code == 200
+        assert a.content == b.content == c.content
+        assert dict(a.headers) == dict(b.headers) == dict(c.headers)
+
+
+def test_a_write_through_the_served_store_changes_the_next_answer(tmp_path, settings):
+    """Answers kept between writes are dropped by a write: the next GET shows the new document."""
+    db = tmp_path / "live.duckdb"
+    with Store(db) as store:
+        ingest_lines(store, [KYIV], settings)
+    app = create_app(db, static_dir=None)
+    with TestClient(app) as c:
+        before = [c.get(p).json() for p in ("/api/status", "/api/incidents", "/api/facets")]
+        assert [c.get(p).json() for p in ("/api/status", "/api/incidents", "/api/facets")] == before
+        assert (before[0]["documents"], before[1]["total"], before[2]["documents"]) == (1, 1, 1)
+        with app.state.served.writing() as writer:
+            ingest_lines(writer, [LVIV], settings)
+        status, incidents, facets = (c.get(p).json() for p in ("/api/status", "/api/incidents", "/api/facets"))
+        assert (status["version"], status["documents"], incidents["total"], facets["documents"]) == (2, 2, 2, 2)
+        assert {i["location_name"] for i in incidents["items"]} == {"Kyiv", "Lviv"}
+    app.state.served.close()
+
+
+def test_answers_read_while_a_write_is_open_are_not_kept(tmp_path, settings):
+    """While a write is open each GET reads the store as committed so far, and nothing read then is
+    answered after the write."""
+    db = tmp_path / "live.duckdb"
+    with Store(db) as store:
+        ingest_lines(store, [KYIV], settings)
+    app = create_app(db, static_dir=None)
+    with TestClient(app) as c:
+        assert c.get("/api/status").json()["documents"] == 1
+        with app.state.served.writing() as writer:
+            batch = list(extract(read_jsonl_lines([LVIV], "live.jsonl", settings), settings))
+            writer.write_results([(r, "hash") for r in batch])
+            assert c.get("/api/status").json()["documents"] == 2
+            assert c.get("/api/incidents").json()["total"] == 1  # merged only below
+            writer.update_incidents()
+            assert c.get("/api/incidents").json()["total"] == 2
+        assert c.get("/api/status").json()["version"] == 2
+    app.state.served.close()
+
+
 def test_openapi_lists_every_endpoint_with_400_errors(client):
     """The schema documents the nine reading endpoints and the 400 error body, not FastAPI's 422."""
     schema = client.get("/openapi.json").json()
@@ -647,3 +709,21 @@ def test_listed_incidents_carry_their_place_precision(map_client):
     items = map_client.get("/api/incidents", params={"limit": 10}).json()["items"]
     assert {i["incident_id"]: i["place_precision"] for i in items} == {
         "k1": "town", "k2": "town", "lv": "dateline", "dn": "region", "ua": "country", "bs": "area", "no": "none"}
+
+
+def test_a_kept_answer_is_compressed_again_as_the_first_was(tmp_path):
+    """An answer kept between writes goes through gzip each time it is sent: the same body and headers, and
+    a client that does not ask for gzip gets it plain."""
+    with Store(tmp_path / "many.duckdb") as store:
+        store.con.executemany("""INSERT INTO incidents (incident_id, plover_type, location_name, lat, lon, country,
+            geo_precision, event_date, independent_sources, status, summary, supporting, contradicting)
+            VALUES (?, 'ASSAULT', 'Kharkiv', 49.98, 36.25, 'UA', 1, '2023-03-01', 1, 'reported', 'A strike.', '[]', '[]')""",
+                              [(f"inc-{n:012x}",) for n in range(60)])
+    app = create_app(tmp_path / "many.duckdb", static_dir=None)
+    with TestClient(app) as c:
+        first, again = c.get("/api/incidents", params={"limit": 100}), c.get("/api/incidents", params={"limit": 100})
+        plain = c.get("/api/incidents", params={"limit": 100}, headers={"Accept-Encoding": "identity"})
+    app.state.served.current.close()
+    assert first.content == again.content and len(first.content) > 4096
+    assert first.headers["content-encoding"] == again.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers and plain.content == first.content

@@ -245,8 +245,10 @@ def _object_is_place(token: Token, places: list[Place]) -> bool:
     obj = _object_token(token)
     if obj is None:
         return False
-    return any(p.start <= obj.idx < p.end or (obj.left_edge.idx <= p.start < obj.right_edge.idx + len(obj.right_edge))
-               for p in places if p.lat is not None)
+    # The places holding the object's first character or starting inside its phrase, looked up by offset.
+    near = records_containing(places, obj.idx, obj.idx + 1) + starting_between(
+        places, obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge))
+    return any(places[k].lat is not None for k in near)
 
 
 def _subject_token(token: Token) -> Token | None:

@@ -139,9 +139,18 @@ class ServedStore:
         self._harden = harden or (lambda s: None)
         self._local = threading.local()
         self._generation = 0                 # one more at every swap of `current`
+        self._writer_open = False
         self._cursors: list[Store] = []
         self._cursors_lock = threading.Lock()
         self.current = store if store is not None else self._open_reader()
+
+    def data_version(self) -> int | None:
+        """A number that changes whenever what readers see may change, for caching what they read; None
+        while a write is open (its batches commit one by one) or when the store was handed over open
+        (its owner may write it at any time)."""
+        if not self.writable or self._writer_open:
+            return None
+        return self._generation
 
     def _open_reader(self) -> Store:
         reader = open_waiting(self.path, read_only=True)
@@ -177,11 +186,13 @@ class ServedStore:
             raise RuntimeError("this server was given an open store and does not write it")
         with self._write_lock:
             with self._swap.exclusive():
+                self._writer_open = True
                 self._close_current()
                 try:
                     writer = open_waiting(self.path)  # waits for other processes' readers
                 except BaseException:
                     self.current = self._open_reader()
+                    self._writer_open = False
                     raise
                 self.current = writer
             try:
@@ -190,6 +201,7 @@ class ServedStore:
                 with self._swap.exclusive():
                     self._close_current()
                     self.current = self._open_reader()
+                    self._writer_open = False
 
     def close(self) -> None:
         with self._swap.exclusive():

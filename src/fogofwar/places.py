@@ -265,7 +265,9 @@ def _facility_words() -> frozenset[str]:
 
 def _extend_names(chosen: list[Candidate], doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     """"Atlantic Avenue", "Ohio County", "Belfast Magistrate's Court": the longer name is the mention."""
-    taken = [(c.start, c.end) for c in chosen]
+    taken = SpanIndex()
+    for c in chosen:
+        taken.add(c.start, c.end, (c.start, c.end))
     out = []
     for c in chosen:
         span = doc.char_span(c.start, c.end, alignment_mode="expand")
@@ -285,7 +287,7 @@ def _extend_names(chosen: list[Candidate], doc: Doc, gazetteer: Gazetteer) -> li
         while i > 0 and doc[i - 1].text[:1].isupper() and not doc[i - 1].is_sent_start and span.start - i < 3:
             i -= 1
         start, end = doc[i].idx, doc[last].idx + len(doc[last].text)
-        if any(overlaps((start, end), t) for t in taken if t != (c.start, c.end)):
+        if any(t != (c.start, c.end) for t in taken.overlapping(start, end)):
             out.append(c)
             continue
         text = doc_text(doc)[start:end]
@@ -301,6 +303,7 @@ def _common_words() -> frozenset[str]:
 
 def _ner_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     person_tokens = _person_name_words(doc)
+    person_names = _person_names(doc)  # gathered once: scanning every entity for each name was quadratic
     out = []
     for ent in entities(doc):
         if ent.label_ not in PLACE_LABELS and ent.label_ != "NORP":
@@ -322,7 +325,7 @@ def _ner_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             continue
         if not hits:
             hits = _partial_hits(doc, start, end, gazetteer)
-        if not hits and ent.label_ == "GPE" and (text in person_tokens or len(span) == 1 and _is_person_elsewhere(doc, text)):
+        if not hits and ent.label_ == "GPE" and (text in person_tokens or len(span) == 1 and text in person_names):
             continue  # "Modi said": a person the model took for a place
         out.append(Candidate(start, end, text, hits, True, has_suffix=_has_admin_suffix(text)))
     return out
@@ -449,8 +452,9 @@ def _person_name_words(doc: Doc) -> set[str]:
     return words
 
 
-def _is_person_elsewhere(doc: Doc, text: str) -> bool:
-    return any(ent.label_ == "PERSON" and ent.text == text for ent in entities(doc))
+def _person_names(doc: Doc) -> set[str]:
+    """The texts of the document's person entities."""
+    return {ent.text for ent in entities(doc) if ent.label_ == "PERSON"}
 
 
 @functools.cache
@@ -480,12 +484,16 @@ def _repeat_names(chosen: list[Candidate], doc: Doc, furniture: list[tuple[int, 
     if not names:
         return chosen
     people = [(e.start_char, e.end_char) for e in entities(doc) if e.label_ == "PERSON" and len(e) > 1]
-    taken = sorted((c.start, c.end) for c in chosen)
+    blocked = SpanIndex()  # the names taken and multi-word person names, not scanned for every match
+    for c in chosen:
+        blocked.add(c.start, c.end)
+    for start, end in people:
+        blocked.add(start, end)
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
     added = []
     for m in pattern.finditer(doc_text(doc)):
         span = (m.start(), m.end())
-        if any(overlaps(span, t) for t in taken) or any(overlaps(span, p) for p in people) or inside_any(furniture, m.start()):
+        if blocked.overlapping(*span) or inside_any(furniture, m.start()):
             continue
         c = names[m.group()]
         added.append(Candidate(m.start(), m.end(), c.text, c.hits, False, demonym=c.demonym, has_suffix=c.has_suffix,

@@ -539,16 +539,27 @@ class Store:
             FROM incident_events ie JOIN events e ON e.doc_id = ie.doc_id AND e.event_id = ie.event_id
             JOIN documents d ON d.doc_id = e.doc_id WHERE ie.incident_id = ? ORDER BY d.published, e.key""", [incident_id])
         events = [dict(zip(names, r)) for r in rows]
+        # Claims and mentions of all the incident's events in one query each, not two per event.
+        claims: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        cn, cr = self.query("""
+            SELECT ec.doc_id AS _doc, ec.event_id AS _event, c.*
+            FROM incident_events ie JOIN event_claims ec ON ec.doc_id = ie.doc_id AND ec.event_id = ie.event_id
+            JOIN claims c ON c.doc_id = ec.doc_id AND c.claim_id = ec.claim_id
+            WHERE ie.incident_id = ? ORDER BY c.claim_id""", [incident_id])
+        for r in cr:
+            claims.setdefault((r[0], r[1]), []).append(dict(zip(cn[2:], r[2:])))
+        mentions: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        mn, mr = self.query("""
+            SELECT m.doc_id, m.event_id, m.trigger_start, m.trigger_end, m.trigger_text, m.sentence_start,
+                   m.sentence_end
+            FROM incident_events ie JOIN event_mentions m ON m.doc_id = ie.doc_id AND m.event_id = ie.event_id
+            WHERE ie.incident_id = ? ORDER BY m.trigger_start""", [incident_id])
+        for r in mr:
+            mentions.setdefault((r[0], r[1]), []).append(dict(zip(mn[2:], r[2:])))
         for e in events:
             e["published"] = e["published"].isoformat() if e["published"] else None
-            cn, cr = self.query("""
-                SELECT c.* FROM event_claims ec JOIN claims c ON c.doc_id = ec.doc_id AND c.claim_id = ec.claim_id
-                WHERE ec.doc_id = ? AND ec.event_id = ? ORDER BY c.claim_id""", [e["doc_id"], e["event_id"]])
-            e["claims"] = [dict(zip(cn, r)) for r in cr]
-            mn, mr = self.query("""
-                SELECT trigger_start, trigger_end, trigger_text, sentence_start, sentence_end FROM event_mentions
-                WHERE doc_id = ? AND event_id = ? ORDER BY trigger_start""", [e["doc_id"], e["event_id"]])
-            e["mentions"] = [dict(zip(mn, r)) for r in mr]
+            e["claims"] = claims.get((e["doc_id"], e["event_id"]), [])
+            e["mentions"] = mentions.get((e["doc_id"], e["event_id"]), [])
             e["casualties"] = json.loads(e["casualties"] or "{}")
             e["means"] = [m for m in (e["means"] or "").split(";") if m]
         incident["events"] = events

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Token
 from .lexicons import load_table
 from .models import SourceDocument, Time
 from .nlp import doc_text
-from .spans import inside_any
+from .spans import SpanIndex, inside_any
 
 __all__ = ["find_times", "normalize_times", "Timex"]
 
@@ -46,11 +46,11 @@ def find_times(doc: Doc, source: SourceDocument) -> list[Time]:
 def normalize_times(text: str, anchor: dt.date | None, tense_at: Callable[[int], Tense] = lambda i: "past") -> list[Timex]:
     """Find and value the temporal expressions of a text (no parse needed)."""
     found: list[Timex] = []
-    taken: list[tuple[int, int]] = []
+    taken = SpanIndex()  # scanning every span taken for each match was quadratic in the text's length
     for pattern, normalizer in _rules():
         for m in pattern.finditer(text):
             start, end = m.span("x") if "x" in pattern.groupindex else m.span()
-            if start == end or any(start < e and s < end for s, e in taken):
+            if start == end or taken.overlapping(start, end):
                 continue
             if text[end - 1] == "." and re.search(r"[A-Za-z]{5,}\.$", text[start:end]):
                 end -= 1  # a sentence's full stop, not an abbreviation's dot
@@ -61,7 +61,7 @@ def normalize_times(text: str, anchor: dt.date | None, tense_at: Callable[[int],
                 result = None
             if result is None:
                 continue
-            taken.append((start, end))
+            taken.add(start, end)
             found.append(Timex(start, end, *result))
     return _resolve_references([_with_modifier(text, t) for t in _compose(text, found)])
 
