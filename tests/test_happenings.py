@@ -189,3 +189,15 @@ def test_a_campaign_noun_without_a_date_is_the_war_not_a_deed(analyze):
     assert by_trigger["siege"].habitual
     assert not by_trigger["shelled"].habitual
     assert "invasion" in by_trigger and not by_trigger["invasion"].habitual
+
+
+def test_a_deed_told_as_done_is_not_dated_after_its_report(analyze):
+    """'agreed to cooperate on a launch around 2025' happened when reported; 2025 is the launch's. A plan
+    keeps its later date."""
+    result = analyze("Russia and China agreed to cooperate on the launch of a lunar mission around 2025, officials "
+                     "said. Russia will withdraw from the station in 2025, the agency said.", published="2022-07-04")
+    by_trigger = {e.trigger.text.lower(): e for e in result.events}
+    agreed = by_trigger["agreed"]
+    assert agreed.status not in ("future", "hypothetical")
+    assert agreed.date.value == "2022-07-04" and agreed.date.text is None
+    assert by_trigger["withdraw"].status == "future" and by_trigger["withdraw"].date.value == "2025"

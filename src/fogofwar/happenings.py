@@ -16,6 +16,7 @@ happening but are never one on their own; a deed to come told by a verb
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -24,7 +25,7 @@ from . import casualties as casualties_stage
 from .factuality import mention_category
 from .gazetteer import distance_km
 from .lexicons import load_table
-from .models import Casualty, Event, EventActor, Mention, Place, SourceDocument
+from .models import Casualty, Event, EventActor, EventDate, Mention, Place, SourceDocument
 from .nlp import doc_text
 from .roles import in_own_clause
 
@@ -402,3 +403,29 @@ def _means(mentions: list[_Mention], doc: Doc) -> list[str]:
         if span is not None:
             found.update(casualties_stage.find_means(span))
     return sorted(found, key=lambda x: order.index(x) if x in order else len(order))
+
+
+# Statuses of a happening told as coming or supposed: only these may be dated after their report.
+NOT_YET = {"future", "hypothetical"}
+
+
+def within_report(event: Event, published: str | None) -> Event:
+    """A happening told as having happened cannot be dated after its report: a later year or day in its
+    sentence belongs to something else ("agreed to cooperate on a launch around 2025", "a 2024 bid").
+    Such an event is dated by its report's day instead, as an undated one is."""
+    value = event.date.value
+    if not (value and published) or event.status in NOT_YET or not _after(value, published[:10]):
+        return event
+    return event.model_copy(update={"date": EventDate(value=published[:10], precision=2, text=None),
+                                    "background": False})
+
+
+def _after(value: str, published: str) -> bool:
+    if len(value) >= 10 and len(published) >= 10:
+        try:
+            return (dt.date.fromisoformat(value[:10]) - dt.date.fromisoformat(published)).days > 1
+        except ValueError:
+            return False
+    if re.fullmatch(r"\d{4}(-\d{2})?", value) and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", published):
+        return value > published[:len(value)]
+    return False

@@ -119,9 +119,10 @@ def analyze(doc: Doc, source: SourceDocument, resources: Resources) -> Result:
     for stage in STAGES:
         found[stage.provides] = stage.run(doc, source, found, resources)
     assessments = {a.event_id: a for a in found["assessments"]}
-    events = [e.model_copy(update={"status": assessments[e.id].status, "factuality": assessments[e.id].factuality,
-                                   "claims": list(assessments[e.id].claims)})
-              for e in found["events"]]
+    events = [happenings_stage.within_report(
+        e.model_copy(update={"status": assessments[e.id].status, "factuality": assessments[e.id].factuality,
+                             "claims": list(assessments[e.id].claims)}), source.published)
+        for e in found["events"]]
     return Result(id=source.id, url=source.url, outlet=source.outlet, title=source.title, published=source.published,
                   language="en", text=source.text, places=found["places"], times=found["times"],
                   actors=found["actors"], events=events, claims=found["claims"], predicates=found["predicates"])
