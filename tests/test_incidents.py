@@ -216,3 +216,23 @@ def test_two_vague_mentions_in_linked_reports_stay_apart():
     assert groups(merge_incidents([a, b], links={"b": {"a": 0.6}})) == [["a:e1"], ["b:e1"]]
     a.date_explicit, a.time_precision = True, 1
     assert groups(merge_incidents([a, b], links={"b": {"a": 0.6}})) == [["a:e1", "b:e1"]]
+
+
+def test_two_outlets_running_one_agency_story_edited_apart_are_one_source():
+    """An agency story that two outlets edit and update differently (no near-duplicates, no one sentence the same)
+    still shares much of its wording: one source. Two newsrooms' own reports share little."""
+    story = ("Russian forces shelled the town of Kupiansk overnight, damaging a school and two apartment blocks, the "
+             "regional governor said on Telegram. Emergency crews searched the rubble through the morning, and "
+             "three people were taken to hospital. The town lies on a rail line that supplies the front to the east.")
+    edited = story.replace("overnight", "late on Friday").replace("three people", "at least three residents").replace(
+        "through the morning", "until noon").replace("supplies the front", "feeds the troops") + (
+        " Officials gave no figure for the dead. Kyiv said more air defence was on its way to the region, and the "
+        "mayor asked residents to stay in shelters.")
+    own = "Our correspondent in Kupiansk saw smoke over the school; a nurse said the wounded arrived before dawn."
+    sigs = {"a": minhash_signature(story), "b": minhash_signature(edited), "c": minhash_signature(own)}
+    assert near_duplicate_groups(sigs) == {"a": "a", "b": "b", "c": "c"}
+    members = [event("a:e1", "a", outlet="Paper A", sentence="A school was damaged."),
+               event("b:e1", "b", outlet="Paper B", sentence="Three residents were hurt."),
+               event("c:e1", "c", outlet="Paper C", sentence="Smoke rose over the school.")]
+    assert independent_sources(members) == 3
+    assert independent_sources(members, sigs) == 2

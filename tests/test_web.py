@@ -825,13 +825,13 @@ PRECISION_REPORTS = [
 
 @pytest.fixture(scope="module")
 def dnipro_site(browser, tmp_path_factory, settings):
-    """Three reports of one missile strike: Zelenskiy named three ways in four claims, Moscow's denial in one."""
+    """Three reports of one missile strike: Zelenskiy named three ways in five claims, Moscow's denial in one."""
     with site(browser, tmp_path_factory.mktemp("dnipro") / "dnipro.duckdb", DNIPRO_REPORTS, settings) as url:
         yield url
 
 
 def test_the_evidence_shows_each_source_once_and_each_report_once_with_one_sentence(browser, dnipro_site):
-    """Zelenskiy's four claims in three reports are one source, as Supporting names him; Moscow's denial is the one
+    """Zelenskiy's five claims in three reports are one source, as Supporting names him; Moscow's denial is the one
     contradicting source; each report is listed once with one sentence (a report telling the strike twice too)."""
     tab = open_page(browser, dnipro_site, EVERYTHING, viewport={"width": 1400, "height": 1500})
     (strike,) = [i for i in incidents(tab, min_sources=0) if i["n_documents"] == 3]
@@ -845,10 +845,10 @@ def test_the_evidence_shows_each_source_once_and_each_report_once_with_one_sente
     assert panel.locator(".sides dd.contradicting").inner_text() == "Moscow [RUSGOV]"
     zelenskiy = panel.locator(".sources.backing .source-group")
     assert zelenskiy.locator(".who .badge").all_inner_texts() == ["asserts"]
-    assert zelenskiy.locator(".claim").count() == 4
+    assert zelenskiy.locator(".claim").count() == 5
     assert zelenskiy.locator(".aka").inner_text() == "also named: Zelenskiy; Ukraine’s President Volodymyr Zelenskiy"
     assert [t.split(" · ")[0] for t in zelenskiy.locator(".claim .where").all_inner_texts()] == [
-        "Paper P", "Daily Q", "Daily Q", "Wire W"]
+        "Paper P", "Daily Q", "Daily Q", "Wire W", "Wire W"]
     reports = panel.locator(".report")
     assert sorted(reports.evaluate_all("rs => rs.map(r => r.dataset.doc)")) == ["dnipro-p", "dnipro-q", "dnipro-w"]
     assert [reports.nth(i).locator(".sentence").count() for i in range(3)] == [1, 1, 1]

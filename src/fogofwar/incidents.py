@@ -49,6 +49,7 @@ DATE_WINDOW_DAYS = {1: 1, 2: 3, 3: 15}
 SIMILARITY_THRESHOLDS = {"default": 0.55, "same_trigger_and_actor": 0.40, "not_happened": 0.75, "undated": 0.85}
 # Token overlap above which two events' sentences count as one sentence reprinted.
 SAME_SENTENCE = 0.8
+SHARED_COPY_JACCARD = 0.25  # two documents sharing this much of their 5-grams run one agency story
 SHARED_COPY_WORDS = 8        # a shared sentence this long is copy from one source, not two reports
 TOKEN_THRESHOLDS = {"default": 0.35, "same_trigger_and_actor": 0.20, "not_happened": 0.60, "undated": 0.70}
 MAX_CANDIDATES = 64          # per event per neighbouring block; keeps dense blocks linear
@@ -168,16 +169,18 @@ class EventRecord:
     salient: bool = True           # a lead happening of its document (told again, or in the lead)
 
 
-def independent_sources(members: Iterable[EventRecord]) -> int:
+def independent_sources(members: Iterable[EventRecord], signatures: dict[str, Sequence[int]] | None = None) -> int:
     """How many independent sources report an incident. Wire copy is one source however many members
     run it: near-duplicate documents (one origin), and documents of different outlets that tell an
     event in the same sentence of SHARED_COPY_WORDS words or more (agency copy each outlet edits
     around). Otherwise a document counts as its outlet, so one newsroom repeating its own caption or
     story counts once. An outlet's own story and the wire copy it runs stay two sources, and two
-    outlets never fuse through the wire copy they share."""
+    outlets never fuse through the wire copy they share. With the documents' MinHash `signatures`,
+    two outlets' documents sharing SHARED_COPY_JACCARD of their word 5-grams are copy of one story too
+    (an agency's story as each outlet edits and updates it, too far apart to be near-duplicates)."""
     members = list(members)
     documents = {e.doc_id: e for e in members}
-    copy = _wire_copy(members)
+    copy = _wire_copy(members, signatures or {})
     keys = set()
     for e in documents.values():
         if e.doc_id in copy:
@@ -189,9 +192,10 @@ def independent_sources(members: Iterable[EventRecord]) -> int:
     return len(keys)
 
 
-def _wire_copy(members: list[EventRecord]) -> dict[str, str]:
+def _wire_copy(members: list[EventRecord], signatures: dict[str, Sequence[int]]) -> dict[str, str]:
     """Document → its group of wire copy, for the documents that run copy another member runs too:
-    reprints of one origin, and the same long sentence (token overlap ≥ SAME_SENTENCE) in two outlets."""
+    reprints of one origin, the same long sentence (token overlap ≥ SAME_SENTENCE) in two outlets, and
+    two outlets' documents that share much of their wording."""
     uf = UnionFind()
     origins: dict[str, str] = {}
     for e in members:
@@ -205,6 +209,12 @@ def _wire_copy(members: list[EventRecord]) -> dict[str, str]:
             if (a.doc_id != b.doc_id and a.outlet.strip().lower() != b.outlet.strip().lower()
                     and len(x & y) / len(x | y) >= SAME_SENTENCE):
                 uf.union(a.doc_id, b.doc_id)
+    outlets = {e.doc_id: e.outlet.strip().lower() for e in members if e.outlet}
+    signed = sorted(d for d in outlets if signatures.get(d) and signatures[d][0] != -1)
+    for i, a in enumerate(signed):
+        for b in signed[i + 1:]:
+            if outlets[a] != outlets[b] and _jaccard(signatures[a], signatures[b]) >= SHARED_COPY_JACCARD:
+                uf.union(a, b)
     groups = Counter(uf.find(d) for d in list(uf.parent))
     return {d: uf.find(d) for d in list(uf.parent) if groups[uf.find(d)] > 1}
 

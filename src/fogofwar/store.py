@@ -462,6 +462,8 @@ class Store:
                 FROM event_claims ec JOIN claims c ON c.doc_id = ec.doc_id AND c.claim_id = ec.claim_id
                 WHERE ec.doc_id IN (SELECT unnest(?))""", [docs]).fetchall():
             stances.setdefault(f"{doc_id}:{event_id}", []).append((text, code, stance))
+        signatures = dict(self.con.execute("SELECT doc_id, minhash FROM documents WHERE doc_id IN (SELECT unnest(?))",
+                                           [docs]).fetchall())
         rows, links = [], []
         for inc in incidents:
             members = [by_key[k] for k in inc.events]
@@ -480,7 +482,7 @@ class Store:
                 first.time_precision, published[0] if published else None,
                 ";".join(sorted(set().union(*(e.actor_codes for e in members)))),
                 ";".join(sorted(set().union(*(e.recipient_codes for e in members)))),
-                len({e.doc_id for e in members}), len(members), independent_sources(members),
+                len({e.doc_id for e in members}), len(members), independent_sources(members, signatures),
                 json.dumps(supporting), json.dumps(contradicting), status,
                 round(sum(e.factuality for e in members) / len(members), 2), (info[7] or "")[:300],
                 sum(d[8] or 1 for d in member_detail),
