@@ -68,7 +68,8 @@ STORY_ACTIVE_DAYS = 14       # a story with no new document for two weeks is ove
 # On the story alone only deeds join, told as done.
 STORY_TYPES = {"ASSAULT", "COERCE", "RETREAT", "PROTEST", "MOBILIZE", "AID", "SANCTION"}
 UNSURE = {"hedged", "future", "hypothetical"}
-STORY_GUESS_DAYS = 14        # a report that does not say when tells of a deed at most this long before it
+STORY_GUESS_DAYS = 14        # a follow-up that does not say when tells of a deed at most this long before it ...
+STORY_FOLLOW_UP_LINK = 0.5   # ... on a story this close (or with the same death toll)
 STORY_WINDOW_DAYS = 3        # one story's events, when both are dated, fall within three days
 CASUALTY_RATIO = 3.0         # killed figures further apart than this are different deeds
 HAPPENED = {"asserted", "reported", "alleged", "disputed", "unconfirmed", "hedged"}
@@ -307,7 +308,7 @@ def story_compatible(a: EventRecord, b: EventRecord, link: float = 1.0) -> bool:
         return False
     if a.plover_type not in STORY_TYPES and (link < STORY_STATEMENT_LINK or not _same_speaker(a, b)):
         return False
-    if not (_story_dates_agree(a, b) and _places_agree(a, b) and _same_sides(a, b)):
+    if not (_story_dates_agree(a, b, link) and _places_agree(a, b) and _same_sides(a, b)):
         return False
     # Nothing conflicting is not enough in a news cycle. One of the two must be anchored to a stated day
     # or a town: two vague mentions ("the invasion", "US troops deploy" at a country) in two linked reports
@@ -331,14 +332,23 @@ def _same_speaker(a: EventRecord, b: EventRecord) -> bool:
     return bool(a.actor_codes and b.actor_codes and _countries(a.actor_codes) & _countries(b.actor_codes))
 
 
-def _story_dates_agree(a: EventRecord, b: EventRecord) -> bool:
+def _same_toll(a: EventRecord, b: EventRecord) -> bool:
+    """Both give a death toll, and the tolls agree."""
+    return bool(a.killed and b.killed and (a.killed[0] or a.killed[1]) and (b.killed[0] or b.killed[1])
+                and _casualties_agree(a.killed, b.killed))
+
+
+def _story_dates_agree(a: EventRecord, b: EventRecord, link: float = 0.0) -> bool:
     if a.date is None or b.date is None:
         return True
     if a.date_explicit != b.date_explicit:
-        # A report that does not say when dates its deed by its own day: the deed happened by then,
-        # so it agrees with a day its story states up to STORY_GUESS_DAYS before.
+        # A report that does not say when dates its deed by its own day: the deed happened by then, most
+        # often a day or two before. A follow-up days later ("police named the victim of the shooting")
+        # tells the same deed only on a close story or the same toll: war reports tell a town's next strike
+        # in the same words.
         told, guessed = (a, b) if a.date_explicit else (b, a)
-        return -1 <= (guessed.date - told.date).days <= STORY_GUESS_DAYS
+        late = STORY_GUESS_DAYS if link >= STORY_FOLLOW_UP_LINK or _same_toll(a, b) else STORY_WINDOW_DAYS
+        return -1 <= (guessed.date - told.date).days <= late
     window = max(DATE_WINDOW_DAYS.get(a.time_precision, 15), DATE_WINDOW_DAYS.get(b.time_precision, 15))
     if a.date_explicit and b.date_explicit and a.time_precision == 1 and b.time_precision == 1:
         window = 0  # a strike on Monday and the shelling on Tuesday are two incidents
@@ -426,7 +436,8 @@ def _story_leader(e: EventRecord, events: Sequence[EventRecord], linked: dict[st
     reports cannot chain day after day."""
     for other, link in sorted(linked.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]:
         for m in of_document.get((other, e.plover_type), ()):
-            if story_compatible(e, events[m], link) and _story_dates_agree(e, events[uf.find(m)]):
+            first = events[uf.find(m)]
+            if story_compatible(e, events[m], link) and _story_dates_agree(e, first, linked.get(first.doc_id, 0.0)):
                 return m
     return None
 
