@@ -236,3 +236,18 @@ def test_two_outlets_running_one_agency_story_edited_apart_are_one_source():
                event("c:e1", "c", outlet="Paper C", sentence="Smoke rose over the school.")]
     assert independent_sources(members) == 3
     assert independent_sources(members, sigs) == 2
+
+
+def test_two_happenings_of_one_report_never_share_an_incident():
+    """A report's strikes on Kupiansk and on Izium are two happenings; a linked region-level report that
+    agrees with both joins one of them, and does not chain the two into one incident."""
+    b1 = event("b:e1", "b", ptype="ASSAULT", precision=2, trigger="shelling", sentence="Shelling hit the region.")
+    b1.geo_precision, b1.admin1, b1.published = 3, "Kharkiv", dt.date(2022, 9, 10)
+    a1 = event("a:e1", "a", ptype="ASSAULT", trigger="shelled", sentence="Russia shelled Kupiansk on Saturday.",
+               lat=49.71, lon=37.61)
+    a2 = event("a:e2", "a", ptype="ASSAULT", trigger="struck", sentence="Missiles struck Izium on Saturday.",
+               lat=49.21, lon=37.26)
+    for e in (a1, a2):
+        e.admin1, e.date_explicit, e.published = "Kharkiv", True, dt.date(2022, 9, 11)
+    links = {"a": {"b": 0.6}, "b": {"a": 0.6}}
+    assert groups(merge_incidents([b1, a1, a2], links=links)) == [["a:e1", "b:e1"], ["a:e2"]]

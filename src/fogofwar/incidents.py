@@ -398,6 +398,7 @@ def merge_incidents(events: Sequence[EventRecord],
     of_document: dict[tuple[str, str], list[int]] = defaultdict(list)
     uf = UnionFind()
     first_of: dict[str, int] = {}
+    documents_of: dict[int, set[str]] = {}   # incident (its first event) → the documents it holds events of
     for n, e in enumerate(events):
         uf.find(n)
         leader = None
@@ -406,13 +407,19 @@ def merge_incidents(events: Sequence[EventRecord],
             if leader == n:
                 leader = None
         else:
-            leader = _story_leader(e, events, links.get(e.doc_id, {}), of_document, uf)
+            # A document's happenings are distinct by then: two of them never share an incident.
+            def open_to(m: int, doc: str = e.doc_id) -> bool:
+                return doc not in documents_of.get(uf.find(m), ())
+
+            leader = _story_leader(e, events, links.get(e.doc_id, {}), of_document, uf, open_to)
             if leader is None and e.date is not None:
-                leader = _matching_leader(e, events, leaders, similarity)
+                leader = _matching_leader(e, events, leaders, similarity, open_to)
         of_document[(e.doc_id, e.plover_type)].append(n)
         if leader is not None:
             uf.union(n, leader)
+            documents_of.setdefault(uf.find(n), set()).add(e.doc_id)
             continue
+        documents_of[n] = {e.doc_id}
         if e.date is not None:
             for cell in _cells(e):
                 leaders[(e.plover_type, e.date.toordinal(), cell)].append(n)
@@ -430,12 +437,15 @@ def merge_incidents(events: Sequence[EventRecord],
 
 
 def _story_leader(e: EventRecord, events: Sequence[EventRecord], linked: dict[str, float],
-                  of_document: dict[tuple[str, str], list[int]], uf: UnionFind) -> int | None:
+                  of_document: dict[tuple[str, str], list[int]], uf: UnionFind,
+                  open_to: Callable[[int], bool] = lambda m: True) -> int | None:
     """An earlier event of a document telling e's story that e can join: any member of an incident
     can take e in, but e's date must also fit the incident's first event, so a long story's daily
     reports cannot chain day after day."""
     for other, link in sorted(linked.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]:
         for m in of_document.get((other, e.plover_type), ()):
+            if not open_to(m):
+                continue
             first = events[uf.find(m)]
             if story_compatible(e, events[m], link) and _story_dates_agree(e, first, linked.get(first.doc_id, 0.0)):
                 return m
@@ -479,7 +489,7 @@ def keep_ids(incidents: list[Incident], previous: dict[str, str], taken: set[str
 
 
 def _matching_leader(e: EventRecord, events: Sequence[EventRecord], leaders: dict[tuple, list[int]],
-                     similarity) -> int | None:
+                     similarity, open_to: Callable[[int], bool] = lambda m: True) -> int | None:
     """The first incident leader in e's neighbouring blocks that e matches, if any."""
     window = DATE_WINDOW_DAYS.get(e.time_precision, 15)
     day = e.date.toordinal()
@@ -487,7 +497,7 @@ def _matching_leader(e: EventRecord, events: Sequence[EventRecord], leaders: dic
         for neighbour in _neighbour_cells(cell):
             for d in range(day - window, day + window + 1):
                 for m in leaders.get((e.plover_type, d, neighbour), ())[:MAX_CANDIDATES]:
-                    if compatible(e, events[m]) and _alike(e, events[m], similarity):
+                    if open_to(m) and compatible(e, events[m]) and _alike(e, events[m], similarity):
                         return m
     return None
 
