@@ -234,16 +234,23 @@ def test_a_document_with_markup_renders_as_inert_text(page):
     assert page.locator("#document[open]").count() == 0
 
 
-def test_brushing_the_timeline_filters_the_map(page):
-    """Dragging over the last weeks leaves only September's incidents; clearing the brush restores all."""
-    everything = incidents(page)
-    september = [i for i in everything if i["event_date"] >= "2022-09-01" and i["lat"] is not None]
+def brush_last_tenth(page) -> tuple[dict, float]:
+    """Drag over the last tenth of the timeline, as a user selecting the latest weeks does; the timeline's
+    box and the height dragged at."""
     box = page.locator("#timeline .brush .overlay").bounding_box()
     y = box["y"] + box["height"] / 2
     page.mouse.move(box["x"] + box["width"] * 0.9, y)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] - 1, y, steps=5)
     page.mouse.up()
+    return box, y
+
+
+def test_brushing_the_timeline_filters_the_map(page):
+    """Dragging over the last weeks leaves only September's incidents; clearing the brush restores all."""
+    everything = incidents(page)
+    september = [i for i in everything if i["event_date"] >= "2022-09-01" and i["lat"] is not None]
+    box, y = brush_last_tenth(page)
     expect(page.locator("#map")).to_have_attribute("data-markers", str(len(september)))
     assert page.locator("#status").inner_text().startswith(f"{len(september)} incident(s)")
     assert page.locator("#panel .incident-item").count() == len(september)
@@ -772,12 +779,7 @@ def test_export_view_follows_the_timeline_brush(page):
     """A brush over September narrows the export to the incidents the brush leaves on the map."""
     import csv
 
-    box = page.locator("#timeline .brush .overlay").bounding_box()
-    y = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + box["width"] * 0.9, y)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] - 1, y, steps=5)
-    page.mouse.up()
+    brush_last_tenth(page)
     september = [i["incident_id"] for i in incidents(page) if i["event_date"] >= "2022-09-01"]
     expect(page.locator("#panel .incident-item")).to_have_count(len(september))
     link = page.get_by_role("link", name="Export view as CSV")
