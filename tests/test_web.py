@@ -323,12 +323,12 @@ def ingest_reports(store: Store, lines: list[str], settings) -> None:
 
 
 @contextmanager
-def site(browser, path: Path, lines: list[str], settings, poll_seconds: float = 30.0):
+def site(browser, path: Path, lines: list[str], settings, poll_seconds: float = 30.0, **app_options):
     """A store of these reports, opened read-write and served by its own server the browser may reach."""
     _ensure_build()
     store = Store(path)
     ingest_reports(store, lines, settings)
-    with serving(create_app(store, poll_seconds=poll_seconds)) as url:
+    with serving(create_app(store, poll_seconds=poll_seconds, **app_options)) as url:
         browser.origins.append(url)
         try:
             yield url
@@ -978,16 +978,9 @@ KHARKIV_REPORTS = [
 @pytest.fixture(scope="module")
 def capped_site(browser, tmp_path_factory, settings):
     """The Kharkiv reports served with at most three points drawn one by one."""
-    _ensure_build()
-    store = Store(tmp_path_factory.mktemp("capped") / "capped.duckdb")
-    ingest_reports(store, KHARKIV_REPORTS, settings)
-    with serving(create_app(store, map_points=3)) as url:
-        browser.origins.append(url)
-        try:
-            yield url
-        finally:
-            browser.origins.remove(url)
-            store.close()
+    with site(browser, tmp_path_factory.mktemp("capped") / "capped.duckdb", KHARKIV_REPORTS, settings,
+              map_points=3) as url:
+        yield url
 
 
 def test_too_many_points_become_counts_per_cell_and_near_a_town_the_map_says_showing_n_of_m(browser, capped_site):
