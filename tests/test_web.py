@@ -532,6 +532,15 @@ def by_name(tab, name: str) -> str:
     return found["incident_id"]
 
 
+def incident_at(browser, url: str, name: str) -> str:
+    """The id of the incident at this place, asked through a page of its own that is closed again."""
+    probe = open_page(browser, url, EVERYTHING)
+    try:
+        return by_name(probe, name)
+    finally:
+        close_page(browser, probe)
+
+
 def focused(tab, selector: str) -> bool:
     """Whether the focused element is (or is inside) what selector finds."""
     return tab.evaluate(f"!!document.activeElement?.closest({json.dumps(selector)})")
@@ -583,9 +592,7 @@ def test_the_page_opens_on_conflict_types_and_the_last_30_days_of_data(browser, 
 
 def test_an_incident_permalink_opens_that_incident_on_the_map(browser, server):
     """/#incident=ID opens the incident's evidence, among every type and date so that its marker is shown."""
-    probe = open_page(browser, server, EVERYTHING)
-    odesa = by_name(probe, "Odesa")
-    close_page(browser, probe)
+    odesa = incident_at(browser, server, "Odesa")
     tab = open_page(browser, server, f"/#incident={odesa}")
     panel = tab.locator(f".evidence[data-incident='{odesa}']")
     panel.wait_for()
@@ -599,9 +606,7 @@ def test_an_incident_permalink_opens_that_incident_on_the_map(browser, server):
 
 def test_a_shared_link_restores_filters_map_view_and_incident(browser, server):
     """A link with types, a time window, a map view and an incident shows exactly that view."""
-    probe = open_page(browser, server, EVERYTHING)
-    warsaw = by_name(probe, "Warsaw")
-    close_page(browser, probe)
+    warsaw = incident_at(browser, server, "Warsaw")
     tab = open_page(browser, server, f"/#types=RETREAT,PROTEST&preset=all&map=51.5,25,5&incident={warsaw}")
     tab.locator(f".evidence[data-incident='{warsaw}']").wait_for()
     expect(tab.locator("#map")).to_have_attribute("data-markers", "2")

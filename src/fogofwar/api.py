@@ -36,7 +36,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from .dates import DATE_PATTERN
 from .filters import ACTOR_PATTERN, PLOVER_TYPES, STATUSES, FilterError, incident_filters
 from .live import ServedStore
-from .models import Result, Status
+from .models import Result
 from .store import MAP_POINT_LIMIT, Store
 
 __all__ = ["create_app", "WEB_DIST", "MAX_PAGE", "CSP", "LOOPBACK_HOSTS"]
@@ -571,13 +571,6 @@ def _country_shapes() -> dict[str, tuple[str, str]]:
     return {c.alpha_2: (c.numeric, getattr(c, "common_name", None) or c.name) for c in pycountry.countries}
 
 
-def _map_filters(filters: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    """The incident filters as the map reads them: the visible box apart, for points and cells only."""
-    filters = dict(filters)
-    filters.pop("near", None)
-    return filters, filters.pop("bbox", None)
-
-
 def _add_place_precision(read: _Reader, items: list[dict[str, Any]]) -> None:
     """Give each incident its `place_precision` as the map draws it (see Store.place_precision)."""
     found = read("place_precision", [i["incident_id"] for i in items])
@@ -599,7 +592,8 @@ def _add_map_routes(app: FastAPI, read: _Reader, point_limit: int) -> None:
         number in the view, strongest first; `capped` when more are there) or else counts per grid cell
         (`cells`); those placed only at a region, a country or a wider area as counts (`regions`,
         `countries`, `areas`), never as points; counts by place precision, type and status."""
-        filters, view = _map_filters(filters)
+        # The visible box picks the points and cells only; regions and countries are counted whole.
+        view = filters.pop("bbox")
         out = read("map_summary", zoom, view, point_limit, **filters)
         shapes = _country_shapes()
         for c in out["countries"]:

@@ -416,8 +416,7 @@ def within_report(event: Event, published: str | None) -> Event:
     value = event.date.value
     if not (value and published) or event.status in NOT_YET or not _after(value, published[:10]):
         return event
-    return event.model_copy(update={"date": EventDate(value=published[:10], precision=2, text=None),
-                                    "background": False})
+    return event.model_copy(update={"date": EventDate(value=published[:10], precision=2, text=None)})
 
 
 def _after(value: str, published: str) -> bool:

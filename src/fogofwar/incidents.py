@@ -203,14 +203,13 @@ def _wire_copy(members: list[EventRecord], signatures: dict[str, Sequence[int]])
         if e.origin in origins and origins[e.origin] != e.doc_id:
             uf.union(origins[e.origin], e.doc_id)
         origins.setdefault(e.origin, e.doc_id)
-    words = [(e, set(_WORD.findall(e.sentence.lower()))) for e in members if e.outlet]
-    words = [(e, w) for e, w in words if len(w) >= SHARED_COPY_WORDS]
+    outlets = {e.doc_id: e.outlet.strip().lower() for e in members if e.outlet}
+    words = [(e, w) for e in members if e.doc_id in outlets
+             and len(w := set(_WORD.findall(e.sentence.lower()))) >= SHARED_COPY_WORDS]
     for i, (a, x) in enumerate(words):
         for b, y in words[i + 1:]:
-            if (a.doc_id != b.doc_id and a.outlet.strip().lower() != b.outlet.strip().lower()
-                    and len(x & y) / len(x | y) >= SAME_SENTENCE):
+            if outlets[a.doc_id] != outlets[b.doc_id] and len(x & y) / len(x | y) >= SAME_SENTENCE:
                 uf.union(a.doc_id, b.doc_id)
-    outlets = {e.doc_id: e.outlet.strip().lower() for e in members if e.outlet}
     signed = sorted(d for d in outlets if signatures.get(d) and signatures[d][0] != -1)
     for i, a in enumerate(signed):
         for b in signed[i + 1:]:
