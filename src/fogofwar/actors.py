@@ -270,10 +270,13 @@ def _own_country(words: list[Token], coder: _Coder) -> str | None:
 def _sentence_actors(sent: Span, coder: _Coder, used: set[int]) -> list[Actor]:
     out: list[Actor] = []
     persons = [e for e in entities_in(sent) if e.label_ == "PERSON"]
+    before = coder.last_person  # the person of earlier sentences, for a pronoun ahead of this one's names
+    coded_persons: list[Actor] = []
     for ent in persons:
         actor = _code_person(ent, sent, coder)
         if actor:
             out.append(actor)
+            coded_persons.append(actor)
             used.update(range(ent.start, ent.end))
     for chunk in _noun_phrases(sent):
         if chunk.root.i in used:
@@ -287,11 +290,28 @@ def _sentence_actors(sent: Span, coder: _Coder, used: set[int]) -> list[Actor]:
             if actor:
                 out.append(actor)
     for token in sent:
-        if token.lower_ in PERSONAL_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass") and coder.last_person:
-            p = coder.last_person
+        if token.lower_ in PERSONAL_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass"):
+            p = _pronoun_person(token, coded_persons, before)
+            if p is None:
+                continue
             out.append(Actor(start=token.idx, end=token.idx + len(token), text=token.text, code=p.code,
                              country=p.country, sector=p.sector, name=p.name))
     return out
+
+
+def _pronoun_person(pronoun: Token, persons: list[Actor], before: Actor | None) -> Actor | None:
+    """The person "he" or "she" stands for: the last one named before it; "When he launched the invasion,
+    Putin ..." names him after, as the subject of the clause the pronoun's clause leads into."""
+    earlier = [p for p in persons if p.end <= pronoun.idx]
+    if earlier:
+        return earlier[-1]
+    clause = pronoun.head
+    if clause.dep_ == "advcl" and clause.i < clause.head.i:
+        subject = next((c for c in clause.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        named = [p for p in persons if subject is not None and p.start <= subject.idx < p.end]
+        if named:
+            return named[0]
+    return before
 
 
 def _noun_phrases(sent: Span) -> list[Span]:

@@ -171,6 +171,9 @@ def _conditions(token: Token, cond: dict[str, frozenset[str] | bool], places: li
             ok = subj is not None and bool({t.lower_ for t in subj.subtree} & want)
         elif key == "object_place":
             ok = _object_is_place(token, places)
+        elif key == "object_entity":  # "hit 2023", "hit 40%": a number or a date reached, not a target struck
+            obj = next((c for c in token.children if c.dep_ in ("dobj", "attr")), None)
+            ok = obj is not None and (obj.ent_type_.lower() in want or obj.like_num)
         else:  # actor_sector
             actor = _subject_actor(token, actors)
             ok = actor is not None and (actor.sector in want or actor.country in want)

@@ -205,6 +205,10 @@ def _agree(a: _Mention, b: _Mention) -> bool:
         return False
     if not places_agree(a.place, b.place):
         return False
+    if not (a.definite or b.definite) and not places_agree(_town_said(a), _town_said(b)):
+        # "a destroyed building in Mariupol" and "shells hit a market in Kharkiv": two towns named beside
+        # two mentions are two happenings, unless one mention points back ("the strike").
+        return False
     if not _countries_agree(ea.actor, eb.actor):
         return False
     # The town struck and the people killed are both the attack's targets, whatever their codes say.
@@ -217,6 +221,14 @@ def _agree(a: _Mention, b: _Mention) -> bool:
     # Two deeds told in one sentence by two verbs of one type, each with a place, are two happenings
     # unless the places agree (checked above); two verbs with different actors likewise (checked above).
     return True
+
+
+def _town_said(m: _Mention) -> Place | None:
+    """The mention's own place, else a town its sentence names."""
+    if m.place is not None:
+        return m.place
+    p = m.sentence_place
+    return p if p is not None and p.feature in ("P", "S") else None
 
 
 def dates_agree(a: str | None, b: str | None) -> bool:

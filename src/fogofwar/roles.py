@@ -195,6 +195,9 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         actor = _phrase_parties(listed, countries, set()) or actor
     undergone = False
     if m.plover.type == "ASSAULT":
+        actor = _weapon_of_neither_side(actor, countries)
+        actor = [a for a in actor if not _number_only(a)]  # "4,735 injured": the count is of the victims
+        recipient = recipient or _what_the_participle_describes(trigger)
         actor, recipient = _passive_patient(doc, trigger, actor, recipient, countries)
         actor = _no_agent_no_actor(trigger, actor)
         actor, recipient = _possessed_victim(doc, trigger, actor, recipient)
@@ -223,6 +226,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         recipient = _not_own_soil(doc, recipient, actor, countries)
     place_target = m.plover.type in table["place_target_types"] | table["domestic_types"] or (
         m.plover.type == "CONSULT" and trigger.lemma_.lower() in table["visit_verbs"])
+    if m.plover.type == "ASSAULT":
+        recipient = _civilian_objects(doc, recipient, own_place or _sentence_place(m, places), actor, countries)
     if not _known(recipient) and own_place is not None and place_target and not (
             m.plover.type == "ASSAULT" and iso3(own_place.country) in {a.country for a in actor} & set(countries.sides)):
         # (In a report of one war, a side fighting on its own soil strikes the other side, not its own country.)
@@ -250,6 +255,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         recipient = [_party(actor[0].text, actor[0].country)]
     if trigger.lemma_.lower() in table["host_verbs"] and m.plover.type == "CONSULT" and _known(recipient):
         actor, recipient = recipient, actor  # the visitor is the actor of a visit
+    if m.plover.type == "ASSAULT":
+        actor = [_people_at_arms(doc, a) for a in actor]
     actor_keys = {(a.code, a.start) for a in actor}
     recipient = [r for r in recipient if (r.code, r.start) not in actor_keys]
     if m.plover.type in table["symmetric_types"] and not _known(recipient) and len({a.country for a in actor if a.country}) > 1:
@@ -510,6 +517,57 @@ def _modal(trigger: Token) -> bool:
     """"could be assassinated", "may strike": a deed only possible is no ground for guessing its doer."""
     verb = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
     return any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
+
+
+def _weapon_of_neither_side(actor: list[EventActor], countries: _Countries) -> list[EventActor]:
+    """"Shells hit a market in Kharkiv": a weapon with no one behind it is an unidentified force of the
+    country it struck, but in a report of one war that country is one side, and its own shells are no
+    guess to make; the country is left open for the rules of the two sides."""
+    return [a.model_copy(update={"country": None, "code": "UAF"})
+            if a.sector == "UAF" and a.country in countries.sides else a for a in actor]
+
+
+def _number_only(party: EventActor) -> bool:
+    return bool(party.text) and not party.country and party.text.replace(",", "").replace(".", "").isdigit()
+
+
+def _what_the_participle_describes(trigger: Token) -> list[EventActor]:
+    """"a destroyed residential building": the noun a participle describes is what the deed was done to."""
+    if not (trigger.dep_ == "amod" and trigger.tag_ == "VBN" and trigger.head.pos_ == "NOUN"):
+        return []
+    noun = trigger.head
+    start = max(noun.left_edge.idx, sentence_of(noun).start_char)
+    return [EventActor(text=doc_text(noun.doc)[start: noun.idx + len(noun)], start=start, end=noun.idx + len(noun))]
+
+
+def _civilian_objects(doc: Doc, recipient: list[EventActor], place: Place | None, actor: list[EventActor],
+                      countries: _Countries) -> list[EventActor]:
+    """A civilian building struck ("a market in Kharkiv", "homes") stands for the civilians of the country
+    where it stands, or in a report of one war, of the side its attacker is not."""
+    out = []
+    attacker = {a.country for a in actor if a.country and a.sector != "UAF"}  # an unnamed force is no side
+    for r in recipient:
+        root = _token(doc, r.start, r.end)
+        if r.sector is None and root is not None and root.lemma_.lower() in _table()["civilian_objects"]:
+            country = r.country
+            if country is None and place is not None and place.country:
+                country = iso3(place.country)
+            if country is None or country in attacker:
+                others = [c for c in countries.sides if c not in attacker] if len(attacker) == 1 else []
+                country = others[0] if len(others) == 1 and attacker <= set(countries.sides) else None
+            if country is not None:
+                r = r.model_copy(update={"country": country, "sector": "CVL", "code": country + "CVL"})
+        out.append(r)
+    return out
+
+
+def _people_at_arms(doc: Doc, party: EventActor) -> EventActor:
+    """"the Russians resort to missile strikes": a people named bare as an attacker is its military."""
+    root = _token(doc, party.start, party.end)
+    if (party.sector == "CVL" and party.country and root is not None and root.ent_type_ == "NORP"
+            and root.tag_ in ("NNPS", "NNS") and not root.pos_ == "ADJ"):
+        return party.model_copy(update={"sector": "MIL", "code": party.country + "MIL"})
+    return party
 
 
 def _unnamed_other_side(recipient: list[EventActor], countries: _Countries) -> list[EventActor]:
