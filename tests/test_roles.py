@@ -367,3 +367,26 @@ def test_he_before_the_name_is_the_name_of_its_main_clause(analyze):
                      "February, Putin called on soldiers to oust the government.", published="2023-03-03")
     [(actor, _)] = roles(result, "ASSAULT")
     assert actor == ["RUSGOV"]
+
+
+def test_an_attack_noun_nested_in_the_clause_names_the_attacker(analyze):
+    result = analyze("A soldier walks past a kindergarten damaged during a Russian missile attack in the village "
+                     "of Novooleksandrivka.", published="2023-03-03")
+    assert roles(result, "ASSAULT") == [(["RUSMIL"], ["UKRCVL"])]
+
+
+def test_a_party_named_by_its_relation_to_a_country_is_not_that_country(analyze):
+    result = analyze("Blinken spoke amid growing fears of a Russian incursion into the U.S. ally.", published="2023-03-03")
+    assert all("USA" not in countries(recipient) for _, recipient in roles(result, "ASSAULT"))
+
+
+def test_who_threatens_to_attack_is_the_attacker(analyze):
+    result = analyze("The threats from the Ukrainian junta to attack Crimea only confirm our worries.", published="2023-03-03")
+    assert [countries(actor) for actor, _ in roles(result, "ASSAULT")] == [["UKR"]]
+
+
+def test_the_doer_named_as_a_place_is_not_the_target(analyze):
+    result = analyze("Rogozin said that in a nuclear war, countries would be destroyed by Russia in half an hour.",
+                     published="2023-03-03")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert countries(actor) == ["RUS"] and "RUS" not in countries(recipient)

@@ -100,13 +100,13 @@ class _Countries:
         Turkish and Greek sides of ... Cyprus" is Turkey's and Greece's), else coded parties, places and
         demonyms anywhere in it (not in a clause of its own)."""
         own = [t for c in root.children if c.dep_ in ("amod", "compound", "poss", "nmod") for t in c.subtree]
-        return (self._countries(own + [root], with_parties, with_places)
-                or self._countries(self._phrase_tokens(root), with_parties, with_places))
+        return (self.countries_of(own + [root], with_parties, with_places)
+                or self.countries_of(self._phrase_tokens(root), with_parties, with_places))
 
     def own_modifiers(self, root: Token) -> list[str]:
         """Countries only the phrase's own modifiers name ("Russian attacks", not "attacks on Kyiv")."""
         own = [t for c in root.children if c.dep_ in ("amod", "compound", "poss", "nmod") for t in c.subtree]
-        return self._countries(own + [root])
+        return self.countries_of(own + [root])
 
     def sole_in_sentence(self, token: Token) -> list[str]:
         """The one country the token's sentence names (places and coded parties), if only one."""
@@ -133,7 +133,7 @@ class _Countries:
             out.append(t)
         return out
 
-    def _countries(self, tokens: list[Token], with_parties: bool = True, with_places: bool = True) -> list[str]:
+    def countries_of(self, tokens: list[Token], with_parties: bool = True, with_places: bool = True) -> list[str]:
         found: list[tuple[int, str]] = []
         at = {}
         for t in tokens:
@@ -207,8 +207,11 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         recipient = _past_the_weapon(doc, trigger, recipient)
     actor = [a for a in actor if not _deed_not_doer(doc, a)]
     if m.plover.type == "ASSAULT" and not _known(actor):
-        actor = _attack_from(trigger, countries) or actor
+        actor = _attack_from(trigger, countries) or _nested_attackers(doc, m, trigger, countries) or actor
     own_place = _own_place(doc, m, places, trigger)
+    if own_place is not None and any(a.start is not None and a.end is not None and a.start <= own_place.start < a.end
+                                     for a in actor):
+        own_place = None  # "destroyed by Russia": the doer named as a place is not where it was done
     if not actor and not unsaid_actor and not undergone:
         actor = _subject_party(trigger, countries, m.plover.type == "ASSAULT")
     elif _known(actor):
@@ -258,11 +261,14 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
     if m.plover.type == "ASSAULT":
         actor = [_people_at_arms(doc, a) for a in actor]
     actor_keys = {(a.code, a.start) for a in actor}
-    recipient = [r for r in recipient if (r.code, r.start) not in actor_keys]
+    actor_spans = [(a.start, a.end) for a in actor if a.start is not None and a.end is not None]
+    # "destroyed by Russia": the agent's own words are not also the target.
+    recipient = [r for r in recipient if (r.code, r.start) not in actor_keys and not (
+        m.plover.type == "ASSAULT" and r.start is not None and any(s <= r.start < e for s, e in actor_spans))]
     if m.plover.type in table["symmetric_types"] and not _known(recipient) and len({a.country for a in actor if a.country}) > 1:
         # "Brazil and the United States deepen a partnership": each side acts towards the other.
         recipient = actor[1:] + actor[:1]
-    return m.model_copy(update={"actor": actor, "recipient": recipient})
+    return m.model_copy(update={"actor": _not_by_relation(doc, actor), "recipient": _not_by_relation(doc, recipient)})
 
 
 def _quoted_third_party(doc: Doc, trigger: Token, actor: list[EventActor]) -> bool:
@@ -351,13 +357,38 @@ def _not_own_soil(doc: Doc, recipient: list[EventActor], actor: list[EventActor]
 
 
 def _attack_from(trigger: Token, countries: _Countries) -> list[EventActor]:
-    """"a barrage of attacks from Russia": the party an attack noun comes from is its actor."""
+    """"a barrage of attacks from Russia": the party an attack noun comes from is its actor; so is the one
+    a plan or threat to attack comes from ("threats from Kyiv to attack Crimea", "Moscow's plan to strike")."""
+    if trigger.pos_ == "VERB" and trigger.dep_ == "acl" and trigger.head.pos_ == "NOUN":
+        noun = trigger.head
+        sources = [g for c in noun.children if c.dep_ == "prep" and c.lower_ == "from" for g in c.children
+                   if g.dep_ == "pobj"] + [c for c in noun.children if c.dep_ == "poss"]
+        return [p for g in sources if g.pos_ == "PROPN" or countries.covering(g.idx) is not None
+                for p in _phrase_parties(g, countries, set())]
     if trigger.pos_ not in ("NOUN", "PROPN"):
         return []
     sources = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "from"
                for g in c.children if g.dep_ == "pobj"]
     return [p for g in sources if g.pos_ == "PROPN" or countries.covering(g.idx) is not None
             for p in _phrase_parties(g, countries, set())]
+
+
+def _nested_attackers(doc: Doc, m: Event, trigger: Token, countries: _Countries) -> list[EventActor]:
+    """"damaged during a Russian missile attack": the attack noun nested in the clause names who struck."""
+    out: list[EventActor] = []
+    for mention in m.mentions:
+        noun = _token(doc, mention.trigger.start, mention.trigger.end)
+        if noun is None or noun.i == trigger.i or noun.pos_ != "NOUN" or noun.sent != trigger.sent:
+            continue
+        # Adjectives only ("a Russian missile attack"): a name before the noun may be its target ("the
+        # Ukraine invasion") and a possessor its victim ("the journalist's murder").
+        adjectives = [t for c in noun.children if c.dep_ in ("amod", "compound")
+                      for t in ([c] if c.dep_ == "amod" else [g for g in c.children if g.dep_ == "amod"])]
+        for country in countries.countries_of([t for a in adjectives for t in a.subtree if t.pos_ == "ADJ"]):
+            if country and country not in {p.country for p in out}:
+                start = noun.left_edge.idx
+                out.append(_party(doc_text(doc)[start: noun.idx + len(noun)], country, "MIL", start, noun.idx + len(noun)))
+    return out
 
 
 def _listed_verb_subject(trigger: Token) -> Token | None:
@@ -527,13 +558,25 @@ def _weapon_of_neither_side(actor: list[EventActor], countries: _Countries) -> l
             if a.sector == "UAF" and a.country in countries.sides else a for a in actor]
 
 
+def _not_by_relation(doc: Doc, parties: list[EventActor]) -> list[EventActor]:
+    """"an incursion into the U.S. ally": a party named by its relation to a country is not that country."""
+    out = []
+    for p in parties:
+        root = _token(doc, p.start, p.end)
+        if p.country not in (None, "IGO", "NGO") and root is not None and root.lemma_.lower() in _table()["relation_nouns"]:
+            p = p.model_copy(update={"country": None, "code": p.sector})
+        out.append(p)
+    return out
+
+
 def _number_only(party: EventActor) -> bool:
     return bool(party.text) and not party.country and party.text.replace(",", "").replace(".", "").isdigit()
 
 
 def _what_the_participle_describes(trigger: Token) -> list[EventActor]:
-    """"a destroyed residential building": the noun a participle describes is what the deed was done to."""
-    if not (trigger.dep_ == "amod" and trigger.tag_ == "VBN" and trigger.head.pos_ == "NOUN"):
+    """"a destroyed residential building", "a kindergarten damaged during an attack": the noun a participle
+    describes is what the deed was done to."""
+    if not (trigger.dep_ in ("amod", "acl") and trigger.tag_ == "VBN" and trigger.head.pos_ == "NOUN"):
         return []
     noun = trigger.head
     start = max(noun.left_edge.idx, sentence_of(noun).start_char)
