@@ -321,6 +321,10 @@ def test_an_attacker_does_not_take_its_targets_country_from_the_sentence(analyze
     "The boxer is due to fight the defending champion in a heavyweight rematch in August.",
     "The earthquake and tsunami destroyed cooling systems at the plant in 2011.",
     "The new brand will target younger voters and first-time buyers.",
+    "The president said he would fight for their release.",
+    "As we drove down the road, we shot a quick video update.",
+    "Nobody knows how the plan would be executed.",
+    "Such fees hit poor families the hardest, the senator said.",
 ])
 def test_a_figure_of_speech_or_a_disaster_is_no_attack(analyze, text):
     assert roles(analyze(text, published="2023-03-03"), "ASSAULT") == []
@@ -390,3 +394,21 @@ def test_the_doer_named_as_a_place_is_not_the_target(analyze):
                      published="2023-03-03")
     [(actor, recipient)] = roles(result, "ASSAULT")
     assert countries(actor) == ["RUS"] and "RUS" not in countries(recipient)
+
+
+def test_who_is_warned_against_an_attack_would_be_its_attacker(analyze):
+    result = analyze("Biden called Putin on Tuesday, warning him against launching an invasion of Ukraine.",
+                     published="2023-03-03")
+    assert all("USA" not in countries(actor) for actor, _ in roles(result, "ASSAULT"))
+
+
+def test_they_in_a_persons_words_is_not_that_person(analyze):
+    result = analyze('"In the middle of a war they are killing innocent people in Ukraine," Biden said.',
+                     published="2023-03-03")
+    assert all("USA" not in countries(actor) for actor, _ in roles(result, "ASSAULT"))
+
+
+def test_a_town_before_the_head_places_the_group_not_a_border_country(analyze):
+    result = analyze("The Yavoriv military base was targeted by missiles on Sunday, a few miles from the Polish border.",
+                     published="2023-03-03")
+    assert [countries(recipient) for _, recipient in roles(result, "ASSAULT")] == [["UKR"]]

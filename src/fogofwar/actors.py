@@ -120,6 +120,7 @@ class _Coder:
         self.latest_by_last_word: dict[str, Actor] = {}
         self.sentence_countries: dict[int, frozenset[str]] = {}
         self.places: list[Place] = []
+        self.place_starts: list[int] = []
         self.adversaries: list[Actor] = []   # "the enemy", "the occupiers": coded when the report is read
 
     def definite_reference(self, chunk: Span) -> Actor | None:
@@ -185,7 +186,8 @@ def find_actors(doc: Doc, source: SourceDocument, gazetteer: Gazetteer, dictiona
     """Every actor mention of a parsed document, with its code (`places`: the resolved toponyms, whose
     countries local institutions take)."""
     coder = _Coder(doc, gazetteer, dictionary)
-    coder.places = [p for p in places or [] if p.country and p.lat is not None]
+    coder.places = sorted((p for p in places or [] if p.country and p.lat is not None), key=lambda p: p.start)
+    coder.place_starts = [p.start for p in coder.places]
     actors: list[Actor] = []
     used: set[int] = set()
     for sent in sentences(doc):
@@ -381,6 +383,8 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
                 break
     if country is None:
         country = _own_country(words, coder)
+    if country is None and sector is not None:
+        country = _place_before_head(chunk, root, coder)
     adversary = country is None and _adversary_phrase(root)
     if adversary:
         sector = sector or "MIL"
@@ -439,6 +443,19 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
 @functools.cache
 def _local_words() -> frozenset[str]:
     return frozenset(load_table("actors")["local_institution_words"])
+
+
+def _place_before_head(chunk: Span, root: Token, coder: _Coder) -> str | None:
+    """"the Yavoriv military base", "Kharkiv police": a town named before the head is where the group is."""
+    i = bisect.bisect_left(coder.place_starts, chunk.start_char)
+    while i < len(coder.places) and coder.places[i].start < root.idx:
+        p = coder.places[i]
+        span = chunk.doc.char_span(p.start, p.end, alignment_mode="expand")
+        # Only what the parser also reads as a place: "Bush" or "Ibo" may be towns somewhere.
+        if p.end <= root.idx and p.country and span is not None and span.root.ent_type_ in ("GPE", "LOC", "FAC"):
+            return iso3(p.country)
+        i += 1
+    return None
 
 
 def _last_place_country(chunk: Span, coder: _Coder) -> str | None:

@@ -256,8 +256,12 @@ def _object_is_place(token: Token, places: list[Place]) -> bool:
 
 def _subject_token(token: Token) -> Token | None:
     """The subject of a verb, climbing through infinitives, gerunds, clauses and conjunctions."""
-    current = token
+    current, came_from = token, None
     for _ in range(8):
+        controller = controlling_object(current, came_from)
+        if controller is not None:
+            return controller  # "warned him against launching an invasion": he would launch it
+        came_from = current
         for child in current.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("where", "there"):
                 if child.dep_ == "nsubjpass" and current is token:
@@ -276,6 +280,15 @@ def _subject_token(token: Token) -> Token | None:
             continue
         break
     return None
+
+
+def controlling_object(verb: Token, came_from: Token | None) -> Token | None:
+    """The object of a verb like warn, deter or stop, who does the deed of its gerund ("warned him against
+    launching", "stopped Russia from taking"); an infinitive ("ordered the paper to close") is a frame."""
+    if (came_from is None or came_from.dep_ != "prep" or came_from.lower_ not in ("against", "from", "into")
+            or verb.lemma_.lower() not in _grammar()["modality"]["object_control_verbs"]):
+        return None
+    return next((c for c in verb.children if c.dep_ == "dobj"), None)
 
 
 def _agent(verb: Token) -> Token | None:
@@ -345,7 +358,9 @@ def _resolve_actor(tok: Token, actors: list[Actor]) -> Actor | None:
         return inside[-1]
     if tok.lower_ in _grammar()["modality"]["group_pronouns"]:
         speaker = _speaker(tok.head)
-        if speaker is not None and speaker is not tok:
+        if speaker is not None and speaker is not tok and not (
+                speaker.ent_type_ == "PERSON" and tok.lower_ in ("they", "it", "them")):
+            # "Hungary said it will", but "they are killing people, Biden said" is not Biden.
             return _resolve_actor(speaker, actors)
         nearby = (actors[k] for k in records_ending_between(actors, tok.idx - 300, tok.idx))
         earlier = [a for a in nearby if a.end <= tok.idx and tok.idx - a.end < 300 and a.country

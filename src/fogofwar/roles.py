@@ -23,7 +23,7 @@ import functools
 from spacy.tokens import Doc, Token
 
 from .actors import ActorDictionary, iso3
-from .events import DATELINE
+from .events import DATELINE, controlling_object
 from .gazetteer import Gazetteer, normalize_name
 from .lexicons import load_table
 from .models import Actor, Event, EventActor, Place
@@ -111,11 +111,21 @@ class _Countries:
     def sole_in_sentence(self, token: Token) -> list[str]:
         """The one country the token's sentence names (places and coded parties), if only one."""
         sent = sentence_of(token)
-        found = {a.country for a in self._within(self._actor_starts, self._by_actor_start, sent) if a.country}
+        found = {a.country for a in self._within(self._actor_starts, self._by_actor_start, sent)
+                 if a.country and not self._at_border(a.start)}
         found |= {iso3(p.country) for p in self._within(self._place_starts, self._by_place_start, sent)
-                  if p.country and p.lat is not None}
+                  if p.country and p.lat is not None and not self._at_border(p.start)}
         found.discard(None)
         return sorted(found) if len(found) == 1 else []
+
+    def _at_border(self, start: int) -> bool:
+        """"the Polish border", "the border with Poland": a country named to say where, not whose."""
+        span = self.doc.char_span(start, start + 1, alignment_mode="expand")
+        if span is None or not len(span):
+            return False
+        tok = span[0]
+        head = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "with" else tok.head
+        return head.lemma_.lower() in ("border", "frontier") and head is not tok
 
     @staticmethod
     def _within(starts: list[int], items: list, sent) -> list:
@@ -689,8 +699,12 @@ def _taking_part(verb: Token) -> bool:
 
 
 def _subject(trigger: Token) -> Token | None:
-    current = trigger
+    current, came_from = trigger, None
     for _ in range(4):
+        controller = controlling_object(current, came_from)
+        if controller is not None:
+            return controller
+        came_from = current
         subjects = [c for c in current.children if c.dep_ == "nsubj"]
         if subjects:
             return subjects[0]
