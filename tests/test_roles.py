@@ -325,6 +325,8 @@ def test_an_attacker_does_not_take_its_targets_country_from_the_sentence(analyze
     "As we drove down the road, we shot a quick video update.",
     "Nobody knows how the plan would be executed.",
     "Such fees hit poor families the hardest, the senator said.",
+    "When the old satellite broke up over Texas, debris hit the ground, but no one was hurt.",
+    "The governor alleged he is being targeted by the media.",
 ])
 def test_a_figure_of_speech_or_a_disaster_is_no_attack(analyze, text):
     assert roles(analyze(text, published="2023-03-03"), "ASSAULT") == []
@@ -412,3 +414,14 @@ def test_a_town_before_the_head_places_the_group_not_a_border_country(analyze):
     result = analyze("The Yavoriv military base was targeted by missiles on Sunday, a few miles from the Polish border.",
                      published="2023-03-03")
     assert [countries(recipient) for _, recipient in roles(result, "ASSAULT")] == [["UKR"]]
+
+
+def test_workers_who_strike_protest(analyze):
+    result = analyze("Union members voted to strike after the port offered workers a pay rise.", published="2023-03-03")
+    assert [e.plover.type for e in result.events if e.trigger.text == "strike"] == ["PROTEST"]
+
+
+def test_the_dead_of_a_passive_report_are_the_target(analyze):
+    result = analyze("The UN says 364 Ukrainian civilians have been confirmed killed in fighting.", published="2023-03-03")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert "UKRCVL" not in actor and recipient == ["UKRCVL"]

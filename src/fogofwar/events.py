@@ -92,7 +92,8 @@ def load_triggers() -> dict[tuple[str, str], list[Trigger]]:
                        tuple(row["acled"]) if row.get("acled") else None, tuple(row.get("context", [])),
                        words("particle"), words("object_any"), bool(req.get("object_place")), frozenset(req.get("actor_sector", [])),
                        words("modifier_any"), words("head_any"), words("subject_any"),
-                       tuple((k, frozenset(w.lower() for w in v)) for k, v in row.get("excludes", {}).items()),
+                       tuple((k, frozenset(w if k == "actor_sector" else w.lower() for w in v))  # codes keep their case
+                             for k, v in row.get("excludes", {}).items()),
                        row.get("frame"))
         table.setdefault((trig.lemma, trig.pos), []).append(trig)
     return table

@@ -305,10 +305,13 @@ def _passive_patient(doc: Doc, trigger: Token, actor: list[EventActor], recipien
                      countries: _Countries) -> tuple[list[EventActor], list[EventActor]]:
     """"Abelen is believed to have been shot": the subject a passive participle inherits from the verb it
     depends on is who was shot, not who shot; only a by-phrase names the actor."""
-    if trigger.pos_ != "VERB" or not any(c.dep_ == "auxpass" for c in trigger.children) or any(
+    # "civilians have been confirmed killed": a bare participle completing a passive is passive too.
+    bare = (trigger.tag_ == "VBN" and trigger.dep_ in ("xcomp", "oprd")
+            and any(c.dep_ == "nsubjpass" for c in trigger.head.children))
+    if trigger.pos_ != "VERB" or not (bare or any(c.dep_ == "auxpass" for c in trigger.children)) or any(
             c.dep_ in ("agent", "nsubjpass", "nsubj") for c in trigger.children):
         return actor, recipient
-    if trigger.dep_ not in ("xcomp", "ccomp", "conj") or trigger.head.pos_ not in ("VERB", "AUX"):
+    if trigger.dep_ not in ("xcomp", "ccomp", "conj", "oprd") or trigger.head.pos_ not in ("VERB", "AUX"):
         return actor, recipient
     subject = next((c for c in trigger.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None:
