@@ -425,3 +425,9 @@ def test_the_dead_of_a_passive_report_are_the_target(analyze):
     result = analyze("The UN says 364 Ukrainian civilians have been confirmed killed in fighting.", published="2023-03-03")
     [(actor, recipient)] = roles(result, "ASSAULT")
     assert "UKRCVL" not in actor and recipient == ["UKRCVL"]
+
+
+def test_what_one_fights_with_is_the_means_not_the_foe(analyze):
+    result = analyze("Pence stressed that Ukraine is fighting with weapons provided by the United States.",
+                     published="2023-03-03")
+    assert [recipient for _, recipient in roles(result, "ASSAULT")] == [[]]

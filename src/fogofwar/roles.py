@@ -270,6 +270,7 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         actor, recipient = recipient, actor  # the visitor is the actor of a visit
     if m.plover.type == "ASSAULT":
         actor = [_people_at_arms(doc, a) for a in actor]
+        recipient = _past_the_weapon(doc, trigger, recipient)  # the frame's with-phrase may be the means
     actor_keys = {(a.code, a.start) for a in actor}
     actor_spans = [(a.start, a.end) for a in actor if a.start is not None and a.end is not None]
     # "destroyed by Russia": the agent's own words are not also the target.
@@ -534,9 +535,13 @@ def _place_compound_target(doc: Doc, trigger: Token, actor: list[EventActor],
 
 
 def _past_the_weapon(doc: Doc, trigger: Token, recipient: list[EventActor]) -> list[EventActor]:
-    """"fired British missiles at a Russian tank": the weapon fired is not the target (the at-phrase is)."""
-    weapons = [c for c in trigger.children if c.dep_ == "dobj" and _weapon_phrase(c)]
-    if trigger.pos_ != "VERB" or not weapons or not _launching(trigger):
+    """"fired British missiles at a Russian tank", "fought with Western weapons": the weapon is not the
+    target (the at-phrase is)."""
+    weapons = [c for c in trigger.children if c.dep_ == "dobj" and _weapon_phrase(c)] if _launching(trigger) else []
+    # "fighting with weapons provided by the US", "firing with mortars": the means, not the foe.
+    weapons += [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "with"
+                for g in c.children if g.dep_ == "pobj" and (_weapon_phrase(g) or g.lemma_.lower() in _table()["instrument_nouns"])]
+    if trigger.pos_ != "VERB" or not weapons:
         return recipient
     spans = [_span_of(w) for w in weapons]
     return [r for r in recipient if not any(_inside(r, s) for s in spans)]
