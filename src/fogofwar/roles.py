@@ -222,6 +222,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
     if own_place is not None and any(a.start is not None and a.end is not None and a.start <= own_place.start < a.end
                                      for a in actor):
         own_place = None  # "destroyed by Russia": the doer named as a place is not where it was done
+    if own_place is not None and any(s <= own_place.start < e for s, e in _means_spans(trigger)):
+        own_place = None  # "weapons provided by the United States" say whose weapons, not where
     if not actor and not unsaid_actor and not undergone:
         actor = _subject_party(trigger, countries, m.plover.type == "ASSAULT")
     elif _known(actor):
@@ -534,16 +536,20 @@ def _place_compound_target(doc: Doc, trigger: Token, actor: list[EventActor],
                          if a.country and a.country not in {r.country for r in recipient}])
 
 
+def _means_spans(trigger: Token) -> list[tuple[int, int]]:
+    """"fighting with weapons provided by the US", "firing with mortars": the with-phrase of the means."""
+    return [(g.left_edge.idx, g.right_edge.idx + len(g.right_edge)) for c in trigger.children
+            if c.dep_ == "prep" and c.lower_ == "with" for g in c.children
+            if g.dep_ == "pobj" and (_weapon_phrase(g) or g.lemma_.lower() in _table()["instrument_nouns"])]
+
+
 def _past_the_weapon(doc: Doc, trigger: Token, recipient: list[EventActor]) -> list[EventActor]:
     """"fired British missiles at a Russian tank", "fought with Western weapons": the weapon is not the
     target (the at-phrase is)."""
     weapons = [c for c in trigger.children if c.dep_ == "dobj" and _weapon_phrase(c)] if _launching(trigger) else []
-    # "fighting with weapons provided by the US", "firing with mortars": the means, not the foe.
-    weapons += [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "with"
-                for g in c.children if g.dep_ == "pobj" and (_weapon_phrase(g) or g.lemma_.lower() in _table()["instrument_nouns"])]
-    if trigger.pos_ != "VERB" or not weapons:
+    spans = [_span_of(w) for w in weapons] + _means_spans(trigger)
+    if trigger.pos_ != "VERB" or not spans:
         return recipient
-    spans = [_span_of(w) for w in weapons]
     return [r for r in recipient if not any(_inside(r, s) for s in spans)]
 
 
