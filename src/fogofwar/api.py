@@ -138,16 +138,17 @@ class _CachedReads:
     """ASGI middleware that answers a GET under /api from memory when the same path and query string got
     a 200 since the served store last changed (`ServedStore.data_version`): the page and its readers ask
     the same few questions between writes. Any write empties it; while one is open, nothing is kept.
-    A question already being answered is waited for, not asked of the store again."""
+    A question already being answered is waited for, not asked of the store again. The answers are kept
+    as sent, gzip-compressed for clients that accept it, so a kept answer is not compressed again."""
 
     def __init__(self, app, served: ServedStore, max_bytes: int = 64 * 2**20):
         self.app = app
         self.served = served
         self.max_bytes = max_bytes
         self._version: int | None = None
-        self._answers: OrderedDict[tuple[str, bytes], tuple[list, bytes]] = OrderedDict()
+        self._answers: OrderedDict[tuple[str, bytes, bool], tuple[list, bytes]] = OrderedDict()
         self._bytes = 0
-        self._asked: dict[tuple[str, bytes], asyncio.Event] = {}
+        self._asked: dict[tuple[str, bytes, bool], asyncio.Event] = {}
 
     async def __call__(self, scope, receive, send):
         version = self.served.data_version()
@@ -159,7 +160,8 @@ class _CachedReads:
         if version != self._version:
             self._answers.clear()
             self._version, self._bytes = version, 0
-        key = (scope["path"], scope["query_string"])
+        # Kept as sent, compressed or not (GZipMiddleware is inside): a kept answer costs no compression.
+        key = (scope["path"], scope["query_string"], _accepts_gzip(scope))
         kept = self._answers.get(key)
         if kept is not None:
             self._answers.move_to_end(key)
@@ -178,7 +180,7 @@ class _CachedReads:
 
         async def keep(message):
             if message["type"] == "http.response.start":
-                # A copy: outer middleware (gzip) rewrites the headers of the message it is sent in place.
+                # A copy: outer middleware may rewrite the headers of the message it is sent in place.
                 start.update(message, headers=list(message.get("headers", [])))
             elif message["type"] == "http.response.body":
                 parts.append(message.get("body", b""))
@@ -202,6 +204,15 @@ class _CachedReads:
         while self._bytes > self.max_bytes:
             _, (_, dropped) = self._answers.popitem(last=False)
             self._bytes -= len(dropped)
+
+
+def _accepts_gzip(scope) -> bool:
+    """Whether GZipMiddleware compresses the answer to this request (it looks for "gzip" in the first
+    Accept-Encoding header)."""
+    for name, value in scope["headers"]:
+        if name.lower() == b"accept-encoding":
+            return b"gzip" in value
+    return False
 
 
 class _Assets(StaticFiles):
@@ -363,11 +374,12 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         responses=ERROR_RESPONSES,
     )
     app.state.served = served
-    # Added first, so it is the innermost: the Host check and the security headers still see every request.
-    app.add_middleware(_CachedReads, served=served)
-
     # The map's and the list's JSON shrink five- to tenfold compressed (benchmarks/README.md, "map").
+    # Added first, so it is the innermost: the cache outside it keeps answers compressed.
     app.add_middleware(GZipMiddleware, minimum_size=4096)
+
+    # Inside the Host check and the security headers, which still see every request.
+    app.add_middleware(_CachedReads, served=served)
 
     if allowed_hosts:
         # Bound to loopback, the server also refuses other Host names (DNS rebinding).
@@ -412,19 +424,16 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         """Incidents matching the filters, most independent sources first, then newest; one page. Each has its
         `place_precision`: town, district, dateline (the report's main town, a guess), region, country, area
         (a sea, a continent) or none."""
-        total = read("count_incidents", **filters)
-        items = read("incidents", limit=limit, offset=offset, **filters)
-        _add_place_precision(read, items)
+        total, items = read(_incident_page, limit=limit, offset=offset, **filters)
         return {"total": total, "limit": limit, "offset": offset, "items": items}
 
     @app.get("/api/incidents/{incident_id}", tags=["incidents"])
     def get_incident(request: Request, incident_id: str = PathParam(..., pattern=ID_PATTERN)) -> dict[str, Any]:
         """One incident with its events, every claim (source, stance, quote, outlet, date) and its documents."""
         _check_params(request, set())
-        found = read("incident_evidence", incident_id)
+        found = read(_incident_with_evidence, incident_id)
         if found is None:
             raise HTTPException(404, f"no incident {incident_id}")
-        _add_place_precision(read, [found])
         return _evidence(found)
 
     @app.get("/api/documents/{doc_id:path}", tags=["documents"])
@@ -571,11 +580,23 @@ def _country_shapes() -> dict[str, tuple[str, str]]:
     return {c.alpha_2: (c.numeric, getattr(c, "common_name", None) or c.name) for c in pycountry.countries}
 
 
-def _add_place_precision(read: _Reader, items: list[dict[str, Any]]) -> None:
-    """Give each incident its `place_precision` as the map draws it (see Store.place_precision)."""
-    found = read("place_precision", [i["incident_id"] for i in items])
+def _incident_page(store: Store, limit: int, offset: int, **filters) -> tuple[int, list[dict[str, Any]]]:
+    """How many incidents match and one page of them, each with its `place_precision` as the map draws it
+    (see Store.place_precision), in one read."""
+    total = store.count_incidents(**filters)
+    items = store.incidents(limit=limit, offset=offset, **filters)
+    found = store.place_precision_of(items)
     for item in items:
-        item["place_precision"] = found.get(item["incident_id"], "none")
+        item["place_precision"] = found[item["incident_id"]]
+    return total, items
+
+
+def _incident_with_evidence(store: Store, incident_id: str) -> dict[str, Any] | None:
+    """One incident's evidence and its `place_precision`, in one read."""
+    found = store.incident_evidence(incident_id)
+    if found is not None:
+        found["place_precision"] = store.place_precision_of([found])[incident_id]
+    return found
 
 
 def _add_map_routes(app: FastAPI, read: _Reader, point_limit: int) -> None:
