@@ -49,6 +49,7 @@ MAX_SEARCH_PAGE = 50
 QUERY_SECONDS = 10.0
 POLL_SECONDS = 30.0
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+WARM_PATHS = ("/api/status", "/api/facets")  # what every page load asks first
 # 'self' only: the page, its data and Swagger UI are all served from here. data: images are
 # Leaflet's and Swagger's inline icons; nothing may frame the page or be posted elsewhere.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -141,16 +142,29 @@ class _CachedReads:
     A question already being answered is waited for, not asked of the store again. The answers are kept
     as sent, gzip-compressed for clients that accept it, so a kept answer is not compressed again."""
 
-    def __init__(self, app, served: ServedStore, max_bytes: int = 64 * 2**20):
+    def __init__(self, app, served: ServedStore, max_bytes: int = 64 * 2**20, warm: tuple[str, ...] = (),
+                 warmed: threading.Event | None = None):
         self.app = app
         self.served = served
         self.max_bytes = max_bytes
+        # Asked of the store right after start and after every write, before anyone asks: what every page
+        # load asks first (the store's status and the filters' choices). `warmed` is set when they are kept.
+        self.warm = warm
+        self.warmed = warmed or threading.Event()
+        self._warming: set[asyncio.Task] = set()
         self._version: int | None = None
         self._answers: OrderedDict[tuple[str, bytes, bool], tuple[list, bytes]] = OrderedDict()
         self._bytes = 0
         self._asked: dict[tuple[str, bytes, bool], asyncio.Event] = {}
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            async def started(message):
+                await send(message)
+                if message["type"] == "lifespan.startup.complete":
+                    self._start_warming()
+            await self.app(scope, receive, started)
+            return
         version = self.served.data_version()
         if (version is None or scope["type"] != "http" or scope["method"] != "GET"
                 or not scope["path"].startswith("/api/") or scope["path"].startswith("/api/store/")
@@ -160,6 +174,7 @@ class _CachedReads:
         if version != self._version:
             self._answers.clear()
             self._version, self._bytes = version, 0
+            self._start_warming()
         # Kept as sent, compressed or not (GZipMiddleware is inside): a kept answer costs no compression.
         key = (scope["path"], scope["query_string"], _accepts_gzip(scope))
         kept = self._answers.get(key)
@@ -194,6 +209,35 @@ class _CachedReads:
         finally:
             del self._asked[key]
             asked.set()
+
+    def _start_warming(self) -> None:
+        if not self.warm or self.served.data_version() is None:
+            self.warmed.set()
+            return
+        self.warmed.clear()
+        task = asyncio.get_running_loop().create_task(self._warm_up())
+        self._warming.add(task)  # held, so the task is not collected before it ends
+        task.add_done_callback(self._warming.discard)
+
+    async def _warm_up(self) -> None:
+        """Ask each of `warm` as a page would (accepting gzip), so its answer is kept; a failure is logged."""
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def discard(message):
+            pass
+
+        try:
+            for path in self.warm:
+                scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                         "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+                         "root_path": "", "headers": [(b"host", b"127.0.0.1"), (b"accept-encoding", b"gzip")],
+                         "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 0)}
+                await self(scope, receive, discard)
+        except Exception:
+            log.exception("warming the answers up failed")
+        finally:
+            self.warmed.set()
 
     def _keep(self, key, headers: list, body: bytes) -> None:
         if len(body) > self.max_bytes // 8:
@@ -378,8 +422,10 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
     # Added first, so it is the innermost: the cache outside it keeps answers compressed.
     app.add_middleware(GZipMiddleware, minimum_size=4096)
 
-    # Inside the Host check and the security headers, which still see every request.
-    app.add_middleware(_CachedReads, served=served)
+    # Inside the Host check and the security headers, which still see every request. Every page load asks
+    # the status and the facets first: they are asked at start and after each write.
+    app.state.warmed = threading.Event()
+    app.add_middleware(_CachedReads, served=served, warm=WARM_PATHS, warmed=app.state.warmed)
 
     if allowed_hosts:
         # Bound to loopback, the server also refuses other Host names (DNS rebinding).
