@@ -323,6 +323,84 @@ def test_a_write_through_the_served_store_changes_the_next_answer(tmp_path, sett
     app.state.served.close()
 
 
+def test_status_and_facets_are_asked_at_start_and_after_each_write(tmp_path, settings, monkeypatch):
+    """What every page load asks first is kept before anyone asks it: right after start, and again after
+    a write, the status and the facets are answered without a read of the store."""
+    db = tmp_path / "live.duckdb"
+    with Store(db) as store:
+        ingest_lines(store, [KYIV], settings)
+    app = create_app(db, static_dir=None)
+
+    def unread(*args, **kwargs):
+        raise AssertionError("read from the store, not kept")
+
+    with TestClient(app) as c:
+        assert app.state.warmed.wait(30)
+        with monkeypatch.context() as m:
+            m.setattr(Store, "status", unread)
+            m.setattr(Store, "incident_facets", unread)
+            assert c.get("/api/status").json()["documents"] == 1
+            assert c.get("/api/facets").json()["documents"] == 1
+        with app.state.served.writing() as writer:
+            ingest_lines(writer, [LVIV], settings)
+        assert c.get("/api/incidents").json()["total"] == 2  # the first request after the write
+        assert app.state.warmed.wait(30)
+        with monkeypatch.context() as m:
+            m.setattr(Store, "status", unread)
+            m.setattr(Store, "incident_facets", unread)
+            assert c.get("/api/facets").json()["documents"] == 2
+            assert c.get("/api/status").json()["version"] == 2
+    app.state.served.close()
+
+
+def test_a_kept_answer_is_kept_compressed_and_plain(web_store, tmp_path):
+    """A client that takes gzip gets the compressed answer again, one that does not the plain one: the
+    same JSON either way, and the same as a server that keeps nothing sends."""
+    import shutil
+
+    db = tmp_path / "long.duckdb"
+    shutil.copy(web_store, db)
+    with Store(db) as store:  # a summary long enough for the list to be compressed (over 4 KB)
+        store.con.execute("UPDATE incidents SET summary = repeat('Shelling of Kharkiv. ', 300) "
+                          "WHERE incident_id = (SELECT min(incident_id) FROM incidents)")
+    path = "/api/incidents?min_sources=0&limit=500"
+    app = create_app(db, static_dir=None)
+    with TestClient(app) as c:
+        sent = {enc: [c.get(path, headers={"Accept-Encoding": enc}) for _ in range(2)] for enc in ("gzip", "identity")}
+    app.state.served.close()
+    with Store(db, read_only=True) as store, TestClient(create_app(store, static_dir=None)) as fresh:
+        plain = fresh.get(path, headers={"Accept-Encoding": "identity"})
+    assert all(r.status_code == 200 for rs in sent.values() for r in rs)
+    assert len(plain.content) > 4096, len(plain.content)  # large enough to be compressed
+    assert [r.headers.get("content-encoding") for r in sent["gzip"]] == ["gzip", "gzip"]
+    assert [r.headers.get("content-encoding") for r in sent["identity"]] == [None, None]
+    assert sent["gzip"][0].headers["content-length"] == sent["gzip"][1].headers["content-length"]
+    assert all(r.json() == plain.json() for rs in sent.values() for r in rs)
+    assert sent["identity"][1].content == plain.content
+
+
+def test_place_precision_follows_the_towns_of_the_data_version(tmp_path):
+    """The town coordinates that make a place a guess from the dateline are read once per data version
+    for a store and its readers: a town added under a new version turns a region- or country-level
+    incident into a dateline one, in the list as on the map."""
+    with Store(map_store(tmp_path / "towns.duckdb")) as store:
+        rows = store.con.execute("SELECT incident_id, lat, lon FROM incidents").fetchall()
+        before = store.place_precision([r[0] for r in rows])
+        wide = [r for r in rows if before[r[0]] in ("region", "country", "area")]
+        assert wide, before
+        incident_id, lat, lon = wide[0]
+        reader = store.reader()
+        assert reader.place_precision([incident_id]) == {incident_id: before[incident_id]}
+        store.con.execute("INSERT INTO places (doc_id, idx, name, lat, lon, feature) VALUES ('x', 0, 'Town', ?, ?, 'P')",
+                          [lat, lon])
+        assert reader.place_precision([incident_id]) == {incident_id: before[incident_id]}  # same version: kept
+        store.bump_version()
+        assert reader.place_precision([incident_id]) == {incident_id: "dateline"}
+        assert store.place_precision([incident_id]) == {incident_id: "dateline"}
+        assert store.map_summary(5, None, 1000, min_sources=0)["by_place"]["dateline"] == (
+            sum(v == "dateline" for v in before.values()) + 1)
+
+
 def test_answers_read_while_a_write_is_open_are_not_kept(tmp_path, settings):
     """While a write is open each GET reads the store as committed so far, and nothing read then is
     answered after the write."""

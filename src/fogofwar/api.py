@@ -49,6 +49,7 @@ MAX_SEARCH_PAGE = 50
 QUERY_SECONDS = 10.0
 POLL_SECONDS = 30.0
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+WARM_PATHS = ("/api/status", "/api/facets")  # what every page load asks first
 # 'self' only: the page, its data and Swagger UI are all served from here. data: images are
 # Leaflet's and Swagger's inline icons; nothing may frame the page or be posted elsewhere.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -138,18 +139,32 @@ class _CachedReads:
     """ASGI middleware that answers a GET under /api from memory when the same path and query string got
     a 200 since the served store last changed (`ServedStore.data_version`): the page and its readers ask
     the same few questions between writes. Any write empties it; while one is open, nothing is kept.
-    A question already being answered is waited for, not asked of the store again."""
+    A question already being answered is waited for, not asked of the store again. The answers are kept
+    as sent, gzip-compressed for clients that accept it, so a kept answer is not compressed again."""
 
-    def __init__(self, app, served: ServedStore, max_bytes: int = 64 * 2**20):
+    def __init__(self, app, served: ServedStore, max_bytes: int = 64 * 2**20, warm: tuple[str, ...] = (),
+                 warmed: threading.Event | None = None):
         self.app = app
         self.served = served
         self.max_bytes = max_bytes
+        # Asked of the store right after start and after every write, before anyone asks: what every page
+        # load asks first (the store's status and the filters' choices). `warmed` is set when they are kept.
+        self.warm = warm
+        self.warmed = warmed or threading.Event()
+        self._warming: set[asyncio.Task] = set()
         self._version: int | None = None
-        self._answers: OrderedDict[tuple[str, bytes], tuple[list, bytes]] = OrderedDict()
+        self._answers: OrderedDict[tuple[str, bytes, bool], tuple[list, bytes]] = OrderedDict()
         self._bytes = 0
-        self._asked: dict[tuple[str, bytes], asyncio.Event] = {}
+        self._asked: dict[tuple[str, bytes, bool], asyncio.Event] = {}
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] == "lifespan":
+            async def started(message):
+                await send(message)
+                if message["type"] == "lifespan.startup.complete":
+                    self._start_warming()
+            await self.app(scope, receive, started)
+            return
         version = self.served.data_version()
         if (version is None or scope["type"] != "http" or scope["method"] != "GET"
                 or not scope["path"].startswith("/api/") or scope["path"].startswith("/api/store/")
@@ -159,7 +174,9 @@ class _CachedReads:
         if version != self._version:
             self._answers.clear()
             self._version, self._bytes = version, 0
-        key = (scope["path"], scope["query_string"])
+            self._start_warming()
+        # Kept as sent, compressed or not (GZipMiddleware is inside): a kept answer costs no compression.
+        key = (scope["path"], scope["query_string"], _accepts_gzip(scope))
         kept = self._answers.get(key)
         if kept is not None:
             self._answers.move_to_end(key)
@@ -178,7 +195,7 @@ class _CachedReads:
 
         async def keep(message):
             if message["type"] == "http.response.start":
-                # A copy: outer middleware (gzip) rewrites the headers of the message it is sent in place.
+                # A copy: outer middleware may rewrite the headers of the message it is sent in place.
                 start.update(message, headers=list(message.get("headers", [])))
             elif message["type"] == "http.response.body":
                 parts.append(message.get("body", b""))
@@ -193,6 +210,35 @@ class _CachedReads:
             del self._asked[key]
             asked.set()
 
+    def _start_warming(self) -> None:
+        if not self.warm or self.served.data_version() is None:
+            self.warmed.set()
+            return
+        self.warmed.clear()
+        task = asyncio.get_running_loop().create_task(self._warm_up())
+        self._warming.add(task)  # held, so the task is not collected before it ends
+        task.add_done_callback(self._warming.discard)
+
+    async def _warm_up(self) -> None:
+        """Ask each of `warm` as a page would (accepting gzip), so its answer is kept; a failure is logged."""
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def discard(message):
+            pass
+
+        try:
+            for path in self.warm:
+                scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                         "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+                         "root_path": "", "headers": [(b"host", b"127.0.0.1"), (b"accept-encoding", b"gzip")],
+                         "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 0)}
+                await self(scope, receive, discard)
+        except Exception:
+            log.exception("warming the answers up failed")
+        finally:
+            self.warmed.set()
+
     def _keep(self, key, headers: list, body: bytes) -> None:
         if len(body) > self.max_bytes // 8:
             return
@@ -202,6 +248,15 @@ class _CachedReads:
         while self._bytes > self.max_bytes:
             _, (_, dropped) = self._answers.popitem(last=False)
             self._bytes -= len(dropped)
+
+
+def _accepts_gzip(scope) -> bool:
+    """Whether GZipMiddleware compresses the answer to this request (it looks for "gzip" in the first
+    Accept-Encoding header)."""
+    for name, value in scope["headers"]:
+        if name.lower() == b"accept-encoding":
+            return b"gzip" in value
+    return False
 
 
 class _Assets(StaticFiles):
@@ -363,11 +418,14 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         responses=ERROR_RESPONSES,
     )
     app.state.served = served
-    # Added first, so it is the innermost: the Host check and the security headers still see every request.
-    app.add_middleware(_CachedReads, served=served)
-
     # The map's and the list's JSON shrink five- to tenfold compressed (benchmarks/README.md, "map").
+    # Added first, so it is the innermost: the cache outside it keeps answers compressed.
     app.add_middleware(GZipMiddleware, minimum_size=4096)
+
+    # Inside the Host check and the security headers, which still see every request. Every page load asks
+    # the status and the facets first: they are asked at start and after each write.
+    app.state.warmed = threading.Event()
+    app.add_middleware(_CachedReads, served=served, warm=WARM_PATHS, warmed=app.state.warmed)
 
     if allowed_hosts:
         # Bound to loopback, the server also refuses other Host names (DNS rebinding).
@@ -412,19 +470,16 @@ def create_app(db: str | Path | Store, static_dir: str | Path | None = WEB_DIST,
         """Incidents matching the filters, most independent sources first, then newest; one page. Each has its
         `place_precision`: town, district, dateline (the report's main town, a guess), region, country, area
         (a sea, a continent) or none."""
-        total = read("count_incidents", **filters)
-        items = read("incidents", limit=limit, offset=offset, **filters)
-        _add_place_precision(read, items)
+        total, items = read(_incident_page, limit=limit, offset=offset, **filters)
         return {"total": total, "limit": limit, "offset": offset, "items": items}
 
     @app.get("/api/incidents/{incident_id}", tags=["incidents"])
     def get_incident(request: Request, incident_id: str = PathParam(..., pattern=ID_PATTERN)) -> dict[str, Any]:
         """One incident with its events, every claim (source, stance, quote, outlet, date) and its documents."""
         _check_params(request, set())
-        found = read("incident_evidence", incident_id)
+        found = read(_incident_with_evidence, incident_id)
         if found is None:
             raise HTTPException(404, f"no incident {incident_id}")
-        _add_place_precision(read, [found])
         return _evidence(found)
 
     @app.get("/api/documents/{doc_id:path}", tags=["documents"])
@@ -571,11 +626,23 @@ def _country_shapes() -> dict[str, tuple[str, str]]:
     return {c.alpha_2: (c.numeric, getattr(c, "common_name", None) or c.name) for c in pycountry.countries}
 
 
-def _add_place_precision(read: _Reader, items: list[dict[str, Any]]) -> None:
-    """Give each incident its `place_precision` as the map draws it (see Store.place_precision)."""
-    found = read("place_precision", [i["incident_id"] for i in items])
+def _incident_page(store: Store, limit: int, offset: int, **filters) -> tuple[int, list[dict[str, Any]]]:
+    """How many incidents match and one page of them, each with its `place_precision` as the map draws it
+    (see Store.place_precision), in one read."""
+    total = store.count_incidents(**filters)
+    items = store.incidents(limit=limit, offset=offset, **filters)
+    found = store.place_precision_of(items)
     for item in items:
-        item["place_precision"] = found.get(item["incident_id"], "none")
+        item["place_precision"] = found[item["incident_id"]]
+    return total, items
+
+
+def _incident_with_evidence(store: Store, incident_id: str) -> dict[str, Any] | None:
+    """One incident's evidence and its `place_precision`, in one read."""
+    found = store.incident_evidence(incident_id)
+    if found is not None:
+        found["place_precision"] = store.place_precision_of([found])[incident_id]
+    return found
 
 
 def _add_map_routes(app: FastAPI, read: _Reader, point_limit: int) -> None:
