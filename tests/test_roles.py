@@ -431,3 +431,21 @@ def test_what_one_fights_with_is_the_means_not_the_foe(analyze):
     result = analyze("Pence stressed that Ukraine is fighting with weapons provided by the United States.",
                      published="2023-03-03")
     assert [recipient for _, recipient in roles(result, "ASSAULT")] == [[]]
+
+
+def test_the_plan_to_attack_is_its_owners(analyze):
+    result = analyze("A report shows that Chinese officials had some knowledge of Russia's plan to invade Ukraine.",
+                     published="2023-03-03")
+    assert [countries(actor) for actor, _ in roles(result, "ASSAULT")] == [["RUS"]]
+
+
+def test_who_fought_alongside_is_not_the_foe(analyze):
+    result = analyze("Aslin previously fought with Kurdish armed units in Syria against Islamic State.", published="2023-03-03")
+    assert all("SYR" not in countries(recipient) for _, recipient in roles(result, "ASSAULT"))
+
+
+def test_named_attackers_are_not_replaced_by_the_other_side(analyze):
+    result = analyze("Iranian forces and American forces traded threats for weeks, Iranian officials said. US troops "
+                     "were rushed there after protesters attacked the U.S. embassy in Baghdad.", published="2023-03-03")
+    attacks = [actor for actor, _ in roles(result, "ASSAULT")]
+    assert attacks and all("IRN" not in countries(actor) for actor in attacks)

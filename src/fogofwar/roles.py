@@ -216,6 +216,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         actor, recipient = _place_compound_target(doc, trigger, actor, recipient)
         recipient = _past_the_weapon(doc, trigger, recipient)
     actor = [a for a in actor if not _deed_not_doer(doc, a)]
+    if m.plover.type == "ASSAULT" and trigger.dep_ == "acl":
+        actor = _attack_from(trigger, countries) or actor  # "knew of Russia's plan to invade": Russia's plan
     if m.plover.type == "ASSAULT" and not _known(actor):
         actor = _attack_from(trigger, countries) or _nested_attackers(doc, m, trigger, countries) or actor
     own_place = _own_place(doc, m, places, trigger)
@@ -247,7 +249,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
             m.plover.type == "ASSAULT" and iso3(own_place.country) in {a.country for a in actor} & set(countries.sides)):
         # (In a report of one war, a side fighting on its own soil strikes the other side, not its own country.)
         recipient = [_party(own_place.name or own_place.text, iso3(own_place.country))]
-    if m.plover.type == "ASSAULT" and not _known(actor) and not unsaid_actor and not _modal(trigger):
+    stated_party = any(a.sector not in (None, "UAF", "MIL", "GOV") for a in actor)  # "protesters attacked"
+    if m.plover.type == "ASSAULT" and not _known(actor) and not unsaid_actor and not _modal(trigger) and not stated_party:
         actor = _unnamed_other_side(recipient, countries) or actor
     if not actor and own_place is not None and m.plover.type in table["unnamed_actor_sectors"] and _passive(trigger):
         # "was killed in a car bomb in Beirut", "was arrested in Italy": an unnamed party of that country,
@@ -273,6 +276,7 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
     if m.plover.type == "ASSAULT":
         actor = [_people_at_arms(doc, a) for a in actor]
         recipient = _past_the_weapon(doc, trigger, recipient)  # the frame's with-phrase may be the means
+        recipient = _not_the_allies(trigger, recipient)
     actor_keys = {(a.code, a.start) for a in actor}
     actor_spans = [(a.start, a.end) for a in actor if a.start is not None and a.end is not None]
     # "destroyed by Russia": the agent's own words are not also the target.
@@ -534,6 +538,16 @@ def _place_compound_target(doc: Doc, trigger: Token, actor: list[EventActor],
     return ([a for a in actor if a not in moved],
             recipient + [a.model_copy(update={"sector": None, "code": a.country}) for a in moved
                          if a.country and a.country not in {r.country for r in recipient}])
+
+
+def _not_the_allies(trigger: Token, recipient: list[EventActor]) -> list[EventActor]:
+    """"fought with Kurdish units in Syria against Islamic State": beside an against-phrase, with is alongside."""
+    children = list(trigger.children)
+    if not any(c.dep_ == "prep" and c.lower_ == "against" for c in children):
+        return recipient
+    spans = [(g.left_edge.idx, g.right_edge.idx + len(g.right_edge)) for c in children
+             if c.dep_ == "prep" and c.lower_ == "with" for g in c.children if g.dep_ == "pobj"]
+    return [r for r in recipient if not (r.start is not None and any(s <= r.start < e for s, e in spans))]
 
 
 def _means_spans(trigger: Token) -> list[tuple[int, int]]:
