@@ -201,3 +201,12 @@ def test_a_deed_told_as_done_is_not_dated_after_its_report(analyze):
     assert agreed.status not in ("future", "hypothetical")
     assert agreed.date.value == "2022-07-04" and agreed.date.text is None
     assert by_trigger["withdraw"].status == "future" and by_trigger["withdraw"].date.value == "2025"
+
+
+def test_the_war_named_beside_a_strike_is_not_the_strike(analyze):
+    result = analyze("A Russian missile struck a shopping mall in Kremenchuk on Monday, killing 18 people. The attack "
+                     "came four months into Russia's invasion of Ukraine.", published="2022-06-28")
+    strike = [e for e in result.events if any(m.trigger.text == "struck" for m in e.mentions)]
+    assert len(strike) == 1
+    assert "invasion" not in [m.trigger.text for m in strike[0].mentions]
+    assert "attack" in [m.trigger.text for m in strike[0].mentions]

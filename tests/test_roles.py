@@ -449,3 +449,21 @@ def test_named_attackers_are_not_replaced_by_the_other_side(analyze):
                      "were rushed there after protesters attacked the U.S. embassy in Baghdad.", published="2023-03-03")
     attacks = [actor for actor, _ in roles(result, "ASSAULT")]
     assert attacks and all("IRN" not in countries(actor) for actor in attacks)
+
+
+def test_a_journalist_executed_by_a_group_has_that_group_as_the_actor(analyze):
+    result = analyze("James Foley was a freelance journalist executed by ISIS in 2014.", published="2023-03-03")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert actor == ["IMGREB"] and recipient
+
+
+def test_it_is_never_the_person_who_spoke(analyze):
+    result = analyze("Kirby spoke on Friday. He said the ship sank after it was struck by two Ukrainian missiles.",
+                     published="2023-03-03")
+    assert all("USA" not in countries(recipient) for _, recipient in roles(result, "ASSAULT"))
+
+
+def test_one_sides_attack_with_no_target_is_on_the_other_side(analyze):
+    result = analyze(WAR_LEAD + "Since its invasion began, Russia has lost thousands of soldiers.", published="2023-03-03")
+    invasion = [e for e in result.events if any(m.trigger.text == "invasion" for m in e.mentions)]
+    assert [countries(r.code for r in e.recipient) for e in invasion] == [["UKR"]]

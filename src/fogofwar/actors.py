@@ -372,7 +372,7 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
     if country is None:
         for t in words:
             if t.lower_ in POSSESSIVE_PRONOUNS and t.dep_ == "poss":
-                country = coder.last_group_country
+                country = _named_after(t, coder) or coder.last_group_country
                 continue
             if not t.text[:1].isupper():
                 continue
@@ -443,6 +443,21 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
 @functools.cache
 def _local_words() -> frozenset[str]:
     return frozenset(load_table("actors")["local_institution_words"])
+
+
+def _named_after(pronoun: Token, coder: _Coder) -> str | None:
+    """"Since its invasion began, Russia has lost ...": a pronoun in a clause ahead of the main one stands for
+    the main clause's subject."""
+    clause = pronoun.head
+    while clause.pos_ not in ("VERB", "AUX") and clause.dep_ != "ROOT" and clause.head.i != clause.i:
+        clause = clause.head
+    if clause.dep_ != "advcl" or clause.i > clause.head.i:
+        return None
+    subject = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+    if subject is None or not subject.text[:1].isupper():
+        return None
+    country, _ = coder.country_of_word(re.sub(r"['’]s$", "", subject.text))
+    return country
 
 
 def _place_before_head(chunk: Span, root: Token, coder: _Coder) -> str | None:

@@ -363,12 +363,36 @@ def _resolve_actor(tok: Token, actors: list[Actor]) -> Actor | None:
                 speaker.ent_type_ == "PERSON" and tok.lower_ in ("they", "it", "them")):
             # "Hungary said it will", but "they are killing people, Biden said" is not Biden.
             return _resolve_actor(speaker, actors)
+        ahead = _main_subject_ahead(tok)
+        if ahead is not None:
+            found = _resolve_actor(ahead, actors)
+            if found is not None:
+                return found  # "Since its invasion began, Russia has lost ..."
         nearby = (actors[k] for k in records_ending_between(actors, tok.idx - 300, tok.idx))
         earlier = [a for a in nearby if a.end <= tok.idx and tok.idx - a.end < 300 and a.country
-                   and a.text.lower() not in _grammar()["modality"]["group_pronouns"]]
+                   and a.text.lower() not in _grammar()["modality"]["group_pronouns"]
+                   and not (tok.lower_ == "it" and _names_a_person(tok.doc, a))]  # "it" is never "he"
         if earlier:
             return earlier[-1]
     return None
+
+
+def _main_subject_ahead(pronoun: Token) -> Token | None:
+    """The subject of the main clause when a pronoun sits in a clause placed before it."""
+    clause = pronoun.head
+    for _ in range(4):
+        if clause.pos_ in ("VERB", "AUX") or clause.dep_ == "ROOT":
+            break
+        clause = clause.head
+    if clause.dep_ != "advcl" or clause.i > clause.head.i:
+        return None
+    subject = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+    return subject if subject is not None and subject.i > pronoun.i and subject.pos_ == "PROPN" else None
+
+
+def _names_a_person(doc: Doc, actor: Actor) -> bool:
+    span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
+    return actor.text.lower() in ("he", "she", "him", "her") or (span is not None and span.root.ent_type_ == "PERSON")
 
 
 def _speaker(verb: Token) -> Token | None:

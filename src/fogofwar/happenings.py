@@ -188,9 +188,16 @@ def _best_happening(m: _Mention, happenings: list[_Happening]) -> _Happening | N
 def _can_join(m: _Mention, h: _Happening) -> bool:
     if m.event.plover.type != h.type:
         return False
+    if _war_noun(m) != all(_war_noun(o) for o in h.mentions):
+        return False  # "Russia's invasion" or "the war" is the war the report is set in, not the strike it reports
     if not m.nominal and m.unsettled != all(o.unsettled for o in h.mentions):
         return False  # "could recapture" is not the recapture that happened, nor the other way round
     return all(_agree(m, other) for other in h.mentions[-MAX_COMPARED:])
+
+
+def _war_noun(m: _Mention) -> bool:
+    return (m.nominal and not m.explicit_date and m.token is not None
+            and m.token.lemma_.lower() in load_table("happenings")["war_nouns"])
 
 
 def _agree(a: _Mention, b: _Mention) -> bool:

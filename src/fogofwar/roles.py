@@ -194,7 +194,7 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
     actor = _with_countries(doc, m.actor, countries)
     recipient = _with_countries(doc, m.recipient, countries)
     unsaid_actor = trigger.dep_ == "acl" and trigger.tag_ == "VBN" and not any(
-        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in trigger.children)  # "that Moscow may have attacked"
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "agent") for c in trigger.children)  # "that Moscow may have attacked"
     if unsaid_actor:
         # "two Brazilian men accused of smuggling": who accuses is not said; the men are the accused.
         actor, recipient = [], _phrase_parties(trigger.head, countries, set()) or recipient
@@ -261,6 +261,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
     if m.plover.type == "ASSAULT" and not _known(recipient):
         recipient = _the_other_side(recipient or ([_party("", None)] if own_place is not None else []), actor, countries)
         recipient = [r for r in recipient if r.country or r.text]
+    if m.plover.type == "ASSAULT" and not recipient and not _modal(trigger):
+        recipient = _attacked_side(actor, countries)
     home = own_place or _sentence_place(m, places)
     if not _known(actor) and home is not None and m.plover.type in table["domestic_types"]:
         actor = [a.model_copy(update={"country": iso3(home.country),
@@ -659,6 +661,16 @@ def _unnamed_other_side(recipient: list[EventActor], countries: _Countries) -> l
         return []
     (other,) = [c for c in countries.sides if c not in struck]
     return [_party(f"unnamed ({other})", other, "MIL")]
+
+
+def _attacked_side(actor: list[EventActor], countries: _Countries) -> list[EventActor]:
+    """"since its invasion began": in a report of one war, one side's attack that names no target is on the
+    other side."""
+    attacker = {a.country for a in actor if a.country and a.sector != "UAF"}
+    if len(attacker) != 1 or not countries.sides or not attacker <= set(countries.sides):
+        return []
+    (other,) = [c for c in countries.sides if c not in attacker]
+    return [_party(f"unnamed ({other})", other)]
 
 
 def _the_other_side(recipient: list[EventActor], actor: list[EventActor], countries: _Countries) -> list[EventActor]:
