@@ -334,22 +334,20 @@ def test_status_and_facets_are_asked_at_start_and_after_each_write(tmp_path, set
     def unread(*args, **kwargs):
         raise AssertionError("read from the store, not kept")
 
-    with TestClient(app) as c:
+    def kept(c, documents: int, version: int) -> None:
         assert app.state.warmed.wait(30)
         with monkeypatch.context() as m:
             m.setattr(Store, "status", unread)
             m.setattr(Store, "incident_facets", unread)
-            assert c.get("/api/status").json()["documents"] == 1
-            assert c.get("/api/facets").json()["documents"] == 1
+            assert c.get("/api/facets").json()["documents"] == documents
+            assert c.get("/api/status").json()["version"] == version
+
+    with TestClient(app) as c:
+        kept(c, documents=1, version=1)
         with app.state.served.writing() as writer:
             ingest_lines(writer, [LVIV], settings)
         assert c.get("/api/incidents").json()["total"] == 2  # the first request after the write
-        assert app.state.warmed.wait(30)
-        with monkeypatch.context() as m:
-            m.setattr(Store, "status", unread)
-            m.setattr(Store, "incident_facets", unread)
-            assert c.get("/api/facets").json()["documents"] == 2
-            assert c.get("/api/status").json()["version"] == 2
+        kept(c, documents=2, version=2)
     app.state.served.close()
 
 
