@@ -44,6 +44,7 @@ class _Countries:
     def __init__(self, doc: Doc, places: list[Place], actors: list[Actor], gazetteer: Gazetteer,
                  dictionary: ActorDictionary):
         self.doc, self.places, self.actors = doc, places, actors
+        self._token_at: dict[int, Token] | None = None
         self.gazetteer, self.dictionary = gazetteer, dictionary
         # Mentions indexed by start offset: scanning every actor and place for each phrase made the
         # stage quadratic in the document's length (33 s on a 200,000-character text).
@@ -120,10 +121,11 @@ class _Countries:
 
     def _at_border(self, start: int) -> bool:
         """"the Polish border", "the border with Poland": a country named to say where, not whose."""
-        span = self.doc.char_span(start, start + 1, alignment_mode="expand")
-        if span is None or not len(span):
+        if self._token_at is None:
+            self._token_at = {t.idx: t for t in self.doc}
+        tok = self._token_at.get(start)
+        if tok is None:
             return False
-        tok = span[0]
         head = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "with" else tok.head
         return head.lemma_.lower() in ("border", "frontier") and head is not tok
 
