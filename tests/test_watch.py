@@ -106,7 +106,7 @@ class Site:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 path = urlsplit(self.path).path
-                entry = {"path": path, "headers": dict(self.headers), "status": None}
+                entry = self._entry = {"path": path, "headers": dict(self.headers), "status": None}
                 with site.lock:
                     site.requests.append(entry)
                 route = site.routes.get(path)
@@ -118,6 +118,12 @@ class Site:
                         entry["status"] = route(self) or 200
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+
+            def send_response(self, code, message=None):
+                # Noted before the status line goes out: the client may have the whole answer, and the test
+                # read the log, before the route returns.
+                self._entry["status"] = code
+                super().send_response(code, message)
 
             def log_message(self, *args):
                 pass
