@@ -210,13 +210,3 @@ def test_the_war_named_beside_a_strike_is_not_the_strike(analyze):
     assert len(strike) == 1
     assert "invasion" not in [m.trigger.text for m in strike[0].mentions]
     assert "attack" in [m.trigger.text for m in strike[0].mentions]
-
-
-def test_deeds_told_by_verbs_in_other_sentences_join_only_on_shared_evidence(analyze):
-    """'fighting' in one sentence and 'shelled' in another, with nothing in common, are two happenings;
-    'The strike destroyed the roof' points back by its subject and joins."""
-    result = analyze("Fighting raged in the east on Sunday, officials said. Separately, Russian forces shelled a "
-                     "school in Kharkiv.", published="2022-06-28")
-    assert len(assaults(result)) == 2
-    (attack,) = assaults(analyze(STRIKE, published="2022-06-28"))
-    assert "destroyed" in [m.trigger.text for m in attack.mentions]

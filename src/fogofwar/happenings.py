@@ -195,43 +195,7 @@ def _can_join(m: _Mention, h: _Happening) -> bool:
         return False  # "Russia's invasion" or "the war" is the war the report is set in, not the strike it reports
     if not m.nominal and m.unsettled != all(o.unsettled for o in h.mentions):
         return False  # "could recapture" is not the recapture that happened, nor the other way round
-    if not all(_agree(m, other) for other in h.mentions[-MAX_COMPARED:]):
-        return False
-    if (m.nominal or m.casualty_word or _names_it_nominally(m)
-            or any(o.event.sentence == m.event.sentence for o in h.mentions)):
-        return True
-    # A deed told by a verb in another sentence is another telling of the happening only on some shared
-    # evidence: nothing conflicting is not enough ("fighting" here and "shelled" there chain deeds together).
-    return any(_share_evidence(m, o) for o in h.mentions[-MAX_COMPARED:])
-
-
-def _names_it_nominally(m: _Mention) -> bool:
-    """"The strike destroyed the roof": a verb whose own clause names the happening by a noun points back."""
-    if m.token is None:
-        return False
-    doc = m.token.doc
-    for mention in m.event.mentions:
-        span = doc.char_span(mention.trigger.start, mention.trigger.end, alignment_mode="expand")
-        if span is not None and len(span) and span.root.i != m.token.i and span.root.pos_ in ("NOUN", "PROPN"):
-            return True
-    return False
-
-
-def _share_evidence(a: _Mention, b: _Mention) -> bool:
-    """A place, a stated day, a named party's country or the verb itself in common, or one mention is the
-    other's subject or object."""
-    if a.place is not None and b.place is not None and places_agree(a.place, b.place):
-        return True
-    if a.explicit_date and b.explicit_date and dates_agree(a.event.date.value, b.event.date.value):
-        return True
-    named = lambda e: {x.country for x in e.actor if x.country and x.start is not None and x.sector != "UAF"}
-    if named(a.event) & named(b.event):
-        return True
-    if a.token is None or b.token is None:
-        return False
-    if b.token.head.i == a.token.i or a.token.head.i == b.token.i:
-        return True  # "The strike destroyed the roof": the verb's subject is the happening's own mention
-    return a.token.lemma_.lower() == b.token.lemma_.lower()
+    return all(_agree(m, other) for other in h.mentions[-MAX_COMPARED:])
 
 
 def _war_noun(m: _Mention) -> bool:
