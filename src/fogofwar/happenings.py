@@ -6,10 +6,8 @@ attack"), so this stage groups them. In text order, a mention joins the
 latest happening of its PLOVER type that nothing contradicts: an explicit
 date, a place (containment agrees: a town lies in its region), the actors'
 or the targets' countries, the footing in the past (background recalled
-from long ago against today's report). A deed told by a verb in another
-sentence also needs shared evidence (a place, a stated day, a named party, the
-same verb, or the happening's own mention as its subject), and the war itself
-("Russia's invasion") is never part of a deed. The happening then takes the most
+from long ago against today's report); the war itself ("Russia's invasion")
+is never part of a deed. The happening then takes the most
 specific actor, recipient, place and date any mention gives, its casualty
 figures (casualties.py) and its means. Generic mentions ("attacks", "can
 strike") and hypothetical ones ("a forced pullout would mark") join a
