@@ -307,13 +307,9 @@ def _pronoun_person(pronoun: Token, persons: list[Actor], before: Actor | None) 
     earlier = [p for p in persons if p.end <= pronoun.idx]
     if earlier:
         return earlier[-1]
-    clause = pronoun.head
-    if clause.dep_ == "advcl" and clause.i < clause.head.i:
-        subject = next((c for c in clause.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        named = [p for p in persons if subject is not None and p.start <= subject.idx < p.end]
-        if named:
-            return named[0]
-    return before
+    subject = main_subject_ahead(pronoun)
+    named = [p for p in persons if subject is not None and p.start <= subject.idx < p.end]
+    return named[0] if named else before
 
 
 def _noun_phrases(sent: Span) -> list[Span]:
@@ -445,15 +441,23 @@ def _local_words() -> frozenset[str]:
     return frozenset(load_table("actors")["local_institution_words"])
 
 
-def _named_after(pronoun: Token, coder: _Coder) -> str | None:
-    """"Since its invasion began, Russia has lost ...": a pronoun in a clause ahead of the main one stands for
-    the main clause's subject."""
+def main_subject_ahead(pronoun: Token) -> Token | None:
+    """"When he launched the invasion, Putin ...", "Since its invasion began, Russia ...": a pronoun in a
+    clause placed before the main one stands for the main clause's subject, named after it."""
     clause = pronoun.head
-    while clause.pos_ not in ("VERB", "AUX") and clause.dep_ != "ROOT" and clause.head.i != clause.i:
+    for _ in range(8):
+        if clause.pos_ in ("VERB", "AUX") or clause.dep_ == "ROOT":
+            break
         clause = clause.head
     if clause.dep_ != "advcl" or clause.i > clause.head.i:
         return None
-    subject = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+    subject = next((c for c in clause.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject if subject is not None and subject.i > pronoun.i else None
+
+
+def _named_after(pronoun: Token, coder: _Coder) -> str | None:
+    """The country of the main clause's subject a possessive ahead of it stands for."""
+    subject = main_subject_ahead(pronoun)
     if subject is None or not subject.text[:1].isupper():
         return None
     country, _ = coder.country_of_word(re.sub(r"['’]s$", "", subject.text))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from .actors import partitive_words, iso3
+from .actors import iso3, main_subject_ahead, partitive_words
 from .lexicons import load_table
 from .models import Acled, Actor, Event, EventActor, EventDate, EventLocation, Mention, Place, Plover, SourceDocument, Span as TextSpan, Time
 from .nlp import doc_text, sentence_of, sentences
@@ -363,8 +363,8 @@ def _resolve_actor(tok: Token, actors: list[Actor]) -> Actor | None:
                 speaker.ent_type_ == "PERSON" and tok.lower_ in ("they", "it", "them")):
             # "Hungary said it will", but "they are killing people, Biden said" is not Biden.
             return _resolve_actor(speaker, actors)
-        ahead = _main_subject_ahead(tok)
-        if ahead is not None:
+        ahead = main_subject_ahead(tok)
+        if ahead is not None and ahead.pos_ == "PROPN":
             found = _resolve_actor(ahead, actors)
             if found is not None:
                 return found  # "Since its invasion began, Russia has lost ..."
@@ -375,19 +375,6 @@ def _resolve_actor(tok: Token, actors: list[Actor]) -> Actor | None:
         if earlier:
             return earlier[-1]
     return None
-
-
-def _main_subject_ahead(pronoun: Token) -> Token | None:
-    """The subject of the main clause when a pronoun sits in a clause placed before it."""
-    clause = pronoun.head
-    for _ in range(4):
-        if clause.pos_ in ("VERB", "AUX") or clause.dep_ == "ROOT":
-            break
-        clause = clause.head
-    if clause.dep_ != "advcl" or clause.i > clause.head.i:
-        return None
-    subject = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
-    return subject if subject is not None and subject.i > pronoun.i and subject.pos_ == "PROPN" else None
 
 
 def _names_a_person(doc: Doc, actor: Actor) -> bool:

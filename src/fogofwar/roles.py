@@ -75,6 +75,12 @@ class _Countries:
         self.sides = (tuple(top[:2]) if len(top) >= 2 and all(tally[c] >= 2 for c in top[:2])
                       and (len(top) == 2 or counts[2] < counts[1]) else ())
 
+    def other_side(self, one: set) -> str | None:
+        """In a report of one war, the side that is not the one country given."""
+        if len(one) != 1 or not self.sides or not one <= set(self.sides):
+            return None
+        return next(c for c in self.sides if c not in one)
+
     def covering(self, idx: int) -> Actor | None:
         """The first actor mention, in the stage's order, whose span holds a character offset."""
         lo = bisect.bisect_left(self._actor_starts, idx - self._longest_actor)
@@ -367,9 +373,9 @@ def _not_own_soil(doc: Doc, recipient: list[EventActor], actor: list[EventActor]
     a report of one war, a side striking a place of its own country strikes the other side there, unless
     the target's phrase names its own side ("Ukrainian positions")."""
     attacker = {a.country for a in actor if a.country}
-    if len(attacker) != 1 or not countries.sides or not attacker <= set(countries.sides):
+    other = countries.other_side(attacker)
+    if other is None:
         return recipient
-    (other,) = [c for c in countries.sides if c not in attacker]
     out = []
     for r in recipient:
         military = r.sector in (None, "MIL", "GOV", "UAF")  # civilians are where they live, whoever holds it
@@ -638,8 +644,7 @@ def _civilian_objects(doc: Doc, recipient: list[EventActor], place: Place | None
             if country is None and place is not None and place.country:
                 country = iso3(place.country)
             if country is None or country in attacker:
-                others = [c for c in countries.sides if c not in attacker] if len(attacker) == 1 else []
-                country = others[0] if len(others) == 1 and attacker <= set(countries.sides) else None
+                country = countries.other_side(attacker)
             if country is not None:
                 r = r.model_copy(update={"country": country, "sector": "CVL", "code": country + "CVL"})
         out.append(r)
@@ -658,30 +663,23 @@ def _people_at_arms(doc: Doc, party: EventActor) -> EventActor:
 def _unnamed_other_side(recipient: list[EventActor], countries: _Countries) -> list[EventActor]:
     """"Houses have been destroyed across Ukraine", "29 attacks against the plant": in a report of one war,
     an attack on one side that names no attacker is the other side's, as the report's frame tells it."""
-    struck = {r.country for r in recipient if r.country}
-    if len(struck) != 1 or not countries.sides or not struck <= set(countries.sides):
-        return []
-    (other,) = [c for c in countries.sides if c not in struck]
-    return [_party(f"unnamed ({other})", other, "MIL")]
+    other = countries.other_side({r.country for r in recipient if r.country})
+    return [_party(f"unnamed ({other})", other, "MIL")] if other else []
 
 
 def _attacked_side(actor: list[EventActor], countries: _Countries) -> list[EventActor]:
     """"since its invasion began": in a report of one war, one side's attack that names no target is on the
     other side."""
-    attacker = {a.country for a in actor if a.country and a.sector != "UAF"}
-    if len(attacker) != 1 or not countries.sides or not attacker <= set(countries.sides):
-        return []
-    (other,) = [c for c in countries.sides if c not in attacker]
-    return [_party(f"unnamed ({other})", other)]
+    other = countries.other_side({a.country for a in actor if a.country and a.sector != "UAF"})
+    return [_party(f"unnamed ({other})", other)] if other else []
 
 
 def _the_other_side(recipient: list[EventActor], actor: list[EventActor], countries: _Countries) -> list[EventActor]:
     """"Ukrainian forces destroyed three tanks": in a report of one war, what one side strikes and no phrase
     gives a country belongs to the other side."""
-    attacker = {a.country for a in actor if a.country}
-    if len(attacker) != 1 or not countries.sides or not attacker <= set(countries.sides):
+    other = countries.other_side({a.country for a in actor if a.country})
+    if other is None:
         return recipient
-    (other,) = [c for c in countries.sides if c not in attacker]
     return [r.model_copy(update={"country": other, "code": other + (r.sector or "")}) if not r.country else r
             for r in recipient]
 
