@@ -552,19 +552,26 @@ def _place_compound_target(doc: Doc, trigger: Token, actor: list[EventActor],
 
 def _not_the_allies(trigger: Token, recipient: list[EventActor]) -> list[EventActor]:
     """"fought with Kurdish units in Syria against Islamic State": beside an against-phrase, with is alongside."""
-    children = list(trigger.children)
-    if not any(c.dep_ == "prep" and c.lower_ == "against" for c in children):
+    if not any(c.dep_ == "prep" and c.lower_ == "against" for c in trigger.children):
         return recipient
-    spans = [(g.left_edge.idx, g.right_edge.idx + len(g.right_edge)) for c in children
-             if c.dep_ == "prep" and c.lower_ == "with" for g in c.children if g.dep_ == "pobj"]
+    spans = [_whole_span(g) for g in _with_objects(trigger)]
     return [r for r in recipient if not (r.start is not None and any(s <= r.start < e for s, e in spans))]
 
 
 def _means_spans(trigger: Token) -> list[tuple[int, int]]:
     """"fighting with weapons provided by the US", "firing with mortars": the with-phrase of the means."""
-    return [(g.left_edge.idx, g.right_edge.idx + len(g.right_edge)) for c in trigger.children
-            if c.dep_ == "prep" and c.lower_ == "with" for g in c.children
-            if g.dep_ == "pobj" and (_weapon_phrase(g) or g.lemma_.lower() in _table()["instrument_nouns"])]
+    return [_whole_span(g) for g in _with_objects(trigger)
+            if _weapon_phrase(g) or g.lemma_.lower() in _table()["instrument_nouns"]]
+
+
+def _with_objects(trigger: Token) -> list[Token]:
+    return [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "with"
+            for g in c.children if g.dep_ == "pobj"]
+
+
+def _whole_span(tok: Token) -> tuple[int, int]:
+    """A phrase's characters, its right side too (`_span_of` ends at its head)."""
+    return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
 
 
 def _past_the_weapon(doc: Doc, trigger: Token, recipient: list[EventActor]) -> list[EventActor]:

@@ -907,17 +907,15 @@ def _filter_args(filters: dict[str, Any]) -> dict[str, Any]:
     return {"min_sources": 1, **{k: None for k in _FILTER_NAMES if k != "min_sources"}, **filters}
 
 
-def _map_incidents(filters: dict[str, Any], towns: str, ids: list[str] | None = None) -> tuple[str, list]:
-    """A SELECT of the incidents matching the filters (and, given `ids`, only those), each with its place
-    precision (`place`), over `towns`, a table of the coordinates of towns and sites.
+def _map_incidents(filters: dict[str, Any], towns: str) -> tuple[str, list]:
+    """A SELECT of the incidents matching the filters, each with its place precision (`place`, as
+    `_place_of` gives it for a few incidents in Python), over `towns`, a table of the coordinates of towns
+    and sites.
 
     The incident's geo_precision (ACLED's 1 town or site, 2 district or near a town, 3 region, country or
     guess) says most; at 3, coordinates of a town or site (feature P or S in the gazetteer) mean the
     events stage fell back to the report's main town, its dateline (events.py, `_event_location`)."""
     where, params = _incident_filters(**_filter_args(filters))
-    if ids is not None:
-        where += " AND incident_id IN (SELECT unnest(?::VARCHAR[]))"
-        params.append(ids)
     return f"""
         SELECT i.incident_id, i.plover_type, i.status, i.lat, i.lon, i.country, i.admin1, i.location_name,
                i.event_date, i.independent_sources, left(i.summary, 100) AS summary,
