@@ -191,6 +191,32 @@ def test_a_campaign_noun_without_a_date_is_the_war_not_a_deed(analyze):
     assert "invasion" in by_trigger and not by_trigger["invasion"].habitual
 
 
+def test_a_campaign_noun_takes_no_date_from_another_deed_of_its_sentence(analyze):
+    """'lifted its objections on Wednesday, months after Russia's invasion': Wednesday is the lifting's day,
+    and the invasion stays the war; 'launched an invasion on Thursday' dates the invasion."""
+    result = analyze("Turkey lifted its objections to the deal on Wednesday, months after Russia's invasion of "
+                     "Ukraine. Russia launched an invasion of Ukraine on Thursday, officials said.",
+                     published="2022-06-29")
+    def told_by(word, after=0):
+        return [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end].lower() == word
+                                                and m.trigger.start >= after for m in e.mentions)]
+    second = result.text.index("Russia launched")
+    backdrop = [e for e in told_by("invasion") if e.trigger.start < second]
+    assert backdrop and all(e.habitual for e in backdrop)
+    launched = told_by("launched") + told_by("invasion", after=second)
+    assert launched and not any(e.habitual for e in launched)
+
+
+def test_who_holds_a_place_is_a_running_state(analyze):
+    """'Russian-occupied Crimea' tells who holds it, not an occupation that happened that day."""
+    result = analyze("Explosions rocked an ammunition depot in Russian-occupied Crimea on Tuesday.",
+                     published="2022-08-16")
+    occupied = [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end].lower() == "occupied"
+                                                for m in e.mentions)]
+    assert occupied and all(e.habitual for e in occupied)
+    assert any(not e.habitual for e in result.events if e.plover.type == "ASSAULT")
+
+
 def test_a_deed_told_as_done_is_not_dated_after_its_report(analyze):
     """'agreed to cooperate on a launch around 2025' happened when reported; 2025 is the launch's. A plan
     keeps its later date."""

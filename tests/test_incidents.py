@@ -172,6 +172,25 @@ def test_a_report_that_does_not_say_when_joins_its_storys_earlier_stated_day():
     assert groups(merge_incidents([a, b], links={"b": {"a": 0.5}})) == [["a:e1"], ["b:e1"]]
 
 
+def test_a_report_that_does_not_say_when_or_where_joins_a_linked_story_only_on_a_close_story_or_toll():
+    """'Russian shelling killed two' placed only in Ukraine, undated, beside a linked report of a strike on
+    Kramatorsk on Monday: in a war's week of such reports, a loose link is not one deed; a close story, the
+    same toll, or the same town is."""
+    a = event("a:e1", "a", ptype="ASSAULT", trigger="struck", sentence="A missile struck Kramatorsk on Monday.")
+    b = event("b:e1", "b", ptype="ASSAULT", day=11, precision=2, trigger="shelling",
+              sentence="Russian shelling killed two people, officials said.")
+    a.date_explicit, b.date_explicit = True, False
+    a.published, b.published = dt.date(2022, 9, 10), dt.date(2022, 9, 11)
+    b.lat, b.lon, b.geo_precision = 49.0, 32.0, 3  # the country's centre
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.35}})) == [["a:e1"], ["b:e1"]]
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.55}})) == [["a:e1", "b:e1"]]
+    a.killed = b.killed = (2, 2)
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.35}})) == [["a:e1", "b:e1"]]
+    a.killed = b.killed = None
+    b.lat, b.lon, b.geo_precision = a.lat, a.lon, 1  # the same town
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.35}})) == [["a:e1", "b:e1"]]
+
+
 def test_statements_join_on_the_story_only_when_close_and_by_the_same_speaker():
     """'Kyiv urged allies' in two linked reports is one statement only when the same party speaks."""
     a = event("a:e1", "a", ptype="REQUEST", actors=("UKRGOV",), trigger="urged", sentence="Kyiv urged allies to act.")
@@ -193,6 +212,14 @@ def test_the_same_long_sentence_in_two_outlets_is_one_source():
     members += [event("d:e1", "d", origin="a", outlet="Paper D", sentence="Kupiansk was shelled overnight."),
                 event("e:e1", "e", outlet="Paper E", sentence=wire.replace("blocks", "buildings"))]
     assert independent_sources(members) == 2
+
+
+def test_one_outlet_reprinting_its_own_story_is_one_source():
+    """Three pages of one outlet, two of them reprints of one story, are that outlet once."""
+    members = [event("a:e1", "a", outlet="Paper A"), event("b:e1", "b", origin="a", outlet="Paper A"),
+               event("c:e1", "c", outlet="Paper A", sentence="Izium was left by Russian troops.")]
+    assert independent_sources(members) == 1
+    assert independent_sources(members + [event("d:e1", "d", origin="a", outlet="Paper B")]) == 2
 
 
 def test_names_weigh_more_than_other_rare_words_in_a_story():

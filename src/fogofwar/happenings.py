@@ -127,7 +127,8 @@ def _describe(doc: Doc, event: Event, places: list[Place], title_end: int) -> _M
                     place, sentence_place, in_title,
                     token is not None and token.lemma_.lower() in words["casualty_lemmas"],
                     mention_category(token)[0] if token is not None else "plain",
-                    token is not None and (_habitual(token, children) or _campaign(token, nominal, explicit_date)))
+                    token is not None and (_habitual(token, children)
+                                           or _campaign(token, nominal, explicit_date and _own_date(token, event))))
 
 
 def _governed_by(doc: Doc, place: Place, token: Token) -> bool:
@@ -153,6 +154,17 @@ def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: 
     return any(g.lemma_.lower() in words["capability_words"] for g in governors)
 
 
+def _own_date(token: Token, event: Event) -> bool:
+    """Whether the event's stated date belongs to the noun that names it: inside its phrase ("the February
+    24 invasion"), or the clause's day when the noun is what the clause is about ("launched an invasion on
+    Thursday", "recalled the invasion on 24 February"). A noun in a prepositional phrase of another deed is
+    its backdrop: "lifted its objections on Wednesday, months after Russia's invasion" dates the lifting."""
+    phrase = token.doc[token.left_edge.i:token.right_edge.i + 1].text
+    if event.date.text and event.date.text in phrase:
+        return True
+    return token.dep_ != "pobj"
+
+
 def _campaign(token: Token, nominal: bool, explicit_date: bool) -> bool:
     """A noun that names a campaign or a state of war ("Russia's invasion of Ukraine", "the siege of
     Mariupol") without a date of its own: the war the report is set in, not a deed it reports."""
@@ -169,6 +181,8 @@ def _habitual(token: Token, children: list[Token]) -> bool:
         return True
     if token.tag_ == "VBG" and any(c.dep_ == "aux" and c.lower_ == "been" for c in children):
         return True
+    if token.dep_ == "amod" and token.tag_ == "VBN" and token.lemma_.lower() in words["state_participles"]:
+        return True  # "Russian-occupied Crimea", "the annexed peninsula": who holds a place, not a deed
     return token.dep_ == "xcomp" and token.head.lemma_.lower() in words["continuing_verbs"]
 
 

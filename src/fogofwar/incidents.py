@@ -182,10 +182,17 @@ def independent_sources(members: Iterable[EventRecord], signatures: dict[str, Se
     members = list(members)
     documents = {e.doc_id: e for e in members}
     copy = _wire_copy(members, signatures or {})
-    keys = set()
+    # Copy that only one outlet runs is that outlet's, however often it reprints it.
+    outlets_of: dict[str, set] = defaultdict(set)
     for e in documents.values():
         if e.doc_id in copy:
+            outlets_of[copy[e.doc_id]].add(e.outlet.strip().lower() if e.outlet else None)
+    keys = set()
+    for e in documents.values():
+        if e.doc_id in copy and (len(outlets_of[copy[e.doc_id]]) > 1 or None in outlets_of[copy[e.doc_id]]):
             keys.add(("copy", copy[e.doc_id]))
+        elif e.doc_id in copy:
+            keys.add(("outlet", next(iter(outlets_of[copy[e.doc_id]]))))
         elif not e.outlet:
             keys.add(("origin", e.origin))
         else:
@@ -318,7 +325,13 @@ def story_compatible(a: EventRecord, b: EventRecord, link: float = 1.0) -> bool:
     same_day = a.date is not None and a.date == b.date and a.date_explicit and b.date_explicit
     same_town = (a.lat is not None and b.lat is not None and max(a.geo_precision, b.geo_precision) <= 2
                  and _km(a, b) <= MAX_KM[1])
-    return same_day or same_town or not (a.date_explicit and b.date_explicit)
+    same_region = bool(a.admin1 and a.admin1 == b.admin1 and min(a.geo_precision, b.geo_precision) <= 2)
+    if same_day or same_town or a.date is None or b.date is None:
+        return True  # a report with no date at all (no dateline) takes its story's incident on agreement
+    # When either does not say when, a region or a country in common is how most of a war's reports of one
+    # week read: the same toll, or a story told in nearly the same words, is what ties them to one deed.
+    return not (a.date_explicit and b.date_explicit) and (link >= STORY_FOLLOW_UP_LINK or _same_toll(a, b)
+                                                          or same_region)
 
 
 def _anchored(e: EventRecord) -> bool:
