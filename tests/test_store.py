@@ -210,3 +210,30 @@ def test_a_hedged_lead_without_a_day_or_a_place_makes_no_incident(store, setting
     names, found = store.query("SELECT e.plover_type, e.status, ie.incident_id IS NOT NULL FROM events e "
                                "LEFT JOIN incident_events ie USING (doc_id, event_id) ORDER BY e.key")
     assert ("MOBILIZE", "hedged", False) in found and ("ASSAULT", "reported", True) in found
+
+
+def test_incident_pages_are_kept_at_the_merge_and_never_outlive_their_documents(store, settings, monkeypatch):
+    """An incident page is kept at the merge, as assembled from the tables; a replaced document takes its
+    incidents' pages with it until the merge keeps them again; a page over the size cap is never kept."""
+    ingest_rows(store, REPORTS, settings)
+    ids = [i for (i,) in store.query("SELECT incident_id FROM incidents ORDER BY incident_id")[1]]
+    assert ids and store.count("incident_pages") == len(ids)
+    for incident_id in ids:
+        assert store.incident_evidence(incident_id) == json.loads(json.dumps(store._assembled_evidence(incident_id)))
+    izium = next(i for i in ids if any(e["doc_id"] == "a1" for e in store.incident_evidence(i)["events"]))
+    # Replaced but not yet merged (as between an ingest's write and its merge): no kept page, and the page
+    # served is what the tables hold now.
+    changed = dict(REPORTS[0], text="Russian troops withdrew from Izium on Saturday, the mayor of Izium said.")
+    items = read_jsonl_lines(iter([json.dumps(changed)]), "test", settings)
+    store.write_results([(r, "new-hash") for r in extract(items, settings)])
+    assert store.query("SELECT count(*) FROM incident_pages WHERE incident_id = ?", [izium])[1] == [(0,)]
+    page = store.incident_evidence(izium)
+    assert page == json.loads(json.dumps(store._assembled_evidence(izium)))
+    assert any("mayor" in e["sentence_text"] for e in page["events"] if e["doc_id"] == "a1")
+    store.update_incidents()
+    assert store.count("incident_pages") == store.count("incidents")
+    import fogofwar.store as store_module
+    monkeypatch.setattr(store_module, "PAGE_MAX_BYTES", 10)
+    store.update_incidents(rebuild=True)
+    assert store.count("incident_pages") == 0
+    assert store.incident_evidence(ids[0]) is not None

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import threading
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -48,7 +49,9 @@ MAP_POINT_FIELDS = ("incident_id", "lat", "lon", "plover_type", "status", "place
                     "independent_sources", "summary")
 MAP_CELL_FIELDS = ("y", "x", "n", "lat", "lon", "dateline", "types")
 RECORD_TABLES = ("places", "times", "actors", "events", "event_mentions", "claims", "event_claims")
-DERIVED_TABLES = ("incidents", "incident_events")
+DERIVED_TABLES = ("incidents", "incident_events", "incident_pages")
+# A page larger than this (an incident of many long claims) is assembled when asked for, not kept.
+PAGE_MAX_BYTES = 256 * 1024
 STATUS_ORDER = ["asserted", "reported", "alleged", "hedged", "unconfirmed", "disputed", "denied",
                 "future", "hypothetical", "negated"]
 LEAD_SENTENCES = 4          # the headline, the lead and the next sentences that tell a happening
@@ -159,6 +162,10 @@ class Store:
 
     def _drop_documents(self, ids: list[str], tables: tuple[str, ...]) -> None:
         """Delete the documents' rows from these tables and leave them for the next incremental merge."""
+        # Their incidents' kept pages go with them: until the merge recounts those incidents, their pages
+        # are assembled from what the tables hold.
+        self.con.execute("DELETE FROM incident_pages WHERE incident_id IN (SELECT incident_id FROM incident_events "
+                         "WHERE doc_id IN (SELECT unnest(?)))", [ids])
         for table in tables:
             self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [ids])
         self.con.execute("INSERT OR IGNORE INTO pending_incidents SELECT unnest(?)", [ids])
@@ -240,6 +247,7 @@ class Store:
             self.con.execute("DELETE FROM incident_events")
             _insert_rows(self.con, "incidents", rows)
             _insert_rows(self.con, "incident_events", links)
+            self._write_pages()
             for table in ("story_terms", "story_common", "pending_incidents"):
                 self.con.execute(f"DELETE FROM {table}")
             _insert_rows(self.con, "story_common", [(t,) for t in sorted(common)])
@@ -295,6 +303,8 @@ class Store:
                              "OR doc_id IN (SELECT unnest(?))", [gone, pending])
             _insert_rows(self.con, "incidents", rows)
             _insert_rows(self.con, "incident_events", links)
+            self.con.execute("DELETE FROM incident_pages WHERE incident_id IN (SELECT unnest(?))", [gone])
+            self._write_pages(sorted({i.incident_id for i in changed}))
             self.con.execute("DELETE FROM story_terms WHERE doc_id IN (SELECT unnest(?))", [pending])
             _insert_rows(self.con, "story_terms", [(d, w, v) for d, vec in vectors.items() for w, v in vec.items()])
             self.con.execute("DELETE FROM pending_incidents WHERE doc_id IN (SELECT unnest(?))", [pending])
@@ -542,20 +552,33 @@ class Store:
         return self.con.execute(f"SELECT count(*) FROM incidents WHERE {where}", params).fetchone()[0]
 
     def incident_evidence(self, incident_id: str) -> dict[str, Any] | None:
-        """One incident with its events, claims and documents.
+        """One incident with its events, claims and documents: its page, kept at the merge that last changed
+        the incident (`incident_pages`), so a page costs one lookup where assembling it costs seven queries;
+        assembled from the tables when no page is kept (a store merged by an earlier release, a document of
+        the incident replaced since, or a page larger than PAGE_MAX_BYTES)."""
+        try:
+            page = self.con.execute("SELECT evidence FROM incident_pages WHERE incident_id = ?",
+                                    [incident_id]).fetchone()
+        except duckdb.CatalogException:  # a store of an earlier release, opened read-only
+            page = None
+        if page is not None:
+            return json.loads(zlib.decompress(page[0]))
+        return self._assembled_evidence(incident_id)
 
-        A handful of small queries, each narrowed by constant lists of the incident's document and event
-        ids, so DuckDB skips all but the row groups that hold them: a join on incident_events instead
-        read every events, claims and mentions row (8-16 ms a page cold, three times this)."""
+    def _assembled_evidence(self, incident_id: str) -> dict[str, Any] | None:
+        """incident_evidence from the tables. A handful of small queries, each narrowed by constant lists
+        of the incident's document and event ids, so DuckDB skips all but the row groups that hold them: a
+        join on incident_events instead read every events, claims and mentions row (8-16 ms a page cold,
+        three times this)."""
         found = self.query("SELECT * FROM incidents WHERE incident_id = ?", [incident_id])
         if not found[1]:
             return None
-        incident = _incident_record(dict(zip(found[0], found[1][0])))
+        incident = dict(zip(found[0], found[1][0]))
         keys = set(self.con.execute("SELECT doc_id, event_id FROM incident_events WHERE incident_id = ?",
                                     [incident_id]).fetchall())
         events: list[dict[str, Any]] = []
-        claims: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        mentions: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        claims: list[dict[str, Any]] = []
+        mentions: list[dict[str, Any]] = []
         if keys:
             docs, event_ids = sorted({d for d, _ in keys}), sorted({e for _, e in keys})
             by_doc, by_event = _in_list("doc_id", docs), _in_list("event_id", event_ids)
@@ -569,9 +592,6 @@ class Store:
                 if (e["doc_id"], e["event_id"]) in keys and e["doc_id"] in documents:
                     e.update(documents[e["doc_id"]])
                     events.append(e)
-            # As ORDER BY d.published, e.key would: dates ascending, undated last.
-            events.sort(key=lambda e: (e["published"] is None, e["published"] or dt.date.min, e["key"] is None,
-                                       e["key"] or ""))
             linked = [r for r in self.con.execute(
                 f"SELECT doc_id, event_id, claim_id FROM event_claims WHERE {by_doc} AND {by_event}",
                 docs + event_ids).fetchall() if (r[0], r[1]) in keys]
@@ -582,26 +602,56 @@ class Store:
                 rows_of: dict[tuple[str, str], list[tuple]] = {}
                 for r in cr:
                     rows_of.setdefault((r[0], r[1]), []).append(r)
-                # Each (event, claim) link once per claims row, ordered by claim id as the join was.
-                for doc_id, event_id, claim_id in sorted(linked, key=lambda r: r[2]):
+                for doc_id, event_id, claim_id in linked:
                     for r in rows_of.get((doc_id, claim_id), []):
-                        claims.setdefault((doc_id, event_id), []).append(dict(zip(cn, r)))
+                        claims.append({"_event_id": event_id, **dict(zip(cn, r))})
             mn, mr = self.query(f"""
                 SELECT doc_id, event_id, trigger_start, trigger_end, trigger_text, sentence_start, sentence_end
                 FROM event_mentions WHERE {by_doc} AND {by_event}""", docs + event_ids)
-            for r in sorted(mr, key=lambda r: (r[2] is None, r[2] or 0)):  # ORDER BY trigger_start, in Python
-                if (r[0], r[1]) in keys:
-                    mentions.setdefault((r[0], r[1]), []).append(dict(zip(mn[2:], r[2:])))
-        for e in events:
-            e["published"] = e["published"].isoformat() if e["published"] else None
-            e["claims"] = claims.get((e["doc_id"], e["event_id"]), [])
-            e["mentions"] = mentions.get((e["doc_id"], e["event_id"]), [])
-            e["casualties"] = json.loads(e["casualties"] or "{}")
-            e["means"] = [m for m in (e["means"] or "").split(";") if m]
-        incident["events"] = events
-        incident["sources"] = claims_by_source(events)
-        incident["documents"] = sorted({e["doc_id"] for e in events})
-        return incident
+            mentions = [dict(zip(mn, r)) for r in mr if (r[0], r[1]) in keys]
+        return _evidence_page(incident, events, claims, mentions)
+
+    def _write_pages(self, incident_ids: list[str] | None = None) -> None:
+        """Keep the pages (incident_evidence) of these incidents, or of all, inside the merge's transaction,
+        so a kept page is never older than its incident: a few joins for all of them, each page
+        compressed (pages repeat their claims' words, by event and by source)."""
+        if incident_ids is not None and not incident_ids:
+            return
+        only = "" if incident_ids is None else "WHERE ie.incident_id IN (SELECT unnest(?))"
+        params = [] if incident_ids is None else [incident_ids]
+        if incident_ids is None:
+            self.con.execute("DELETE FROM incident_pages")
+        else:
+            self.con.execute("DELETE FROM incident_pages WHERE incident_id IN (SELECT unnest(?))", params)
+        names, rows = self.query("SELECT * FROM incidents" + (" WHERE incident_id IN (SELECT unnest(?))"
+                                                              if incident_ids is not None else ""), params)
+        incidents = {r[names.index("incident_id")]: dict(zip(names, r)) for r in rows}
+        parts: dict[str, tuple[list, list, list]] = {i: ([], [], []) for i in incidents}
+        queries = (
+            f"""SELECT ie.incident_id AS _incident_id, e.*, d.title, d.outlet, d.url, d.published, d.origin
+                FROM incident_events ie JOIN events e ON e.doc_id = ie.doc_id AND e.event_id = ie.event_id
+                JOIN documents d ON d.doc_id = e.doc_id {only}""",
+            f"""SELECT ie.incident_id AS _incident_id, l.event_id AS _event_id, c.*
+                FROM incident_events ie JOIN event_claims l ON l.doc_id = ie.doc_id AND l.event_id = ie.event_id
+                JOIN claims c ON c.doc_id = l.doc_id AND c.claim_id = l.claim_id {only}""",
+            f"""SELECT ie.incident_id AS _incident_id, m.doc_id, m.event_id, m.trigger_start, m.trigger_end,
+                       m.trigger_text, m.sentence_start, m.sentence_end
+                FROM incident_events ie JOIN event_mentions m ON m.doc_id = ie.doc_id AND m.event_id = ie.event_id
+                {only}""")
+        for slot, sql in enumerate(queries):
+            names, rows = self.query(sql, params)
+            for r in rows:
+                record = dict(zip(names, r))
+                found = parts.get(record.pop("_incident_id"))
+                if found is not None:
+                    found[slot].append(record)
+        pages = []
+        for incident_id in sorted(incidents):
+            text = json.dumps(_evidence_page(incidents[incident_id], *parts[incident_id]), ensure_ascii=False,
+                              separators=(",", ":"))
+            if len(text) <= PAGE_MAX_BYTES:
+                pages.append((incident_id, zlib.compress(text.encode("utf-8"), 1)))
+        _insert_rows(self.con, "incident_pages", pages)
 
     def document(self, doc_id: str) -> Result | None:
         """A stored document's full result row."""
@@ -965,6 +1015,38 @@ def _insert_rows(con, table: str, rows: list[tuple]) -> None:
                     else f"INSERT INTO {table} SELECT * FROM _fogofwar_rows")
     finally:
         con.unregister("_fogofwar_rows")
+
+
+def _evidence_page(incident: dict[str, Any], events: list[dict[str, Any]], claims: list[dict[str, Any]],
+                   mentions: list[dict[str, Any]]) -> dict[str, Any]:
+    """An incident's page (incident_evidence) from its incidents row, its events (each with its document's
+    title, outlet, url, published and origin), the claims linked to them (each with `_event_id`) and their
+    mentions."""
+    incident = _incident_record(dict(incident))
+    # As ORDER BY d.published, e.key would: dates ascending, undated last.
+    events = sorted(events, key=lambda e: (e["published"] is None, e["published"] or dt.date.min,
+                                           e["key"] is None, e["key"] or ""))
+    claims_of: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for c in sorted(claims, key=lambda c: c["claim_id"]):  # each event's claims in order of claim id
+        c = dict(c)
+        claims_of.setdefault((c["doc_id"], c.pop("_event_id")), []).append(c)
+    mentions_of: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for m in sorted(mentions, key=lambda m: (m["trigger_start"] is None, m["trigger_start"] or 0)):
+        mentions_of.setdefault((m["doc_id"], m["event_id"]), []).append(
+            {k: v for k, v in m.items() if k not in ("doc_id", "event_id")})
+    page = []
+    for e in events:
+        e = dict(e)
+        e["published"] = e["published"].isoformat() if e["published"] else None
+        e["claims"] = claims_of.get((e["doc_id"], e["event_id"]), [])
+        e["mentions"] = mentions_of.get((e["doc_id"], e["event_id"]), [])
+        e["casualties"] = json.loads(e["casualties"] or "{}")
+        e["means"] = [m for m in (e["means"] or "").split(";") if m]
+        page.append(e)
+    incident["events"] = page
+    incident["sources"] = claims_by_source(page)
+    incident["documents"] = sorted({e["doc_id"] for e in page})
+    return incident
 
 
 def _incident_record(rec: dict[str, Any]) -> dict[str, Any]:

@@ -91,6 +91,13 @@ CREATE TABLE IF NOT EXISTS incident_events (
     incident_id VARCHAR, doc_id VARCHAR, event_id VARCHAR
 );
 
+-- Each incident's evidence as the API serves it (Store.incident_evidence: zlib-compressed JSON), kept by
+-- the merge that last changed the incident, so an incident page is one lookup.
+CREATE TABLE IF NOT EXISTS incident_pages (
+    incident_id VARCHAR PRIMARY KEY,
+    evidence BLOB
+);
+
 CREATE TABLE IF NOT EXISTS embeddings (
     sentence_hash VARCHAR PRIMARY KEY,
     vector FLOAT[]
