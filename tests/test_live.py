@@ -164,3 +164,34 @@ def test_serve_watch_ingests_feeds_into_the_served_store_and_a_separate_watch_is
         assert site.hits("/articles/odesa-power.html") == 1
     finally:
         site.close()
+
+
+def test_a_served_store_lends_a_few_connections_to_every_thread_and_none_survives_a_write(tmp_path):
+    """Reads one after another, from any thread, share one connection (its first query is the costly
+    one); two reads at once get two; a write closes them all and the next read sees the new data."""
+    from fogofwar.live import ServedStore
+    from fogofwar.store import Store
+
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    served = ServedStore(path=str(path))
+    seen = []
+
+    def read():
+        with served.reading() as store:
+            seen.append(store.con)
+            store.count("documents")
+
+    for _ in range(3):
+        t = threading.Thread(target=read)
+        t.start()
+        t.join()
+    assert len({id(c) for c in seen}) == 1
+    with served.reading() as a, served.reading() as b:
+        assert a.con is not b.con
+    with served.writing() as writer:
+        writer.con.execute("INSERT INTO meta VALUES ('probe', 'yes')")
+    with served.reading() as store:
+        assert store.con is not seen[0]
+        assert store.query("SELECT value FROM meta WHERE key = 'probe'")[1] == [("yes",)]
+    served.close()
