@@ -91,7 +91,8 @@ ERROR_RESPONSES = {
 
 
 class _Reader:
-    """Runs store reads, each on its thread's own connection, and cancels any that runs too long."""
+    """Runs store reads, each on a connection of its own, at most one per core at once, and cancels any that
+    runs too long."""
 
     def __init__(self, served: ServedStore, seconds: float, slots: int | None = None):
         self.served = served
@@ -105,8 +106,8 @@ class _Reader:
         self._watchdog: threading.Thread | None = None
 
     def __call__(self, method: str | Callable[..., Any], *args, **kwargs):
-        """`store.method(*args, **kwargs)` on this thread's connection to the store as it is now (a served
-        store is reopened around writes); requests read side by side, each on its own connection."""
+        """`store.method(*args, **kwargs)` on a connection lent to this read from the store as it is now (a
+        served store is reopened around writes); requests read side by side, each on its own connection."""
         with self._slots, self.served.reading() as store:
             key = threading.get_ident()
             with self._changed:

@@ -182,17 +182,17 @@ def independent_sources(members: Iterable[EventRecord], signatures: dict[str, Se
     members = list(members)
     documents = {e.doc_id: e for e in members}
     copy = _wire_copy(members, signatures or {})
-    # Copy that only one outlet runs is that outlet's, however often it reprints it.
+    outlet_of = {d: e.outlet.strip().lower() if e.outlet else None for d, e in documents.items()}
     outlets_of: dict[str, set] = defaultdict(set)
-    for e in documents.values():
-        if e.doc_id in copy:
-            outlets_of[copy[e.doc_id]].add(e.outlet.strip().lower() if e.outlet else None)
+    for doc_id, group in copy.items():
+        outlets_of[group].add(outlet_of[doc_id])
     keys = set()
     for e in documents.values():
-        if e.doc_id in copy and (len(outlets_of[copy[e.doc_id]]) > 1 or None in outlets_of[copy[e.doc_id]]):
-            keys.add(("copy", copy[e.doc_id]))
-        elif e.doc_id in copy:
-            keys.add(("outlet", next(iter(outlets_of[copy[e.doc_id]]))))
+        group = copy.get(e.doc_id)
+        if group is not None and (len(outlets_of[group]) > 1 or None in outlets_of[group]):
+            keys.add(("copy", group))
+        elif group is not None:  # copy that only one outlet runs is that outlet's, however often reprinted
+            keys.add(("outlet", outlet_of[e.doc_id]))
         elif not e.outlet:
             keys.add(("origin", e.origin))
         else:

@@ -176,7 +176,7 @@ class ServedStore:
                     self._idle.append(cursor)
 
     def _close_current(self) -> None:
-        """Close `current` and every thread's cursor of it (under the exclusive lock). All of them go
+        """Close `current` and every connection lent from it (under the exclusive lock). All of them go
         first: DuckDB keeps a file open while any connection to it is, and will not open it again in
         another mode meanwhile."""
         with self._cursors_lock:

@@ -245,6 +245,7 @@ class Store:
             self._set_origins([(d, o) for d, o in origins.items() if o != d])
             self.con.execute("DELETE FROM incidents")
             self.con.execute("DELETE FROM incident_events")
+            self.con.execute("DELETE FROM incident_pages")
             _insert_rows(self.con, "incidents", rows)
             _insert_rows(self.con, "incident_events", links)
             self._write_pages()
@@ -301,9 +302,9 @@ class Store:
             self.con.execute("DELETE FROM incidents WHERE incident_id IN (SELECT unnest(?))", [gone])
             self.con.execute("DELETE FROM incident_events WHERE incident_id IN (SELECT unnest(?)) "
                              "OR doc_id IN (SELECT unnest(?))", [gone, pending])
+            self.con.execute("DELETE FROM incident_pages WHERE incident_id IN (SELECT unnest(?))", [gone])
             _insert_rows(self.con, "incidents", rows)
             _insert_rows(self.con, "incident_events", links)
-            self.con.execute("DELETE FROM incident_pages WHERE incident_id IN (SELECT unnest(?))", [gone])
             self._write_pages(sorted({i.incident_id for i in changed}))
             self.con.execute("DELETE FROM story_terms WHERE doc_id IN (SELECT unnest(?))", [pending])
             _insert_rows(self.con, "story_terms", [(d, w, v) for d, vec in vectors.items() for w, v in vec.items()])
@@ -612,19 +613,14 @@ class Store:
         return _evidence_page(incident, events, claims, mentions)
 
     def _write_pages(self, incident_ids: list[str] | None = None) -> None:
-        """Keep the pages (incident_evidence) of these incidents, or of all, inside the merge's transaction,
-        so a kept page is never older than its incident: a few joins for all of them, each page
-        compressed (pages repeat their claims' words, by event and by source)."""
+        """Keep the pages (incident_evidence) of these incidents, or of all, inside the merge's transaction
+        (which has deleted their old pages), so a kept page is never older than its incident: a few joins
+        for all of them, each page compressed (pages repeat their claims' words, by event and by source)."""
         if incident_ids is not None and not incident_ids:
             return
         only = "" if incident_ids is None else "WHERE ie.incident_id IN (SELECT unnest(?))"
         params = [] if incident_ids is None else [incident_ids]
-        if incident_ids is None:
-            self.con.execute("DELETE FROM incident_pages")
-        else:
-            self.con.execute("DELETE FROM incident_pages WHERE incident_id IN (SELECT unnest(?))", params)
-        names, rows = self.query("SELECT * FROM incidents" + (" WHERE incident_id IN (SELECT unnest(?))"
-                                                              if incident_ids is not None else ""), params)
+        names, rows = self.query("SELECT * FROM incidents ie " + only, params)
         incidents = {r[names.index("incident_id")]: dict(zip(names, r)) for r in rows}
         parts: dict[str, tuple[list, list, list]] = {i: ([], [], []) for i in incidents}
         queries = (
