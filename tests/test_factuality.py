@@ -70,3 +70,15 @@ def test_a_preposition_under_a_cancelling_verb_is_not_its_argument(analyze):
     """'suspended amid turmoil': the turmoil is not what was suspended or cancelled."""
     result = analyze("Trading was delayed amid turmoil on the markets.")
     assert predicate_values(result).get("turmoil", 3.0) > 0
+
+
+def test_what_may_yet_be_done_is_hypothetical_and_a_hedged_deed_is_hedged(analyze):
+    """'could invade' tells a possibility, not a deed: hypothetical, and so no incident; 'may have
+    shelled' and 'reportedly shelled' hedge a report of a deed that did happen."""
+    result = analyze("Russian troops could invade the country at any moment, officials warned on Friday. "
+                     "Russian artillery may have shelled the village on Thursday. "
+                     "Russian forces reportedly shelled the port on Wednesday.", published="2022-02-12")
+    by_trigger = {span(result, e.trigger): e for e in result.events}
+    assert by_trigger["invade"].status == "hypothetical"
+    assert by_trigger["shelled"].status == "hedged"
+    assert {e.status for e in result.events if e.plover.type == "ASSAULT"} >= {"hedged", "hypothetical"}

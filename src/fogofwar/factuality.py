@@ -19,7 +19,7 @@ from .models import Claim, Event, Predicate, SourceDocument
 from .nlp import sentence_of
 from .spans import SpanIndex, inside_any
 
-__all__ = ["Assessment", "assess_events", "find_predicates", "local_category", "mention_category", "UNSETTLING"]
+__all__ = ["Assessment", "assess_events", "find_predicates", "local_category", "mention_category", "open_possibility", "UNSETTLING"]
 
 PREDICATE_POS = {"VERB", "NOUN"}
 CLAUSE_CLIMB = {"xcomp", "ccomp", "advcl", "conj", "relcl", "acl", "pcomp", "pobj", "prep", "dobj"}
@@ -288,6 +288,8 @@ def assess_events(doc: Doc, events: list[Event], claims: list[Claim]) -> list[As
             category, negated = mention_category(span[0]) if span is not None and len(span) else ("plain", False)
             carrying = contents.containing(mention.trigger.start)
             status = _status(category, negated, {c.stance for c in carrying})
+            if status == "hedged" and category == "modal" and open_possibility(span[0]):
+                status = "hypothetical"
             value = cues.status_values[status]
             if category not in ("plain", "report") and status not in ("negated",):
                 value = min(value, cues.values[category])
@@ -296,6 +298,13 @@ def assess_events(doc: Doc, events: list[Event], claims: list[Claim]) -> list[As
         carrying_ids = tuple(dict.fromkeys(c.id for _, _, cs in readings for c in cs))
         out.append(Assessment(event.id, status, round(value, 2), carrying_ids))
     return out
+
+
+def open_possibility(token: Token) -> bool:
+    """A modal verb before a bare verb tells what may yet be done ("Russia could invade", "may strike
+    again"), not a hedged report of a deed ("may have struck", "could be preparing", "reportedly shelled")."""
+    return token.tag_ == "VB" and any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ not in _cues().future
+                                      for c in token.children)
 
 
 UNSETTLED = ("future", "hypothetical")

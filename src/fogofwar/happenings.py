@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from . import casualties as casualties_stage
-from .factuality import mention_category
+from .factuality import mention_category, open_possibility
 from .gazetteer import distance_km
 from .lexicons import load_table
 from .models import Casualty, Event, EventActor, EventDate, Mention, Place, SourceDocument
@@ -126,9 +126,18 @@ def _describe(doc: Doc, event: Event, places: list[Place], title_end: int) -> _M
     return _Mention(event, token, nominal, definite, generic, explicit_date,
                     place, sentence_place, in_title,
                     token is not None and token.lemma_.lower() in words["casualty_lemmas"],
-                    mention_category(token)[0] if token is not None else "plain",
+                    _category(token),
                     token is not None and (_habitual(token, children)
                                            or _campaign(token, nominal, explicit_date and _own_date(token, event))))
+
+
+def _category(token: Token | None) -> str:
+    """The clause's reading; a modal that hedges a deed told as done ("may have shelled", "reportedly
+    shelled") is "hedged", settled like a plain report, unlike what may yet be done ("could invade")."""
+    if token is None:
+        return "plain"
+    category = mention_category(token)[0]
+    return "hedged" if category == "modal" and not open_possibility(token) else category
 
 
 def _governed_by(doc: Doc, place: Place, token: Token) -> bool:
