@@ -236,3 +236,16 @@ def test_the_war_named_beside_a_strike_is_not_the_strike(analyze):
     assert len(strike) == 1
     assert "invasion" not in [m.trigger.text for m in strike[0].mentions]
     assert "attack" in [m.trigger.text for m in strike[0].mentions]
+
+
+def test_a_toll_since_a_day_and_a_daily_habit_are_running_states(analyze):
+    """'have been killed since the invasion began' and 'shelling our cities every day' tell no one deed."""
+    result = analyze("Thousands of civilians have been killed since the invasion began, the United Nations said. "
+                     "\"They are shelling our cities every day,\" the mayor said. "
+                     "Russian artillery shelled Kharkiv on Monday, officials said.", published="2022-07-05")
+    def told_by(word):
+        return [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end].lower() == word
+                                                for m in e.mentions)]
+    assert told_by("killed") and all(e.habitual for e in told_by("killed"))
+    assert told_by("shelling") and all(e.habitual for e in told_by("shelling"))
+    assert told_by("shelled") and not any(e.habitual for e in told_by("shelled"))

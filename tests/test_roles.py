@@ -467,3 +467,14 @@ def test_one_sides_attack_with_no_target_is_on_the_other_side(analyze):
     result = analyze(WAR_LEAD + "Since its invasion began, Russia has lost thousands of soldiers.", published="2023-03-03")
     invasion = [e for e in result.events if any(m.trigger.text == "invasion" for m in e.mentions)]
     assert [countries(r.code for r in e.recipient) for e in invasion] == [["UKR"]]
+
+
+def test_the_deed_noun_of_a_light_verb_or_a_subject_names_the_target(analyze):
+    """'launched an attack on Kharkiv', 'Ukraine's strike on a Russian command post killed dozens': the target
+    hangs on the deed noun, not on the verb."""
+    result = analyze("Russian forces launched a massive attack on the port of Odesa on Saturday. "
+                     "Separately, Ukraine's strike on a Russian command post in Melitopol killed dozens of officers, "
+                     "the Ukrainian military said.", published="2022-11-06")
+    found = roles(result, "ASSAULT")
+    assert (["RUSMIL"], ["UKR"]) in [(a, countries(r)) for a, r in found]
+    assert any(countries(a) == ["UKR"] and countries(r) == ["RUS"] for a, r in found)

@@ -186,6 +186,12 @@ def _habitual(token: Token, children: list[Token]) -> bool:
     words = load_table("happenings")
     if any(c.dep_ == "prep" and c.lower_ in words["habitual_prepositions"] for c in children):
         return True
+    if any(c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in words["habitual_prepositions"] for g in c.children)
+           for c in children):
+        return True  # "have been killed since the invasion began"
+    if any(c.dep_ == "npadvmod" and any(g.dep_ == "det" and g.lower_ in ("every", "each") for g in c.children)
+           for c in children):
+        return True  # "is shelling our cities every day"
     if any(c.dep_ == "amod" and c.lower_ in words["habitual_modifiers"] for c in children):
         return True
     if token.tag_ == "VBG" and any(c.dep_ == "aux" and c.lower_ == "been" for c in children):
@@ -214,6 +220,8 @@ def _can_join(m: _Mention, h: _Happening) -> bool:
         return False
     if _war_noun(m) != all(_war_noun(o) for o in h.mentions):
         return False  # "Russia's invasion" or "the war" is the war the report is set in, not the strike it reports
+    if m.habitual != all(o.habitual for o in h.mentions):
+        return False  # "have been killed since February" is a running toll, not Monday's shelling
     if not m.nominal and m.unsettled != all(o.unsettled for o in h.mentions):
         return False  # "could recapture" is not the recapture that happened, nor the other way round
     return all(_agree(m, other) for other in h.mentions[-MAX_COMPARED:])

@@ -454,6 +454,13 @@ def _deed_nouns() -> frozenset[str]:
     return frozenset(lemma for lemma, pos in load_triggers() if pos == "NOUN") - _weapon_words()
 
 
+@functools.cache
+def _event_nouns() -> frozenset[str]:
+    from .events import load_triggers
+
+    return frozenset(lemma for lemma, pos in load_triggers() if pos == "NOUN")
+
+
 def _span_of(tok: Token) -> tuple[int, int]:
     return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
 
@@ -869,6 +876,10 @@ def _frame_targets(trigger: Token, countries: _Countries, actor_countries: set, 
     clause ("demanded that the US cancel") or of a threat's condition ("unless Baghdad accepted")."""
     table = _table()
     heads = [trigger] + [c for c in trigger.children if c.dep_ in ("xcomp", "ccomp")]
+    if trigger.pos_ == "VERB":
+        # "launched a missile attack on Odesa", "Ukraine's strike on a command post killed dozens": the deed
+        # noun that is the verb's object or subject names the target in its own prepositions.
+        heads += [c for c in trigger.children if c.dep_ in ("dobj", "nsubj") and c.lemma_.lower() in _event_nouns()]
     if trigger.pos_ == "NOUN":
         # "issued arrest warrants for two Brazilian men": a noun's target may hang on the verb it is the
         # object of (or the object's compound).
