@@ -478,3 +478,14 @@ def test_the_deed_noun_of_a_light_verb_or_a_subject_names_the_target(analyze):
     found = roles(result, "ASSAULT")
     assert (["RUSMIL"], ["UKR"]) in [(a, countries(r)) for a, r in found]
     assert any(countries(a) == ["UKR"] and countries(r) == ["RUS"] for a, r in found)
+
+
+def test_people_killed_since_an_invasion_are_not_the_invaders(analyze):
+    """'Thousands of people have been killed since Russia's invasion began': the one country the sentence
+    names is the invader's, not the victims'."""
+    result = analyze("Russian troops attacked Ukrainian positions near Bakhmut, the General Staff said. "
+                     "Thousands of people have been killed since Russia's invasion began.", published="2022-11-06")
+    killed = [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end] == "killed" for m in e.mentions)]
+    assert killed
+    assert all("RUS" not in countries(r.code for r in e.recipient) for e in killed)
+    assert all("UKR" not in countries(a.code for a in e.actor) for e in killed)

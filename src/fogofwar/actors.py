@@ -420,7 +420,8 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
         # "the regional governor", "the city council": of the country of the place the report last named,
         # not of whichever country the sentence happens to name ("Russian artillery shelled ...").
         country = _last_place_country(chunk, coder)
-    if country is None:
+    if country is None and sector != "CVL":
+        # Not for people: "thousands of people have been killed since Russia's invasion" are not Russia's.
         country = _sole_country(sent, coder)
     if country is None and sector in ("CVL",):
         return None
