@@ -489,3 +489,10 @@ def test_people_killed_since_an_invasion_are_not_the_invaders(analyze):
     assert killed
     assert all("RUS" not in countries(r.code for r in e.recipient) for e in killed)
     assert all("UKR" not in countries(a.code for a in e.actor) for e in killed)
+
+
+def test_a_capital_that_is_struck_is_the_city_not_its_government(analyze):
+    """'Russian missiles struck Kyiv': the target is the city (Ukraine), not the Ukrainian government."""
+    result = analyze("Russian missiles struck Kyiv on Monday morning, officials said.", published="2022-10-10")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert countries(actor) == ["RUS"] and recipient == ["UKR"]

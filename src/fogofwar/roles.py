@@ -287,6 +287,7 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         actor = [_people_at_arms(doc, a) for a in actor]
         recipient = _past_the_weapon(doc, trigger, recipient)  # the frame's with-phrase may be the means
         recipient = _not_the_allies(trigger, recipient)
+        recipient = [_the_city_not_its_government(r, places) for r in recipient]
     actor_keys = {(a.code, a.start) for a in actor}
     actor_spans = [(a.start, a.end) for a in actor if a.start is not None and a.end is not None]
     # "destroyed by Russia": the agent's own words are not also the target.
@@ -781,6 +782,16 @@ def _conjoined_subjects(trigger: Token, actor: list[EventActor], countries: _Cou
 
 def _passive(trigger: Token) -> bool:
     return trigger.tag_ == "VBN" and any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children)
+
+
+def _the_city_not_its_government(party: EventActor, places: list[Place]) -> EventActor:
+    """"Missiles struck Kyiv": a capital that is struck is the city, not its government (no sector)."""
+    if party.sector != "GOV" or party.start is None or party.end is None:
+        return party
+    if not any(p.start == party.start and p.end <= party.end and p.feature == "P" and p.lat is not None
+               for p in places):
+        return party
+    return party.model_copy(update={"sector": None, "code": party.country})
 
 
 def _known(parties: list[EventActor]) -> bool:
