@@ -89,6 +89,28 @@ def test_a_shared_trigger_and_actor_still_need_some_likeness():
     assert groups(merge_incidents([a, b], lambda x, y: 0.2)) == [["a:e1"], ["b:e1"]]
 
 
+def test_a_disputed_report_joins_the_asserted_deed():
+    """'Moscow denies its missiles hit the mall' (disputed) tells the strike another report asserts."""
+    a = event("a:e1", "a", ptype="ASSAULT", status="asserted", factuality=3.0, trigger="strike",
+              sentence="A Russian missile struck a shopping mall in the town on Monday.")
+    b = event("b:e1", "b", ptype="ASSAULT", status="disputed", factuality=0.0, trigger="strike",
+              sentence="Moscow denied that its missile struck a shopping mall in the town on Monday.")
+    assert groups(merge_incidents([a, b], lambda x, y: 0.8)) == [["a:e1", "b:e1"]]
+
+
+def test_one_stated_day_and_one_town_lower_the_bar_for_different_wording():
+    """Two reports that each say the day and the town of a deed of one type join on a looser likeness;
+    told without a day of their own they do not."""
+    a = event("a:e1", "a", ptype="ASSAULT", trigger="shoot", actors=(),
+              sentence="A boy was shot in the head on Friday morning, police said.")
+    b = event("b:e1", "b", ptype="ASSAULT", trigger="kill", actors=(),
+              sentence="Officials said the 15-year-old who accidentally shot himself on Friday has died.")
+    a.date_explicit = b.date_explicit = True
+    assert groups(merge_incidents([a, b], lambda x, y: 0.45)) == [["a:e1", "b:e1"]]
+    a.date_explicit = False
+    assert groups(merge_incidents([a, b], lambda x, y: 0.45)) == [["a:e1"], ["b:e1"]]
+
+
 def test_incident_ids_are_stable():
     """The same events give the same incident ids, whatever their order."""
     events = [event("a:e1", "a"), event("b:e1", "b")]

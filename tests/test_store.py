@@ -201,15 +201,15 @@ def test_a_side_remark_without_a_day_or_a_place_makes_no_incident(store, setting
 
 
 def test_a_hedged_lead_without_a_day_or_a_place_makes_no_incident(store, settings):
-    """Leading with 'may send troops' tells no deed a coder could date or place; the shelling it comes with
-    is an incident."""
+    """Leading with 'may send troops' tells what may yet be done, no deed a coder could date or place; the
+    shelling it comes with is an incident."""
     row = {"id": "h", "published": "2022-07-04", "outlet": "Wire A", "text": (
         "Poland reportedly may send more troops to its eastern border, officials suggested. "
         "Russian forces shelled Kharkiv on Monday, the governor said. The shelling damaged a school.")}
     ingest_rows(store, [row], settings, use_embeddings=False)
     names, found = store.query("SELECT e.plover_type, e.status, ie.incident_id IS NOT NULL FROM events e "
                                "LEFT JOIN incident_events ie USING (doc_id, event_id) ORDER BY e.key")
-    assert ("MOBILIZE", "hedged", False) in found and ("ASSAULT", "reported", True) in found
+    assert ("MOBILIZE", "hypothetical", False) in found and ("ASSAULT", "reported", True) in found
 
 
 def test_incident_pages_are_kept_at_the_merge_and_never_outlive_their_documents(store, settings, monkeypatch):

@@ -46,12 +46,12 @@ MAX_KM = {1: 30.0, 2: 60.0, 3: 250.0}
 DATE_WINDOW_DAYS = {1: 1, 2: 3, 3: 15}
 # Sentence similarity an event needs with an incident's leader: embedding cosine, or word
 # Jaccard when merging runs without embeddings.
-SIMILARITY_THRESHOLDS = {"default": 0.55, "same_trigger_and_actor": 0.40, "not_happened": 0.75, "undated": 0.85}
+SIMILARITY_THRESHOLDS = {"default": 0.55, "same_trigger_and_actor": 0.40, "same_day_and_town": 0.40, "not_happened": 0.75, "undated": 0.85}
 # Token overlap above which two events' sentences count as one sentence reprinted.
 SAME_SENTENCE = 0.8
 SHARED_COPY_JACCARD = 0.25  # two documents sharing this much of their 5-grams run one agency story
 SHARED_COPY_WORDS = 8        # a shared sentence this long is copy from one source, not two reports
-TOKEN_THRESHOLDS = {"default": 0.35, "same_trigger_and_actor": 0.20, "not_happened": 0.60, "undated": 0.70}
+TOKEN_THRESHOLDS = {"default": 0.35, "same_trigger_and_actor": 0.20, "same_day_and_town": 0.20, "not_happened": 0.60, "undated": 0.70}
 MAX_CANDIDATES = 64          # per event per neighbouring block; keeps dense blocks linear
 # Stories: the cosine of two documents' story vectors above which they tell one story; events of
 # one type in two such documents merge on agreement alone.
@@ -283,7 +283,11 @@ def _same_sides(a: EventRecord, b: EventRecord) -> bool:
     if a.actor_codes and b.actor_codes and not _countries(a.actor_codes) & _countries(b.actor_codes):
         return False
     # "warns it will close" and "has closed" are different incidents.
-    if (a.status in NOT_HAPPENED) != (b.status in NOT_HAPPENED) or abs(a.factuality - b.factuality) >= 2.5:
+    # Among reports of what happened, certainty is no conflict: "police could not confirm" or "Moscow denies
+    # it" (disputed) tell the deed another report asserts.
+    if (a.status in NOT_HAPPENED) != (b.status in NOT_HAPPENED):
+        return False
+    if (a.status not in HAPPENED or b.status not in HAPPENED) and abs(a.factuality - b.factuality) >= 2.5:
         return False
     return _casualties_agree(a.killed, b.killed)
 
@@ -332,6 +336,13 @@ def story_compatible(a: EventRecord, b: EventRecord, link: float = 1.0) -> bool:
     # week read: the same toll, or a story told in nearly the same words, is what ties them to one deed.
     return not (a.date_explicit and b.date_explicit) and (link >= STORY_FOLLOW_UP_LINK or _same_toll(a, b)
                                                           or same_region)
+
+
+def _same_day_and_town(a: EventRecord, b: EventRecord) -> bool:
+    """Both texts give the day, the same one, and both place it in one town."""
+    return (a.date_explicit and b.date_explicit and a.time_precision == 1 and b.time_precision == 1
+            and a.date == b.date and a.lat is not None and b.lat is not None
+            and max(a.geo_precision, b.geo_precision) <= 1 and _km(a, b) <= MAX_KM[1])
 
 
 def _anchored(e: EventRecord) -> bool:
@@ -525,6 +536,9 @@ def _alike(a: EventRecord, b: EventRecord, similarity) -> bool:
     thresholds = TOKEN_THRESHOLDS if similarity is None else SIMILARITY_THRESHOLDS
     if a.trigger_lemma == b.trigger_lemma and a.actor_codes and a.actor_codes == b.actor_codes:
         needed = thresholds["same_trigger_and_actor"]
+    elif _same_day_and_town(a, b):
+        # One type of deed on one stated day in one town is one event, as ACLED codes it, however told.
+        needed = thresholds["same_day_and_town"]
     else:
         needed = thresholds["default"]
     # A threat, a plan or a denial is one incident only when told in nearly the same words:
