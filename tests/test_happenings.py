@@ -249,3 +249,21 @@ def test_a_toll_since_a_day_and_a_daily_habit_are_running_states(analyze):
     assert told_by("killed") and all(e.habitual for e in told_by("killed"))
     assert told_by("shelling") and all(e.habitual for e in told_by("shelling"))
     assert told_by("shelled") and not any(e.habitual for e in told_by("shelled"))
+
+
+def test_a_deed_in_the_present_without_a_day_or_a_place_is_a_habit(analyze):
+    """'The missile attacks its targets from above' and 'Russia is detaining her wrongfully' tell what is done
+    all along; a headline in the present, a cry of the moment and a lead about a named victim tell one deed."""
+    result = analyze("Police officer shoots man outside bar\n\n"
+                     "The missile attacks armoured vehicles from above, the company says. "
+                     "Officials say Russia is wrongfully detaining two citizens. "
+                     "\"Somebody is shooting!\" a witness cried. "
+                     "A police officer shoots and kills Sean Arlt outside the bar after he threatens officers.",
+                     published="2022-07-05")
+    def told_by(word):
+        return [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end].lower() == word
+                                                for m in e.mentions)]
+    assert told_by("attacks") and all(e.habitual for e in told_by("attacks"))
+    assert told_by("detaining") and all(e.habitual for e in told_by("detaining"))
+    assert told_by("shooting") and not any(e.habitual for e in told_by("shooting"))
+    assert told_by("kills") and not any(e.habitual for e in told_by("kills"))

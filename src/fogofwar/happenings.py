@@ -27,7 +27,7 @@ from .factuality import mention_category, open_possibility
 from .gazetteer import distance_km
 from .lexicons import load_table
 from .models import Casualty, Event, EventActor, EventDate, Mention, Place, SourceDocument
-from .nlp import doc_text
+from .nlp import doc_text, sentence_of
 from .roles import in_own_clause
 
 __all__ = ["resolve_happenings", "places_agree", "dates_agree"]
@@ -128,7 +128,10 @@ def _describe(doc: Doc, event: Event, places: list[Place], title_end: int) -> _M
                     token is not None and token.lemma_.lower() in words["casualty_lemmas"],
                     _category(token),
                     token is not None and (_habitual(token, children)
-                                           or _campaign(token, nominal, explicit_date and _own_date(token, event))))
+                                           or _campaign(token, nominal, explicit_date and _own_date(token, event))
+                                           or (not (explicit_date or in_title) and place is None
+                                               and not _heading(doc, event)
+                                               and _present_habit(token, children, event.plover.type))))
 
 
 def _category(token: Token | None) -> str:
@@ -199,6 +202,28 @@ def _habitual(token: Token, children: list[Token]) -> bool:
     if token.dep_ == "amod" and token.tag_ == "VBN" and token.lemma_.lower() in words["state_participles"]:
         return True  # "Russian-occupied Crimea", "the annexed peninsula": who holds a place, not a deed
     return token.dep_ == "xcomp" and token.head.lemma_.lower() in words["continuing_verbs"]
+
+
+def _heading(doc: Doc, event: Event) -> bool:
+    """A headline or a caption (a line that ends without a full stop), told in the present of the news."""
+    text = doc_text(doc)[event.sentence["start"]:event.sentence["end"]].rstrip()
+    return not text.endswith((".", "!", "?", '"', "”", "'", "’"))
+
+
+def _present_habit(token: Token, children: list[Token], plover_type: str) -> bool:
+    """A deed in the present tense ("attacks from above", "is detaining her", "are fighting"): what is done
+    again and again or all along, when neither a day nor a place of its own makes it one deed."""
+    if token.pos_ != "VERB" or plover_type not in load_table("happenings")["present_habit_types"]:
+        return False
+    if sentence_of(token).text.rstrip().rstrip("\"'”’").endswith("!"):
+        return False  # "Somebody is shooting!": a cry of the moment
+    verbs = [token] + list(token.conjuncts)
+    if any(c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "PROPN" for v in verbs for c in v.children):
+        return False  # "shoots and kills Sean Arlt": a news lead in the present tells one deed to a named person
+    if token.tag_ in ("VBZ", "VBP"):
+        return not any(c.dep_ in ("aux", "auxpass") for c in children)
+    return token.tag_ == "VBG" and any(c.dep_ == "aux" and c.lower_ in ("is", "are", "am", "'re", "'s")
+                                       for c in children)
 
 
 def _best_happening(m: _Mention, happenings: list[_Happening]) -> _Happening | None:
