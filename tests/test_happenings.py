@@ -267,3 +267,16 @@ def test_a_deed_in_the_present_without_a_day_or_a_place_is_a_habit(analyze):
     assert told_by("detaining") and all(e.habitual for e in told_by("detaining"))
     assert told_by("shooting") and not any(e.habitual for e in told_by("shooting"))
     assert told_by("kills") and not any(e.habitual for e in told_by("kills"))
+
+
+def test_a_place_under_attack_and_weeks_of_bombardment_are_states_and_an_effort_is_no_deed(analyze):
+    """'still under attack', 'after weeks of bombardment': the state a place is in; 'in their efforts to take
+    Kyiv': the taking has not happened."""
+    result = analyze("The steel plant in Mariupol is still under attack after weeks of bombardment, officials said. "
+                     "Russian forces forged ahead in their efforts to take Kyiv on Friday.", published="2022-05-11")
+    def told_by(word):
+        return [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end].lower() == word
+                                                for m in e.mentions)]
+    assert told_by("attack") and all(e.habitual for e in told_by("attack"))
+    assert told_by("bombardment") and all(e.habitual for e in told_by("bombardment"))
+    assert told_by("take") and all(e.status in ("future", "hypothetical") for e in told_by("take"))

@@ -111,7 +111,7 @@ def category_path(token: Token) -> tuple[str, bool, str]:
             return "neg_implicative", negated, path
         if dep == "xcomp" and lemma in cues.future_verbs:
             return "future", negated, path
-        if dep in ("xcomp", "dobj", "pobj", "pcomp", "prep") and lemma in cues.desire:
+        if dep in ("xcomp", "dobj", "pobj", "pcomp", "prep", "acl") and lemma in cues.desire:
             return "desire", negated, path
         if dep == "ccomp" and lemma in cues.belief:
             return "belief", negated, path

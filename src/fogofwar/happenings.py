@@ -199,6 +199,11 @@ def _habitual(token: Token, children: list[Token]) -> bool:
         return True
     if token.tag_ == "VBG" and any(c.dep_ == "aux" and c.lower_ == "been" for c in children):
         return True
+    if token.dep_ == "pobj" and token.head.lower_ in words["state_prepositions"] and token.pos_ == "NOUN":
+        return True  # "the plant is still under attack": a state, not one deed
+    if (token.dep_ == "pobj" and token.head.lower_ == "of" and token.pos_ == "NOUN"
+            and token.head.head.lower_ in words["duration_nouns"]):
+        return True  # "weeks of bombardment"
     if token.dep_ == "amod" and token.tag_ == "VBN" and token.lemma_.lower() in words["state_participles"]:
         return True  # "Russian-occupied Crimea", "the annexed peninsula": who holds a place, not a deed
     return token.dep_ == "xcomp" and token.head.lemma_.lower() in words["continuing_verbs"]
