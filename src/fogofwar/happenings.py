@@ -254,6 +254,8 @@ def _can_join(m: _Mention, h: _Happening) -> bool:
         return False  # "have been killed since February" is a running toll, not Monday's shelling
     if not m.nominal and m.unsettled != all(o.unsettled for o in h.mentions):
         return False  # "could recapture" is not the recapture that happened, nor the other way round
+    if not m.unsettled and all(o.unsettled and not o.nominal for o in h.mentions):
+        return False  # "Putin and Zelensky could meet" is not "the talks in Istanbul" that were held
     return all(_agree(m, other) for other in h.mentions[-MAX_COMPARED:])
 
 
