@@ -111,6 +111,19 @@ def test_one_stated_day_and_one_town_lower_the_bar_for_different_wording():
     assert groups(merge_incidents([a, b], lambda x, y: 0.45)) == [["a:e1"], ["b:e1"]]
 
 
+def test_a_meeting_with_one_leader_is_not_a_meeting_with_another():
+    """Macron meeting Putin and Macron meeting Zelensky on one trip are two meetings; a report coding the
+    meeting from the other side (Zelensky met Macron) is the same one."""
+    def met(key, doc, recipients, actors=("FRAGOV",)):
+        e = event(key, doc, ptype="CONSULT", trigger="meet", actors=actors, sentence="Macron met the president.")
+        e.recipient_codes = frozenset(recipients)
+        return e
+    assert groups(merge_incidents([met("a:e1", "a", ["RUSGOV"]), met("b:e1", "b", ["UKRGOV"])],
+                                  lambda x, y: 0.9)) == [["a:e1"], ["b:e1"]]
+    assert groups(merge_incidents([met("a:e1", "a", ["UKRGOV"]), met("b:e1", "b", ["FRAGOV"], ("UKRGOV", "FRAGOV"))],
+                                  lambda x, y: 0.9)) == [["a:e1", "b:e1"]]
+
+
 def test_incident_ids_are_stable():
     """The same events give the same incident ids, whatever their order."""
     events = [event("a:e1", "a"), event("b:e1", "b")]

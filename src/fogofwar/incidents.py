@@ -30,6 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .actors import split_code
 from .gazetteer import distance_km
 
 __all__ = [
@@ -282,6 +283,12 @@ def _same_sides(a: EventRecord, b: EventRecord) -> bool:
     """Actors, footing and casualty figures that do not contradict each other."""
     if a.actor_codes and b.actor_codes and not _countries(a.actor_codes) & _countries(b.actor_codes):
         return False
+    # Macron meeting Putin and Macron meeting Zelensky: the party met, asked or accused must be among the other
+    # report's parties (symmetric events code each side both ways). A deed's victims may be of many nations.
+    targets_a, targets_b = _states(a.recipient_codes), _states(b.recipient_codes)
+    if a.plover_type not in STORY_TYPES and targets_a and targets_b and not (targets_a & _states(b.actor_codes | b.recipient_codes)
+                                        or targets_b & _states(a.actor_codes | a.recipient_codes)):
+        return False
     # "warns it will close" and "has closed" are different incidents.
     # Among reports of what happened, certainty is no conflict: "police could not confirm" or "Moscow denies
     # it" (disputed) tell the deed another report asserts.
@@ -389,6 +396,11 @@ def _places_agree(a: EventRecord, b: EventRecord) -> bool:
     if coarse >= 3 and (a.admin1 is None or b.admin1 is None):
         return True  # a country and a place in it
     return _km(a, b) <= max(MAX_KM.get(a.geo_precision, 250), MAX_KM.get(b.geo_precision, 250))
+
+
+def _states(codes: frozenset[str]) -> set[str]:
+    """The countries (and IGO, NGO) of codes, without the bare sectors ("MIL", "GOV") that name none."""
+    return {country for country in (split_code(c)[0] for c in codes if c) if country}
 
 
 def _countries(codes: frozenset[str]) -> set[str]:
