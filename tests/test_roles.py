@@ -496,3 +496,14 @@ def test_a_capital_that_is_struck_is_the_city_not_its_government(analyze):
     result = analyze("Russian missiles struck Kyiv on Monday morning, officials said.", published="2022-10-10")
     [(actor, recipient)] = roles(result, "ASSAULT")
     assert countries(actor) == ["RUS"] and recipient == ["UKR"]
+
+
+def test_who_carries_the_wounded_from_a_shelled_hospital_did_not_shell_it(analyze):
+    """'volunteers carry a woman from a maternity hospital damaged by shelling': the participle's doer is
+    its by-phrase (here no party), not the subject of the clause the hospital sits in."""
+    result = analyze("Ukrainian emergency employees and volunteers carry an injured pregnant woman from a maternity "
+                     "hospital damaged by shelling in Mariupol, Ukraine, Wednesday, March 9, 2022.",
+                     published="2022-03-09")
+    damaged = [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end] == "damaged"
+                                               for m in e.mentions)]
+    assert damaged and all("UKR" not in countries(a.code for a in e.actor) for e in damaged)

@@ -765,6 +765,10 @@ def _subject(trigger: Token) -> Token | None:
             return subjects[0]
         if any(c.dep_ == "nsubjpass" for c in current.children):
             return None  # "when they were fired upon": a passive's subject is who it is done to
+        if current.dep_ == "acl" and current.pos_ == "VERB":
+            # "a hospital damaged by shelling" is what it was done to, "troops attacking the town" who did it;
+            # the clause the noun sits in ("volunteers carry a woman from a hospital ...") is another deed's.
+            return current.head if current.tag_ == "VBG" else None
         if current.dep_ not in ("pobj", "prep", "pcomp", "dobj", "xcomp", "advcl", "acl", "conj", "compound") or current.head is current:
             return None
         current = current.head
