@@ -507,3 +507,11 @@ def test_who_carries_the_wounded_from_a_shelled_hospital_did_not_shell_it(analyz
     damaged = [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end] == "damaged"
                                                for m in e.mentions)]
     assert damaged and all("UKR" not in countries(a.code for a in e.actor) for e in damaged)
+
+
+def test_air_defences_and_positions_are_a_countrys_military(analyze):
+    result = analyze("Ukrainian air defences shot down 12 Russian drones over Kyiv overnight. "
+                     "Russian troops attacked Ukrainian positions near Bakhmut.", published="2022-10-17")
+    found = roles(result, "ASSAULT")
+    assert (["UKRMIL"], ["RUSMIL"]) in found
+    assert (["RUSMIL"], ["UKRMIL"]) in found
