@@ -510,8 +510,9 @@ def test_who_carries_the_wounded_from_a_shelled_hospital_did_not_shell_it(analyz
 
 
 def test_air_defences_and_positions_are_a_countrys_military(analyze):
-    result = analyze("Ukrainian air defences shot down 12 Russian drones over Kyiv overnight. "
-                     "Russian troops attacked Ukrainian positions near Bakhmut.", published="2022-10-17")
+    result = analyze("Ukrainian air defences shot down 12 Russian drones over Kyiv overnight, the air force said. "
+                     "On Sunday, Russian troops attacked Ukrainian positions near Bakhmut, the General Staff said.",
+                     published="2022-10-17")
     found = roles(result, "ASSAULT")
     assert (["UKRMIL"], ["RUSMIL"]) in found
     assert (["RUSMIL"], ["UKRMIL"]) in found
