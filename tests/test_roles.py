@@ -516,3 +516,29 @@ def test_air_defences_and_positions_are_a_countrys_military(analyze):
     found = roles(result, "ASSAULT")
     assert (["UKRMIL"], ["RUSMIL"]) in found
     assert (["RUSMIL"], ["UKRMIL"]) in found
+
+
+def test_an_invasion_without_its_other_party_is_waged_on_the_reports_other_side(analyze):
+    """'since the Russian invasion began': on Ukraine, where the report's places lie; and a passive killing
+    there is not Ukraine's own deed because the sentence names no doer."""
+    result = analyze("Russian troops shelled Kharkiv and Izium on Monday, officials said. The U.N. confirmed that "
+                     "1,430 civilians had been killed in Kyiv and Bucha since the Russian invasion began.",
+                     published="2022-04-05")
+    def told_by(word):
+        return [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end] == word for m in e.mentions)]
+    assert told_by("invasion") and all(countries(r.code for r in e.recipient) == ["UKR"] for e in told_by("invasion"))
+    assert told_by("killed") and all("UKR" not in countries(a.code for a in e.actor) for e in told_by("killed"))
+
+
+def test_to_hit_out_at_someone_is_to_criticise_not_attack(analyze):
+    result = analyze("The former president hit out at those who withdrew, telling the crowd he would win.",
+                     published="2022-05-29")
+    assert not roles(result, "ASSAULT")
+
+
+def test_an_acute_accent_typed_for_an_apostrophe_is_read_as_one(analyze):
+    """AP copy often types 'Russia´s' with U+00B4: the invader is still Russia."""
+    result = analyze("Prices rose sharply after Russia\u00b4s invasion of Ukraine, the bank said on Tuesday.",
+                     published="2022-06-07")
+    found = roles(result, "ASSAULT")
+    assert found and countries(found[0][0]) == ["RUS"]

@@ -360,7 +360,8 @@ def _resolve_actor(tok: Token, actors: list[Actor]) -> Actor | None:
     if tok.lower_ in _grammar()["modality"]["group_pronouns"]:
         speaker = _speaker(tok.head)
         if speaker is not None and speaker is not tok and not (
-                speaker.ent_type_ == "PERSON" and tok.lower_ in ("they", "it", "them")):
+                (speaker.ent_type_ == "PERSON" or speaker.lower_ in ("who", "he", "she", "i"))
+                and tok.lower_ in ("they", "it", "them")):
             # "Hungary said it will", but "they are killing people, Biden said" is not Biden.
             return _resolve_actor(speaker, actors)
         ahead = main_subject_ahead(tok)

@@ -290,6 +290,8 @@ def assess_events(doc: Doc, events: list[Event], claims: list[Claim]) -> list[As
             status = _status(category, negated, {c.stance for c in carrying})
             if status == "hedged" and category == "modal" and open_possibility(span[0]):
                 status = "hypothetical"
+            elif status in ("asserted", "reported") and span is not None and len(span) and _possible_deed(span[0]):
+                status = "hypothetical"
             value = cues.status_values[status]
             if category not in ("plain", "report") and status not in ("negated",):
                 value = min(value, cues.values[category])
@@ -305,6 +307,16 @@ def open_possibility(token: Token) -> bool:
     again"), not a hedged report of a deed ("may have struck", "could be preparing", "reportedly shelled")."""
     return token.tag_ == "VB" and any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ not in _cues().future
                                       for c in token.children)
+
+
+def _possible_deed(token: Token) -> bool:
+    """A noun for a deed that may yet be: "a potential attack", "an imminent invasion", "invasion plans"."""
+    if token.pos_ != "NOUN":
+        return False
+    t = load_table("factuality")
+    if any(c.dep_ == "amod" and c.lower_ in t["possibility_modifiers"] for c in token.children):
+        return True
+    return token.dep_ == "compound" and token.head.lemma_.lower() in t["plan_nouns"]
 
 
 UNSETTLED = ("future", "hypothetical")

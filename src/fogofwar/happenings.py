@@ -79,7 +79,8 @@ class _Happening:
 def resolve_happenings(doc: Doc, source: SourceDocument, mentions: list[Event], places: list[Place]) -> list[Event]:
     """Group a document's event mentions into happenings, in order of first mention."""
     title_end = _title_end(doc, source)
-    found = [_describe(doc, m, places, title_end) for m in mentions]
+    # What names no one happening ("fears of attacks", "a fighting force") is no mention of one.
+    found = [m for m in (_describe(doc, m, places, title_end) for m in mentions) if not m.generic]
     happenings: list[_Happening] = []
     for m in found:
         target = _best_happening(m, happenings)
@@ -157,6 +158,9 @@ def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: 
     if token is None:
         return False
     words = load_table("happenings")
+    if (token.dep_ in ("amod", "compound") and token.head.pos_ == "NOUN" and token.lower_.endswith("ing")
+            and token.head.lemma_.lower() not in words["deed_heads"]):
+        return True  # "a fighting force", "a fighting chance": a kind of thing, no deed ("the shooting victim" is one)
     if nominal:
         return (token.tag_ == "NNS" and not explicit_date and token.dep_ == "pobj" and token.head.head.pos_ == "NOUN"
                 and not any(c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in children))
@@ -254,8 +258,6 @@ def _can_join(m: _Mention, h: _Happening) -> bool:
         return False  # "have been killed since February" is a running toll, not Monday's shelling
     if not m.nominal and m.unsettled != all(o.unsettled for o in h.mentions):
         return False  # "could recapture" is not the recapture that happened, nor the other way round
-    if not m.unsettled and all(o.unsettled and not o.nominal for o in h.mentions):
-        return False  # "Putin and Zelensky could meet" is not "the talks in Istanbul" that were held
     return all(_agree(m, other) for other in h.mentions[-MAX_COMPARED:])
 
 

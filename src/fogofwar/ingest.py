@@ -58,6 +58,7 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES | {".gz"}
 # What a damaged file raises while it is read: a truncated gzip stream ends in EOFError, a corrupt one in zlib.error.
 READ_ERRORS = (OSError, EOFError, zlib.error)
+_ACUTE_APOSTROPHE = re.compile(r"(?<=[A-Za-z])\u00b4(?=[A-Za-z])")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -273,12 +274,13 @@ def parse_json_line(line: str | bytes) -> object:
 
 
 def clean_text(value: str) -> str:
-    """A string with each lone surrogate (an escaped "\\ud800", a non-UTF-8 file name) replaced by U+FFFD.
+    """A string with each lone surrogate (an escaped "\\ud800", a non-UTF-8 file name) replaced by U+FFFD,
+    and each acute accent typed for an apostrophe ("Russia´s", "won´t") by one, which the parser reads.
 
     A surrogate cannot be written as UTF-8, so the tokenizer and every output would fail on it;
     one replacement character for one keeps every offset into the text where it was.
     """
-    return _SURROGATE.sub("\ufffd", value)
+    return _ACUTE_APOSTROPHE.sub("\u2019", _SURROGATE.sub("\ufffd", value))
 
 
 def jsonl_document(row: object, line_id: str, source: str, number: int) -> Item:

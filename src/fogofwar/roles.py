@@ -67,6 +67,7 @@ class _Countries:
                 tally[a.country] = tally.get(a.country, 0) + 1
                 if a.sector == "MIL":
                     armed[a.country] = armed.get(a.country, 0) + 1
+        self.armed = set(armed)
         top = sorted(armed, key=lambda c: (-armed[c], -tally[c]))[:3]
         # The two sides of the report's war: the two countries whose forces it names most, each named twice
         # or more, when a third country's forces are named less often (else the report is about more than
@@ -74,6 +75,16 @@ class _Countries:
         counts = [armed[c] for c in top]
         self.sides = (tuple(top[:2]) if len(top) >= 2 and all(tally[c] >= 2 for c in top[:2])
                       and (len(top) == 2 or counts[2] < counts[1]) else ())
+
+    def where_it_is(self, besides: set) -> str | None:
+        """The country most of the report's places lie in (twice or more), other than those given."""
+        tally: dict[str, int] = {}
+        for p in self.places:
+            country = iso3(p.country) if p.country and p.lat is not None else None
+            if country and country not in besides:
+                tally[country] = tally.get(country, 0) + 1
+        best = max(tally, key=lambda c: (tally[c], c), default=None)
+        return best if best is not None and tally[best] >= 2 else None
 
     def other_side(self, one: set) -> str | None:
         """In a report of one war, the side that is not the one country given."""
@@ -249,6 +260,7 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
             recipient = _victims_where_struck(doc, recipient, actor, m, places, countries)
     if m.plover.type == "ASSAULT":
         recipient = _not_own_soil(doc, recipient, actor, countries)
+        recipient = _invaded(trigger, actor, recipient, countries) or recipient
     place_target = m.plover.type in table["place_target_types"] | table["domestic_types"] or (
         m.plover.type == "CONSULT" and trigger.lemma_.lower() in table["visit_verbs"])
     if m.plover.type == "ASSAULT":
@@ -260,7 +272,10 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
     stated_party = any(a.sector not in (None, "UAF", "MIL", "GOV") for a in actor)  # "protesters attacked"
     if m.plover.type == "ASSAULT" and not _known(actor) and not unsaid_actor and not _modal(trigger) and not stated_party:
         actor = _unnamed_other_side(recipient, countries) or actor
-    if not actor and own_place is not None and m.plover.type in table["unnamed_actor_sectors"] and _passive(trigger):
+    foreign_forces = m.plover.type == "ASSAULT" and own_place is not None and bool(
+        countries.armed - {iso3(own_place.country)})  # a report of another country's forces: it may be theirs
+    if (not actor and own_place is not None and m.plover.type in table["unnamed_actor_sectors"] and _passive(trigger)
+            and not foreign_forces):
         # "was killed in a car bomb in Beirut", "was arrested in Italy": an unnamed party of that country,
         # as ACLED codes an unidentified armed group or the police of the country.
         country = iso3(own_place.country)
@@ -796,6 +811,17 @@ def _the_city_not_its_government(party: EventActor, places: list[Place]) -> Even
                for p in places):
         return party
     return party.model_copy(update={"sector": None, "code": party.country})
+
+
+def _invaded(trigger: Token, actor: list[EventActor], recipient: list[EventActor],
+             countries: _Countries) -> list[EventActor]:
+    """"since the Russian invasion began": a war named without its other party is waged on the report's other
+    side, else on the country most of its places lie in; never on a place the sentence merely names."""
+    if _known(recipient) or not _known(actor) or trigger.lemma_.lower() not in load_table("happenings")["war_nouns"]:
+        return []
+    own = {a.country for a in actor}
+    other = countries.other_side(own) or countries.where_it_is(own)
+    return [_party(f"unnamed ({other})", other)] if other else []
 
 
 def _known(parties: list[EventActor]) -> bool:
