@@ -542,3 +542,13 @@ def test_an_acute_accent_typed_for_an_apostrophe_is_read_as_one(analyze):
                      published="2022-06-07")
     found = roles(result, "ASSAULT")
     assert found and countries(found[0][0]) == ["RUS"]
+
+
+def test_a_weapon_named_by_its_maker_is_the_weapon_of_the_side_it_fights_for(analyze):
+    """'shot down 300 Iranian drones' in a report of Russia's war on Ukraine: the drones are Russia's."""
+    result = analyze("Russian forces shelled Kharkiv on Monday while Ukrainian troops pushed east, officials said. "
+                     "Russian troops attacked Bakhmut, and Ukrainian forces held the line. Ukrainian officials said "
+                     "last week that they had shot down more than 300 Iranian drones.", published="2022-10-25")
+    downed = [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end] == "shot down"
+                                              for m in e.mentions)]
+    assert downed and all(countries(r.code for r in e.recipient) == ["RUS"] for e in downed)

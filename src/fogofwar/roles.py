@@ -303,6 +303,9 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         recipient = _past_the_weapon(doc, trigger, recipient)  # the frame's with-phrase may be the means
         recipient = _not_the_allies(trigger, recipient)
         recipient = [_the_city_not_its_government(r, places) for r in recipient]
+        if countries.sides:
+            recipient = _weapons_made_elsewhere(doc, recipient, actor, countries)
+            actor = _weapons_made_elsewhere(doc, actor, recipient, countries)
     actor_keys = {(a.code, a.start) for a in actor}
     actor_spans = [(a.start, a.end) for a in actor if a.start is not None and a.end is not None]
     # "destroyed by Russia": the agent's own words are not also the target.
@@ -801,6 +804,23 @@ def _conjoined_subjects(trigger: Token, actor: list[EventActor], countries: _Cou
 
 def _passive(trigger: Token) -> bool:
     return trigger.tag_ == "VBN" and any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children)
+
+
+def _weapons_made_elsewhere(doc: Doc, parties: list[EventActor], others: list[EventActor],
+                            countries: _Countries) -> list[EventActor]:
+    """"shot down 300 Iranian drones": in a report of one war, a weapon named by the country that made it
+    is the weapon of the side the other party fights, not of that country."""
+    out = []
+    side = countries.other_side({o.country for o in others if o.country in countries.sides})
+    for p in parties:
+        span = doc.char_span(p.start, p.end, alignment_mode="expand") if p.start is not None else None
+        word = span[-1] if span is not None and len(span) else None  # the phrase's head noun
+        if (word is not None and word.lemma_.lower() in _weapon_words() and p.country
+                and p.country not in countries.sides and side):
+            out.append(p.model_copy(update={"country": side, "code": side + (p.sector or "")}))
+        else:
+            out.append(p)
+    return out
 
 
 def _the_city_not_its_government(party: EventActor, places: list[Place]) -> EventActor:
