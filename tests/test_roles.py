@@ -552,3 +552,14 @@ def test_a_weapon_named_by_its_maker_is_the_weapon_of_the_side_it_fights_for(ana
     downed = [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end] == "shot down"
                                               for m in e.mentions)]
     assert downed and all(countries(r.code for r in e.recipient) == ["RUS"] for e in downed)
+
+
+def test_a_side_does_not_fight_its_own_forces(analyze):
+    """'"Our pilots are fighting fiercely against them," Kuleba said': them are the other side."""
+    result = analyze("Russian forces shelled Kharkiv on Monday while Ukrainian troops pushed east, officials said. "
+                     "Russian troops attacked Bakhmut, and Ukrainian forces held the line. \"Our pilots are fighting "
+                     "fiercely against them, but we also have losses,\" Kuleba said.", published="2022-03-01")
+    fighting = [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end] == "fighting"
+                                                for m in e.mentions)]
+    assert fighting and all(countries(a.code for a in e.actor) == ["UKR"] and
+                            countries(r.code for r in e.recipient) == ["RUS"] for e in fighting)

@@ -304,6 +304,7 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         recipient = _not_the_allies(trigger, recipient)
         recipient = [_the_city_not_its_government(r, places) for r in recipient]
         if countries.sides:
+            recipient = _the_foe_not_ourselves(recipient, actor, countries)
             recipient = _weapons_made_elsewhere(doc, recipient, actor, countries)
             actor = _weapons_made_elsewhere(doc, actor, recipient, countries)
     actor_keys = {(a.code, a.start) for a in actor}
@@ -804,6 +805,18 @@ def _conjoined_subjects(trigger: Token, actor: list[EventActor], countries: _Cou
 
 def _passive(trigger: Token) -> bool:
     return trigger.tag_ == "VBN" and any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children)
+
+
+def _the_foe_not_ourselves(recipient: list[EventActor], actor: list[EventActor],
+                           countries: _Countries) -> list[EventActor]:
+    """"Our pilots are fighting fiercely against them": in a report of one war, a side does not attack its
+    own forces or state; such a target (a pronoun resolved to the wrong side, a town the side's troops
+    hold) is the other side. Its own civilians it may harm."""
+    own = {a.country for a in actor if a.country in countries.sides}
+    other = countries.other_side(own)
+    return [_party(f"unnamed ({other})", other, r.sector)
+            if other and r.country in own and r.sector in (None, "MIL", "GOV", "UAF") else r
+            for r in recipient]
 
 
 def _weapons_made_elsewhere(doc: Doc, parties: list[EventActor], others: list[EventActor],
