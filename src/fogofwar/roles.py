@@ -468,17 +468,16 @@ def _weapon_words() -> frozenset[str]:
 
 
 @functools.cache
-def _deed_nouns() -> frozenset[str]:
-    from .events import load_triggers
-
-    return frozenset(lemma for lemma, pos in load_triggers() if pos == "NOUN") - _weapon_words()
-
-
-@functools.cache
 def _event_nouns() -> frozenset[str]:
     from .events import load_triggers
 
     return frozenset(lemma for lemma, pos in load_triggers() if pos == "NOUN")
+
+
+@functools.cache
+def _deed_nouns() -> frozenset[str]:
+    """Event nouns that are no weapon ("the strike" is both)."""
+    return _event_nouns() - _weapon_words()
 
 
 def _span_of(tok: Token) -> tuple[int, int]:
