@@ -19,7 +19,8 @@ from .models import Claim, Event, Predicate, SourceDocument
 from .nlp import sentence_of
 from .spans import SpanIndex, inside_any
 
-__all__ = ["Assessment", "assess_events", "find_predicates", "local_category", "mention_category", "open_possibility", "UNSETTLING"]
+__all__ = ["Assessment", "assess_events", "find_predicates", "local_category", "mention_category", "open_possibility",
+           "UNSETTLING"]
 
 PREDICATE_POS = {"VERB", "NOUN"}
 CLAUSE_CLIMB = {"xcomp", "ccomp", "advcl", "conj", "relcl", "acl", "pcomp", "pobj", "prep", "dobj"}

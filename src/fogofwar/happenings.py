@@ -88,8 +88,7 @@ def resolve_happenings(doc: Doc, source: SourceDocument, mentions: list[Event], 
             happenings.append(_Happening([m]))
         else:
             target.mentions.append(m)
-    happenings = [h for h in happenings
-                  if not all(m.generic or m.category in ("conditional", "question") for m in h.mentions)]
+    happenings = [h for h in happenings if not all(m.category in ("conditional", "question") for m in h.mentions)]
     figures = casualties_stage.find_casualties(doc)
     casualties = _attach_figures(figures, happenings, title_end)
     events = []
@@ -457,14 +456,14 @@ def _combine(number: int, h: _Happening, casualties: dict[str, Casualty], doc: D
         "acled": acled,
         "casualties": casualties,
         "means": _means(mentions, doc) if h.type == "ASSAULT" else [],
-        "habitual": all(m.habitual or m.generic for m in mentions),
+        "habitual": all(m.habitual for m in mentions),
     })
 
 
 def _informative(m: _Mention) -> tuple:
     e = m.event
     score = (1.0 * (not m.nominal) + 1.0 * bool(_actor_score(e.actor)) + 1.0 * (m.place is not None)
-             + 0.5 * m.explicit_date - 2.0 * m.in_title - 1.5 * m.casualty_word - 1.0 * m.generic)
+             + 0.5 * m.explicit_date - 2.0 * m.in_title - 1.5 * m.casualty_word)
     return score, -e.trigger.start
 
 

@@ -47,12 +47,14 @@ MAX_KM = {1: 30.0, 2: 60.0, 3: 250.0}
 DATE_WINDOW_DAYS = {1: 1, 2: 3, 3: 15}
 # Sentence similarity an event needs with an incident's leader: embedding cosine, or word
 # Jaccard when merging runs without embeddings.
-SIMILARITY_THRESHOLDS = {"default": 0.55, "same_trigger_and_actor": 0.40, "same_day_and_town": 0.40, "not_happened": 0.75, "undated": 0.85}
+SIMILARITY_THRESHOLDS = {"default": 0.55, "same_trigger_and_actor": 0.40, "same_day_and_town": 0.40,
+                         "not_happened": 0.75, "undated": 0.85}
 # Token overlap above which two events' sentences count as one sentence reprinted.
 SAME_SENTENCE = 0.8
 SHARED_COPY_JACCARD = 0.25  # two documents sharing this much of their 5-grams run one agency story
 SHARED_COPY_WORDS = 8        # a shared sentence this long is copy from one source, not two reports
-TOKEN_THRESHOLDS = {"default": 0.35, "same_trigger_and_actor": 0.20, "same_day_and_town": 0.20, "not_happened": 0.60, "undated": 0.70}
+TOKEN_THRESHOLDS = {"default": 0.35, "same_trigger_and_actor": 0.20, "same_day_and_town": 0.20,
+                    "not_happened": 0.60, "undated": 0.70}
 MAX_CANDIDATES = 64          # per event per neighbouring block; keeps dense blocks linear
 # Stories: the cosine of two documents' story vectors above which they tell one story; events of
 # one type in two such documents merge on agreement alone.
@@ -286,8 +288,8 @@ def _same_sides(a: EventRecord, b: EventRecord) -> bool:
     # Macron meeting Putin and Macron meeting Zelensky: the party met, asked or accused must be among the other
     # report's parties (symmetric events code each side both ways). A deed's victims may be of many nations.
     targets_a, targets_b = _states(a.recipient_codes), _states(b.recipient_codes)
-    if a.plover_type not in STORY_TYPES and targets_a and targets_b and not (targets_a & _states(b.actor_codes | b.recipient_codes)
-                                        or targets_b & _states(a.actor_codes | a.recipient_codes)):
+    if a.plover_type not in STORY_TYPES and targets_a and targets_b and not (
+            targets_a & _states(b.actor_codes | b.recipient_codes) or targets_b & _states(a.actor_codes | a.recipient_codes)):
         return False
     # "warns it will close" and "has closed" are different incidents.
     # Among reports of what happened, certainty is no conflict: "police could not confirm" or "Moscow denies
