@@ -14,6 +14,12 @@ STRIKE = ("A Russian missile struck a shopping mall in Kremenchuk on Monday, kil
           "The strike destroyed the roof of the building. The attack drew condemnation from Kyiv's allies.")
 
 
+def told_by(result, word, after=0):
+    """The events of a result with a mention of this word (at or after a character offset)."""
+    return [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end].lower() == word
+                                            and m.trigger.start >= after for m in e.mentions)]
+
+
 def assaults(result):
     return [e for e in result.events if e.plover.type == "ASSAULT"]
 
@@ -197,13 +203,10 @@ def test_a_campaign_noun_takes_no_date_from_another_deed_of_its_sentence(analyze
     result = analyze("Turkey lifted its objections to the deal on Wednesday, months after Russia's invasion of "
                      "Ukraine. Russia launched an invasion of Ukraine on Thursday, officials said.",
                      published="2022-06-29")
-    def told_by(word, after=0):
-        return [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end].lower() == word
-                                                and m.trigger.start >= after for m in e.mentions)]
     second = result.text.index("Russia launched")
-    backdrop = [e for e in told_by("invasion") if e.trigger.start < second]
+    backdrop = [e for e in told_by(result, "invasion") if e.trigger.start < second]
     assert backdrop and all(e.habitual for e in backdrop)
-    launched = told_by("launched") + told_by("invasion", after=second)
+    launched = told_by(result, "launched") + told_by(result, "invasion", after=second)
     assert launched and not any(e.habitual for e in launched)
 
 
@@ -243,12 +246,9 @@ def test_a_toll_since_a_day_and_a_daily_habit_are_running_states(analyze):
     result = analyze("Thousands of civilians have been killed since the invasion began, the United Nations said. "
                      "\"They are shelling our cities every day,\" the mayor said. "
                      "Russian artillery shelled Kharkiv on Monday, officials said.", published="2022-07-05")
-    def told_by(word):
-        return [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end].lower() == word
-                                                for m in e.mentions)]
-    assert told_by("killed") and all(e.habitual for e in told_by("killed"))
-    assert told_by("shelling") and all(e.habitual for e in told_by("shelling"))
-    assert told_by("shelled") and not any(e.habitual for e in told_by("shelled"))
+    assert told_by(result, "killed") and all(e.habitual for e in told_by(result, "killed"))
+    assert told_by(result, "shelling") and all(e.habitual for e in told_by(result, "shelling"))
+    assert told_by(result, "shelled") and not any(e.habitual for e in told_by(result, "shelled"))
 
 
 def test_a_deed_in_the_present_without_a_day_or_a_place_is_a_habit(analyze):
@@ -260,13 +260,10 @@ def test_a_deed_in_the_present_without_a_day_or_a_place_is_a_habit(analyze):
                      "\"Somebody is shooting!\" a witness cried. "
                      "A police officer shoots and kills Sean Arlt outside the bar after he threatens officers.",
                      published="2022-07-05")
-    def told_by(word):
-        return [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end].lower() == word
-                                                for m in e.mentions)]
-    assert told_by("attacks") and all(e.habitual for e in told_by("attacks"))
-    assert told_by("detaining") and all(e.habitual for e in told_by("detaining"))
-    assert told_by("shooting") and not any(e.habitual for e in told_by("shooting"))
-    assert told_by("kills") and not any(e.habitual for e in told_by("kills"))
+    assert told_by(result, "attacks") and all(e.habitual for e in told_by(result, "attacks"))
+    assert told_by(result, "detaining") and all(e.habitual for e in told_by(result, "detaining"))
+    assert told_by(result, "shooting") and not any(e.habitual for e in told_by(result, "shooting"))
+    assert told_by(result, "kills") and not any(e.habitual for e in told_by(result, "kills"))
 
 
 def test_a_place_under_attack_and_weeks_of_bombardment_are_states_and_an_effort_is_no_deed(analyze):
@@ -274,12 +271,9 @@ def test_a_place_under_attack_and_weeks_of_bombardment_are_states_and_an_effort_
     Kyiv': the taking has not happened."""
     result = analyze("The steel plant in Mariupol is still under attack after weeks of bombardment, officials said. "
                      "Russian forces forged ahead in their efforts to take Kyiv on Friday.", published="2022-05-11")
-    def told_by(word):
-        return [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end].lower() == word
-                                                for m in e.mentions)]
-    assert told_by("attack") and all(e.habitual for e in told_by("attack"))
-    assert told_by("bombardment") and all(e.habitual for e in told_by("bombardment"))
-    assert told_by("take") and all(e.status in ("future", "hypothetical") for e in told_by("take"))
+    assert told_by(result, "attack") and all(e.habitual for e in told_by(result, "attack"))
+    assert told_by(result, "bombardment") and all(e.habitual for e in told_by(result, "bombardment"))
+    assert told_by(result, "take") and all(e.status in ("future", "hypothetical") for e in told_by(result, "take"))
 
 
 def test_a_potential_attack_and_a_fighting_force_are_no_deeds(analyze):

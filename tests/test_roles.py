@@ -11,6 +11,16 @@ from fogofwar.pipeline import extract
 from fogofwar.store import Store
 
 
+# Two sides' forces named twice each: a report of one war.
+WAR_REPORT = ("Russian forces shelled Kharkiv on Monday while Ukrainian troops pushed east, officials said. "
+              "Russian troops attacked Bakhmut, and Ukrainian forces held the line. ")
+
+
+def told_by(result, word):
+    """The events of a result with a mention of this word."""
+    return [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end] == word for m in e.mentions)]
+
+
 def roles(result, plover_type):
     """(actor codes, recipient codes) of each event of a type."""
     return [([a.code for a in e.actor], [r.code for r in e.recipient])
@@ -524,10 +534,9 @@ def test_an_invasion_without_its_other_party_is_waged_on_the_reports_other_side(
     result = analyze("Russian troops shelled Kharkiv and Izium on Monday, officials said. The U.N. confirmed that "
                      "1,430 civilians had been killed in Kyiv and Bucha since the Russian invasion began.",
                      published="2022-04-05")
-    def told_by(word):
-        return [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end] == word for m in e.mentions)]
-    assert told_by("invasion") and all(countries(r.code for r in e.recipient) == ["UKR"] for e in told_by("invasion"))
-    assert told_by("killed") and all("UKR" not in countries(a.code for a in e.actor) for e in told_by("killed"))
+    invasion, killed = told_by(result, "invasion"), told_by(result, "killed")
+    assert invasion and all(countries(r.code for r in e.recipient) == ["UKR"] for e in invasion)
+    assert killed and all("UKR" not in countries(a.code for a in e.actor) for e in killed)
 
 
 def test_to_hit_out_at_someone_is_to_criticise_not_attack(analyze):
@@ -546,20 +555,16 @@ def test_an_acute_accent_typed_for_an_apostrophe_is_read_as_one(analyze):
 
 def test_a_weapon_named_by_its_maker_is_the_weapon_of_the_side_it_fights_for(analyze):
     """'shot down 300 Iranian drones' in a report of Russia's war on Ukraine: the drones are Russia's."""
-    result = analyze("Russian forces shelled Kharkiv on Monday while Ukrainian troops pushed east, officials said. "
-                     "Russian troops attacked Bakhmut, and Ukrainian forces held the line. Ukrainian officials said "
-                     "last week that they had shot down more than 300 Iranian drones.", published="2022-10-25")
-    downed = [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end] == "shot down"
-                                              for m in e.mentions)]
+    result = analyze(WAR_REPORT + "Ukrainian officials said last week that they had shot down more than 300 "
+                     "Iranian drones.", published="2022-10-25")
+    downed = told_by(result, "shot down")
     assert downed and all(countries(r.code for r in e.recipient) == ["RUS"] for e in downed)
 
 
 def test_a_side_does_not_fight_its_own_forces(analyze):
     """'"Our pilots are fighting fiercely against them," Kuleba said': them are the other side."""
-    result = analyze("Russian forces shelled Kharkiv on Monday while Ukrainian troops pushed east, officials said. "
-                     "Russian troops attacked Bakhmut, and Ukrainian forces held the line. \"Our pilots are fighting "
-                     "fiercely against them, but we also have losses,\" Kuleba said.", published="2022-03-01")
-    fighting = [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end] == "fighting"
-                                                for m in e.mentions)]
+    result = analyze(WAR_REPORT + "\"Our pilots are fighting fiercely against them, but we also have losses,\" "
+                     "Kuleba said.", published="2022-03-01")
+    fighting = told_by(result, "fighting")
     assert fighting and all(countries(a.code for a in e.actor) == ["UKR"] and
                             countries(r.code for r in e.recipient) == ["RUS"] for e in fighting)
