@@ -76,13 +76,19 @@ class _Countries:
         self.sides = (tuple(top[:2]) if len(top) >= 2 and all(tally[c] >= 2 for c in top[:2])
                       and (len(top) == 2 or counts[2] < counts[1]) else ())
 
-    def where_it_is(self, besides: set) -> str | None:
-        """The country most of the report's places lie in (twice or more), other than those given."""
+    @functools.cached_property
+    def _place_countries(self) -> dict[str, int]:
+        """How many of the report's places lie in each country, counted once per document."""
         tally: dict[str, int] = {}
         for p in self.places:
-            country = iso3(p.country) if p.country and p.lat is not None else None
-            if country and country not in besides:
+            if p.country and p.lat is not None:
+                country = iso3(p.country)
                 tally[country] = tally.get(country, 0) + 1
+        return tally
+
+    def where_it_is(self, besides: set) -> str | None:
+        """The country most of the report's places lie in (twice or more), other than those given."""
+        tally = {c: n for c, n in self._place_countries.items() if c and c not in besides}
         best = max(tally, key=lambda c: (tally[c], c), default=None)
         return best if best is not None and tally[best] >= 2 else None
 
