@@ -568,3 +568,29 @@ def test_a_side_does_not_fight_its_own_forces(analyze):
     fighting = told_by(result, "fighting")
     assert fighting and all(countries(a.code for a in e.actor) == ["UKR"] and
                             countries(r.code for r in e.recipient) == ["RUS"] for e in fighting)
+
+
+def test_a_town_the_tagger_took_for_a_person_is_no_actor_of_the_nearby_adjective(analyze):
+    """'Russian forces captured Izbrovka': the town is Ukraine's, not a Russian person."""
+    result = analyze("Russian forces captured Zaporizhzhia on Monday, officials said.", published="2022-06-07")
+    [(actor, recipient)] = roles(result, "COERCE")
+    assert countries(actor) == ["RUS"] and countries(recipient) == ["UKR"]
+
+
+def test_protesters_fired_on_are_not_of_the_shooters_country(analyze):
+    result = analyze("Russian troops opened fire on protesters in Kherson on Monday.", published="2022-03-21")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert countries(actor) == ["RUS"] and "RUS" not in countries(recipient)
+
+
+def test_a_military_site_struck_is_its_countrys_military(analyze):
+    result = analyze("Ukraine said its forces struck a Russian ammunition depot in Nova Kakhovka on Monday.",
+                     published="2022-07-12")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert countries(actor) == ["UKR"] and recipient == ["RUSMIL"]
+
+
+def test_remarks_and_space_launches_are_no_attacks(analyze):
+    result = analyze("It is striking that so few people left the city, the mayor said on Monday. "
+                     "Russia launched a Soyuz rocket carrying a military satellite on Tuesday.", published="2022-07-12")
+    assert not roles(result, "ASSAULT")

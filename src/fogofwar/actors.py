@@ -136,6 +136,11 @@ class _Coder:
         if actor.country and words:
             self.latest_by_last_word[words[-1]] = actor
 
+    def is_place(self, ent: Span) -> bool:
+        """Whether the places stage resolved exactly this span."""
+        i = bisect.bisect_left(self.place_starts, ent.start_char)
+        return i < len(self.places) and self.places[i].start == ent.start_char and self.places[i].end == ent.end_char
+
     def country_of_word(self, text: str) -> tuple[str | None, str | None]:
         """(ISO3 country, default sector) a single name or adjective points to."""
         key = normalize_name(text)
@@ -271,7 +276,8 @@ def _own_country(words: list[Token], coder: _Coder) -> str | None:
 
 def _sentence_actors(sent: Span, coder: _Coder, used: set[int]) -> list[Actor]:
     out: list[Actor] = []
-    persons = [e for e in entities_in(sent) if e.label_ == "PERSON"]
+    # A "person" the gazetteer placed is a town the tagger took for a name ("captured Zaporizhzhia").
+    persons = [e for e in entities_in(sent) if e.label_ == "PERSON" and not coder.is_place(e)]
     before = coder.last_person  # the person of earlier sentences, for a pronoun ahead of this one's names
     coded_persons: list[Actor] = []
     for ent in persons:
@@ -420,10 +426,14 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
         # "the regional governor", "the city council": of the country of the place the report last named,
         # not of whichever country the sentence happens to name ("Russian artillery shelled ...").
         country = _last_place_country(chunk, coder)
+    if country is None and sector == "OPP":
+        # Protesters are of the town they protest in: not Russia's when "Russian troops opened fire on
+        # protesters in Kherson".
+        country = _last_town_country(sent, coder)
     if country is None and sector != "CVL":
         # Not for people: "thousands of people have been killed since Russia's invasion" are not Russia's.
         country = _sole_country(sent, coder)
-    if country is None and sector in ("CVL",):
+    if country is None and sector == "CVL":
         return None
     if country is None and not _is_agentive(root):
         return None
@@ -482,6 +492,19 @@ def _last_place_country(chunk: Span, coder: _Coder) -> str | None:
     """The country of the last place the report named before a phrase."""
     before = [p for p in coder.places if p.end <= chunk.start_char]
     return iso3(before[-1].country) if before else None
+
+
+def _last_town_country(sent: Span, coder: _Coder) -> str | None:
+    """The country of the last place of a sentence the parser reads as a place name, not an adjective."""
+    i = bisect.bisect_left(coder.place_starts, sent.start_char)
+    country = None
+    while i < len(coder.places) and coder.places[i].start < sent.end_char:
+        p = coder.places[i]
+        span = sent.doc.char_span(p.start, p.end, alignment_mode="expand")
+        if span is not None and span.root.ent_type_ in ("GPE", "LOC", "FAC"):
+            country = iso3(p.country)
+        i += 1
+    return country
 
 
 @functools.cache
@@ -681,8 +704,21 @@ def _title_tokens(ent: Span) -> list[Token]:
         if child.dep_ == "appos":
             tokens.extend(child.subtree)
     start = max(ent_sent.start, ent.start - 4)
-    tokens.extend(t for t in doc[start: ent.start] if t.dep_ in ("compound", "amod") and t not in tokens)
+    tokens.extend(t for t in doc[start: ent.start]
+                  if t.dep_ in ("compound", "amod") and t not in tokens and _modifies(t, ent))
     return sorted(set(tokens), key=lambda t: t.i)
+
+
+def _modifies(token: Token, ent: Span) -> bool:
+    """Whether a modifier hangs, through at most three heads, on the name: "Russian President Vladimir
+    Putin", not "Russian forces captured Zaporizhzhia"."""
+    for _ in range(3):
+        if ent.start <= token.head.i < ent.end:
+            return True
+        if token.head is token or token.head.dep_ not in ("compound", "amod", "appos"):
+            return False
+        token = token.head
+    return False
 
 
 def _nearest_country_before(sent: Span, before: int, coder: _Coder) -> str | None:

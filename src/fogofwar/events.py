@@ -172,6 +172,10 @@ def _conditions(token: Token, cond: dict[str, frozenset[str] | bool], places: li
             ok = subj is not None and bool({t.lower_ for t in subj.subtree} & want)
         elif key == "object_place":
             ok = _object_is_place(token, places)
+        elif key == "complement_mark":  # "it is striking that ...", "what is striking is": a remark, no blow
+            ok = any(c.dep_ in ("ccomp", "csubj") and any(g.dep_ in ("mark", "advmod") and g.lower_ in want
+                                                          for g in c.children) for c in token.children) or (
+                token.dep_ == "csubj" and any(c.dep_ == "dobj" and c.lower_ in want for c in token.children))
         elif key == "object_entity":  # "hit 2023", "hit 40%": a number or a date reached, not a target struck
             obj = next((c for c in token.children if c.dep_ in ("dobj", "attr")), None)
             ok = obj is not None and (obj.ent_type_.lower() in want or obj.like_num)
@@ -209,6 +213,8 @@ def _object_words(token: Token) -> set[str]:
             words.update({child.lower_, child.lemma_.lower()})
             words.update(c.lower_ for c in child.children if c.dep_ in ("compound", "amod", "prep"))
             words.update(g.lower_ for c in child.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj")
+            # "a rocket carrying a satellite": what the object carries says what it is for
+            words.update(g.lower_ for c in child.children if c.dep_ == "acl" for g in c.children if g.dep_ == "dobj")
         elif child.dep_ in ("prep", "prt", "dative", "advmod"):
             words.add(child.lower_)
             for g in child.children:
