@@ -169,3 +169,23 @@ def test_a_weapon_with_no_one_behind_it_is_an_unidentified_force_of_the_event_co
     result = analyze("A roadside bomb near the town of Mosul killed two policemen on Sunday.")
     ev = only(result.events, "ASSAULT")
     assert [(a.text, a.code, a.country) for a in ev.actor] == [("A roadside bomb", "IRQUAF", "IRQ")]
+
+
+def test_dismissals_films_weather_and_remarks_are_no_attacks(analyze):
+    text = ("Musk, who fired 3,700 people on Friday, was unrepentant. Modern Russian cinema is skillfully shot. "
+            "I was struck by the contrast between the two conversations. Moscow was hit by heavy rain on Thursday. "
+            "The testimony hit a roadblock on Monday. The plumbing explosion left 20 buildings without heat. "
+            "Florida is recovering after Hurricane Ian's destruction.")
+    result = analyze(text, published="2022-11-06")
+    assert not [e for e in result.events if e.plover.type == "ASSAULT"]
+
+
+def test_firing_on_people_is_an_attack(analyze):
+    result = analyze("Russian troops fired on people queuing for bread in Chernihiv on Wednesday.", published="2022-03-17")
+    assert [e for e in result.events if e.plover.type == "ASSAULT"]
+
+
+def test_protesters_dispersed_protest_a_deed_of_their_own(analyze):
+    result = analyze("Riot police used tear gas to disperse demonstrators protesting election results in Monrovia.",
+                     published="2022-03-17")
+    assert {"COERCE", "PROTEST"} <= {e.plover.type for e in result.events}

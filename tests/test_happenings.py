@@ -283,3 +283,16 @@ def test_a_potential_attack_and_a_fighting_force_are_no_deeds(analyze):
     assault = [e for e in result.events if e.plover.type == "ASSAULT"]
     assert all(e.status in ("hypothetical", "future") for e in assault)
     assert not any(result.text[m.trigger.start:m.trigger.end] == "fighting" for e in result.events for m in e.mentions)
+
+
+def test_a_deed_noun_naming_a_kind_of_thing_is_no_happening(analyze):
+    """'assault rifles', 'a carrier strike group', 'combat tourniquets': kinds of things, not deeds."""
+    result = analyze("Soldiers carried assault rifles through the square on Monday. A carrier strike group arrived "
+                     "in the Adriatic on Tuesday. The trucks carried combat tourniquets.", published="2022-03-02")
+    assert not [e for e in result.events if e.plover.type == "ASSAULT"]
+
+
+def test_a_mediation_effort_is_still_a_deed(analyze):
+    result = analyze("Qatar's emir launched a mediation effort on Saturday between the two states.",
+                     published="2022-03-05")
+    assert [e for e in result.events if e.plover.type == "CONSULT"]

@@ -276,8 +276,10 @@ def _own_country(words: list[Token], coder: _Coder) -> str | None:
 
 def _sentence_actors(sent: Span, coder: _Coder, used: set[int]) -> list[Actor]:
     out: list[Actor] = []
-    # A "person" the gazetteer placed is a town the tagger took for a name ("captured Zaporizhzhia").
-    persons = [e for e in entities_in(sent) if e.label_ == "PERSON" and not coder.is_place(e)]
+    # A "person" the gazetteer placed, where a deed is done to it, is a town the tagger took for a name
+    # ("captured Zaporizhzhia"); as a subject it may stand for its government ("Kyiv said").
+    persons = [e for e in entities_in(sent) if e.label_ == "PERSON"
+               and not (e.root.dep_ not in ("nsubj", "nsubjpass", "poss", "agent") and coder.is_place(e))]
     before = coder.last_person  # the person of earlier sentences, for a pronoun ahead of this one's names
     coded_persons: list[Actor] = []
     for ent in persons:

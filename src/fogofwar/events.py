@@ -172,6 +172,8 @@ def _conditions(token: Token, cond: dict[str, frozenset[str] | bool], places: li
             ok = subj is not None and bool({t.lower_ for t in subj.subtree} & want)
         elif key == "object_place":
             ok = _object_is_place(token, places)
+        elif key == "direct_object_any":  # "fired 3,700 people": whom one dismisses, not whom one fires on
+            ok = any(c.dep_ == "dobj" and (c.lower_ in want or c.lemma_.lower() in want) for c in token.children)
         elif key == "complement_mark":  # "it is striking that ...", "what is striking is": a remark, no blow
             ok = any(c.dep_ in ("ccomp", "csubj") and any(g.dep_ in ("mark", "advmod") and g.lower_ in want
                                                           for g in c.children) for c in token.children) or (
@@ -612,6 +614,9 @@ def _host(token: Token, kept: set[int], modality) -> int | None:
         elif dep in ("relcl", "acl") and current.head.i not in kept and any(
                 c.dep_ in ("nsubj", "nsubjpass") for c in current.children):
             return None  # "Crimea, which Russia seized": a clause of its own about a non-event noun
+        elif (current is token and dep == "acl" and token.tag_ == "VBG" and token.head.i not in kept
+              and any(c.dep_ == "dobj" for c in token.children)):
+            return None  # "dispersed demonstrators protesting the results": the protest is a deed of its own
         elif dep in NESTING_DEPS or purpose:
             if dep in ("relcl", "acl", "pobj", "dobj", "appos", "nsubj", "nsubjpass"):
                 blocked = False

@@ -160,6 +160,9 @@ def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: 
     if (token.dep_ in ("amod", "compound") and token.head.pos_ == "NOUN" and token.lower_.endswith("ing")
             and token.head.lemma_.lower() not in words["deed_heads"]):
         return True  # "a fighting force", "a fighting chance": a kind of thing, no deed ("the shooting victim" is one)
+    if (nominal and token.dep_ == "compound" and token.head.pos_ == "NOUN"
+            and token.head.lemma_.lower() not in words["deed_heads"]):
+        return True  # "an assault rifle", "a carrier strike group", "combat tourniquets": a kind of thing
     if nominal:
         return (token.tag_ == "NNS" and not explicit_date and token.dep_ == "pobj" and token.head.head.pos_ == "NOUN"
                 and not any(c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in children))
