@@ -594,3 +594,35 @@ def test_remarks_and_space_launches_are_no_attacks(analyze):
     result = analyze("It is striking that so few people left the city, the mayor said on Monday. "
                      "Russia launched a Soyuz rocket carrying a military satellite on Tuesday.", published="2022-07-12")
     assert not roles(result, "ASSAULT")
+
+
+def test_the_war_s_sides_are_where_it_is_fought_not_whose_troops_are_named_most(analyze):
+    """A report of US deployments that tells of the war in Ukraine: an unnamed attacker is not American."""
+    text = ("US troops arrived in Poland on Monday. American forces will train in Germany, US officials said. "
+            "The US military sent more troops to Romania. Russian forces shelled Kharkiv on Monday. Russian troops "
+            "attacked Izium. Three bombers were shot down near Mariupol on Tuesday.")
+    result = analyze(text, published="2022-03-17")
+    downed = told_by(result, "shot down")
+    assert downed and all("USA" not in countries(a.code for a in e.actor) for e in downed)
+
+
+def test_it_struck_is_a_thing_not_the_troops_named_before(analyze):
+    result = analyze("Russian troops attacked Izium. A strike on a warehouse in Lysychansk destroyed it on Monday.",
+                     published="2022-06-20")
+    strikes = told_by(result, "strike")
+    assert strikes and all("RUS" not in countries(r.code for r in e.recipient) for e in strikes)
+
+
+def test_who_is_emboldened_or_accused_does_the_deed(analyze):
+    result = analyze("A guest claims the Obama administration emboldened Putin to invade Ukraine. "
+                     "Medvedchuk's wife has accused the SBU of beating and torturing him.", published="2022-06-20")
+    [invasion] = told_by(result, "invade")
+    assert countries(a.code for a in invasion.actor) == ["RUS"]
+    [torture] = told_by(result, "torturing")
+    assert [a.code for a in torture.actor] == ["UKRSPY"]
+
+
+def test_to_strike_a_deal_is_no_attack(analyze):
+    result = analyze("Tehran has repeatedly denied that it has struck any arms deal with the Kremlin.",
+                     published="2022-10-20")
+    assert not roles(result, "ASSAULT")

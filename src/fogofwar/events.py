@@ -270,6 +270,14 @@ def _subject_token(token: Token) -> Token | None:
         controller = controlling_object(current, came_from)
         if controller is not None:
             return controller  # "warned him against launching an invasion": he would launch it
+        if (current.dep_ == "prep" and current.lower_ in ("of", "for", "with") and current.head.dep_ == "dobj"
+                and current.head.head.lemma_.lower() in _grammar()["modality"]["accusing_verbs"]):
+            return current.head  # "accused [the SBU [of torturing]]": the parser hangs the deed on the accused
+        if came_from is not None and came_from.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                                                       for c in came_from.children):
+            told = next((c for c in current.children if c.dep_ == "dobj"), None)
+            if told is not None and (told.ent_type_ in ("PERSON", "NORP", "GPE", "ORG") or told.pos_ == "PRON"):
+                return told  # "emboldened Putin to invade": Putin would invade ("used rockets to hit": not the rockets)
         came_from = current
         for child in current.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("where", "there"):
@@ -294,8 +302,13 @@ def _subject_token(token: Token) -> Token | None:
 def controlling_object(verb: Token, came_from: Token | None) -> Token | None:
     """The object of a verb like warn, deter or stop, who does the deed of its gerund ("warned him against
     launching", "stopped Russia from taking"); an infinitive ("ordered the paper to close") is a frame."""
-    if (came_from is None or came_from.dep_ != "prep" or came_from.lower_ not in ("against", "from", "into")
-            or verb.lemma_.lower() not in _grammar()["modality"]["object_control_verbs"]):
+    if came_from is None or came_from.dep_ != "prep":
+        return None
+    lemma = verb.lemma_.lower()
+    controls = came_from.lower_ in ("against", "from", "into") and lemma in _grammar()["modality"]["object_control_verbs"]
+    # "accused the SBU of torturing him", "blamed Kyiv for shelling": the accused did the deed
+    accuses = came_from.lower_ in ("of", "for", "with") and lemma in _grammar()["modality"]["accusing_verbs"]
+    if not (controls or accuses):
         return None
     return next((c for c in verb.children if c.dep_ == "dobj"), None)
 
@@ -377,13 +390,21 @@ def _resolve_actor(tok: Token, actors: list[Actor]) -> Actor | None:
             found = _resolve_actor(ahead, actors)
             if found is not None:
                 return found  # "Since its invasion began, Russia has lost ..."
+        if tok.lower_ == "it" and tok.dep_ in ("dobj", "pobj"):
+            return None  # "a strike on a warehouse destroyed it": what is struck is more often a thing than a party
         nearby = (actors[k] for k in records_ending_between(actors, tok.idx - 300, tok.idx))
         earlier = [a for a in nearby if a.end <= tok.idx and tok.idx - a.end < 300 and a.country
                    and a.text.lower() not in _grammar()["modality"]["group_pronouns"]
-                   and not (tok.lower_ == "it" and _names_a_person(tok.doc, a))]  # "it" is never "he"
+                   and not (tok.lower_ == "it" and (_names_a_person(tok.doc, a) or _plural(tok.doc, a)))]
+        # "it" is never "he", nor "Russian troops"
         if earlier:
             return earlier[-1]
     return None
+
+
+def _plural(doc: Doc, actor: Actor) -> bool:
+    span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
+    return span is not None and span.root.tag_ in ("NNS", "NNPS")
 
 
 def _names_a_person(doc: Doc, actor: Actor) -> bool:

@@ -27,7 +27,7 @@ from .events import DATELINE, controlling_object
 from .gazetteer import Gazetteer, normalize_name
 from .lexicons import load_table
 from .models import Actor, Event, EventActor, Place
-from .nlp import doc_text, sentence_of
+from .nlp import doc_text, sentence_of, sentences
 
 __all__ = ["assign_roles", "in_own_clause"]
 
@@ -75,6 +75,40 @@ class _Countries:
         counts = [armed[c] for c in top]
         self.sides = (tuple(top[:2]) if len(top) >= 2 and all(tally[c] >= 2 for c in top[:2])
                       and (len(top) == 2 or counts[2] < counts[1]) else ())
+        home = self._home()
+        if home is not None:
+            # A war is fought somewhere: the country most of the report's places lie in is one side, and the
+            # other is the country whose forces the report names beside those places most often, not the
+            # country whose troops it names most (a report of US policy on the war names US forces often).
+            foe = self._fighting_on(home)
+            if foe is not None:
+                self.sides = (home, foe)
+
+    def _home(self) -> str | None:
+        """The country most of the report's towns and regions lie in (twice or more, and more than any other);
+        country names and adjectives ("US", "Russian") do not count."""
+        tally: dict[str, int] = {}
+        for p in self.places:
+            if p.country and p.lat is not None and p.admin1:
+                tally[iso3(p.country)] = tally.get(iso3(p.country), 0) + 1
+        ranked = sorted(tally.values(), reverse=True)
+        if not ranked or ranked[0] < 2 or (len(ranked) > 1 and ranked[1] == ranked[0]):
+            return None
+        return max(tally, key=tally.get)
+
+    def _fighting_on(self, home: str) -> str | None:
+        """The foreign country whose forces the report names most often in sentences that name a place of
+        `home` (twice or more)."""
+        near: dict[str, int] = {}
+        for sent in sentences(self.doc):
+            here = self._within(self._place_starts, self._by_place_start, sent)
+            if not any(p.country and p.lat is not None and iso3(p.country) == home for p in here):
+                continue
+            for a in self._within(self._actor_starts, self._by_actor_start, sent):
+                if a.sector == "MIL" and a.country and a.country not in (home, "IGO", "NGO"):
+                    near[a.country] = near.get(a.country, 0) + 1
+        best = max(near, key=lambda c: (near[c], c), default=None)
+        return best if best is not None and near[best] >= 2 else None
 
     @functools.cached_property
     def _place_countries(self) -> dict[str, int]:
