@@ -296,3 +296,9 @@ def test_a_mediation_effort_is_still_a_deed(analyze):
     result = analyze("Qatar's emir launched a mediation effort on Saturday between the two states.",
                      published="2022-03-05")
     assert [e for e in result.events if e.plover.type == "CONSULT"]
+
+
+def test_a_participle_describing_a_noun_is_no_deed_unless_it_tells_the_aftermath(analyze):
+    result = analyze("Seven more teams are previous beaten finalists. Some targeted industries made profits.",
+                     published="2022-03-05")
+    assert not [e for e in result.events if e.plover.type == "ASSAULT"]

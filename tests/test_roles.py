@@ -626,3 +626,16 @@ def test_to_strike_a_deal_is_no_attack(analyze):
     result = analyze("Tehran has repeatedly denied that it has struck any arms deal with the Kremlin.",
                      published="2022-10-20")
     assert not roles(result, "ASSAULT")
+
+
+def test_who_an_attack_noun_is_by_is_its_actor_not_its_place(analyze):
+    result = analyze("A mother was seriously wounded in a missile strike by Russia on Monday.", published="2022-06-20")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert countries(actor) == ["RUS"] and "RUS" not in countries(recipient)
+
+
+def test_a_people_fought_is_its_forces(analyze):
+    result = analyze("Ukrainian officials said their forces were battling Russians on multiple fronts.",
+                     published="2022-02-25")
+    [(actor, recipient)] = roles(result, "ASSAULT")
+    assert countries(actor) == ["UKR"] and recipient == ["RUSMIL"]

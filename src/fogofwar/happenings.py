@@ -160,6 +160,9 @@ def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: 
     if (token.dep_ in ("amod", "compound") and token.head.pos_ == "NOUN" and token.lower_.endswith("ing")
             and token.head.lemma_.lower() not in words["deed_heads"]):
         return True  # "a fighting force", "a fighting chance": a kind of thing, no deed ("the shooting victim" is one)
+    if (token.tag_ == "VBN" and token.dep_ == "amod" and token.head.pos_ == "NOUN"
+            and token.lemma_.lower() not in words["aftermath_participles"]):
+        return True  # "previous beaten finalists", "targeted industries": a description ("a destroyed building" tells a deed)
     if (nominal and token.dep_ == "compound" and token.head.pos_ == "NOUN"
             and token.head.lemma_.lower() not in words["deed_heads"]):
         return True  # "an assault rifle", "a carrier strike group", "combat tourniquets": a kind of thing

@@ -278,7 +278,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
     if m.plover.type == "ASSAULT" and trigger.dep_ == "acl":
         actor = _attack_from(trigger, countries) or actor  # "knew of Russia's plan to invade": Russia's plan
     if m.plover.type == "ASSAULT" and not _known(actor):
-        actor = _attack_from(trigger, countries) or _nested_attackers(doc, m, trigger, countries) or actor
+        actor = (_attack_from(trigger, countries) or _nested_attackers(doc, m, trigger, countries)
+                 or _attack_by(trigger, countries) or actor)
     own_place = _own_place(doc, m, places, trigger)
     if own_place is not None and any(a.start is not None and a.end is not None and a.start <= own_place.start < a.end
                                      for a in actor):
@@ -340,6 +341,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         actor, recipient = recipient, actor  # the visitor is the actor of a visit
     if m.plover.type == "ASSAULT":
         actor = [_people_at_arms(doc, a) for a in actor]
+        if trigger.lemma_.lower() in table["combat_verbs"]:
+            recipient = [_people_at_arms(doc, r) for r in recipient]  # "battling Russians": their forces
         recipient = _past_the_weapon(doc, trigger, recipient)  # the frame's with-phrase may be the means
         recipient = _not_the_allies(trigger, recipient)
         recipient = [_the_city_not_its_government(r, places) for r in recipient]
@@ -458,6 +461,17 @@ def _attack_from(trigger: Token, countries: _Countries) -> list[EventActor]:
     if trigger.pos_ not in ("NOUN", "PROPN"):
         return []
     sources = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "from"
+               for g in c.children if g.dep_ == "pobj"]
+    return [p for g in sources if g.pos_ == "PROPN" or countries.covering(g.idx) is not None
+            for p in _phrase_parties(g, countries, set())]
+
+
+def _attack_by(trigger: Token, countries: _Countries) -> list[EventActor]:
+    """"wounded in a missile strike by Russia", "a strike by Russia": who an attack noun is by is its actor."""
+    nouns = [trigger] if trigger.pos_ in ("NOUN", "PROPN") else [
+        g for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("in", "during", "after", "by")
+        for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in _deed_nouns() | _event_nouns()]
+    sources = [g for n in nouns for c in n.children if c.dep_ == "prep" and c.lower_ == "by"
                for g in c.children if g.dep_ == "pobj"]
     return [p for g in sources if g.pos_ == "PROPN" or countries.covering(g.idx) is not None
             for p in _phrase_parties(g, countries, set())]
