@@ -226,6 +226,19 @@ def test_a_report_that_does_not_say_when_or_where_joins_a_linked_story_only_on_a
     assert groups(merge_incidents([a, b], links={"b": {"a": 0.35}})) == [["a:e1", "b:e1"]]
 
 
+def test_a_reports_side_deed_joins_a_linked_story_only_when_the_story_is_close():
+    """A round-up's second strike of the day, beside a linked report of the first: on a loose link only each
+    report's main deed of the type joins; a side one needs a close story."""
+    a = event("a:e1", "a", ptype="ASSAULT", trigger="struck", sentence="A missile struck Kramatorsk on Monday.")
+    b = event("b:e2", "b", ptype="ASSAULT", trigger="hit", sentence="Shells also hit a school, the governor said.")
+    a.date_explicit = b.date_explicit = True
+    b.main = False
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.3}})) == [["a:e1"], ["b:e2"]]
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.4}})) == [["a:e1", "b:e2"]]
+    b.main = True
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.3}})) == [["a:e1", "b:e2"]]
+
+
 def test_statements_join_on_the_story_only_when_close_and_by_the_same_speaker():
     """'Kyiv urged allies' in two linked reports is one statement only when the same party speaks."""
     a = event("a:e1", "a", ptype="REQUEST", actors=("UKRGOV",), trigger="urged", sentence="Kyiv urged allies to act.")

@@ -73,6 +73,7 @@ STORY_TYPES = {"ASSAULT", "COERCE", "RETREAT", "PROTEST", "MOBILIZE", "AID", "SA
 UNSURE = {"hedged", "future", "hypothetical"}
 STORY_GUESS_DAYS = 14        # a follow-up that does not say when tells of a deed at most this long before it ...
 STORY_FOLLOW_UP_LINK = 0.5   # ... on a story this close (or with the same death toll)
+STORY_SIDE_LINK = 0.35      # a report's other deeds of a type join on a story this close
 STORY_WINDOW_DAYS = 3        # one story's events, when both are dated, fall within three days
 CASUALTY_RATIO = 3.0         # killed figures further apart than this are different deeds
 HAPPENED = {"asserted", "reported", "alleged", "disputed", "unconfirmed", "hedged"}
@@ -171,6 +172,7 @@ class EventRecord:
     admin1: str | None = None
     killed: tuple[int | None, int | None] | None = None
     salient: bool = True           # a lead happening of its document (told again, or in the lead)
+    main: bool = True              # its document's main happening of its type (the lead, or the most told)
 
 
 def independent_sources(members: Iterable[EventRecord], signatures: dict[str, Sequence[int]] | None = None) -> int:
@@ -320,6 +322,10 @@ def story_compatible(a: EventRecord, b: EventRecord, link: float = 1.0) -> bool:
     # A story is a news cycle as often as one deed: only what each report leads with (its headline,
     # its lead, what it tells again) joins on the story alone; side remarks need alike sentences.
     if not (a.salient and b.salient):
+        return False
+    # In a report that tells several deeds of one type, only its main one joins a loosely linked story: the
+    # others need a story told in nearly the same words.
+    if not (a.main and b.main) and link < STORY_SIDE_LINK:
         return False
     # Statements (requests, accusations, meetings) recur through a news cycle by many speakers, and what
     # may or might happen is no deed: on the story alone only deeds told as done join.

@@ -448,7 +448,7 @@ class Store:
             SELECT e.key, e.doc_id, e.plover_type, e.event_date, e.time_precision, e.lat, e.lon, e.geo_precision,
                    e.country, e.actor_codes, e.recipient_codes, lower(e.trigger_text), e.sentence_text, e.status,
                    e.factuality, d.published, d.outlet, e.date_text, e.admin1, e.killed_min, e.killed_max,
-                   coalesce(e.n_mentions, 1) > 1 OR l.event_id IS NOT NULL
+                   coalesce(e.n_mentions, 1) > 1 OR l.event_id IS NOT NULL, coalesce(e.n_mentions, 1)
             FROM events e JOIN documents d USING (doc_id)
             LEFT JOIN lead l ON l.doc_id = e.doc_id AND l.event_id = e.event_id
             WHERE NOT e.background AND NOT coalesce(e.habitual, false)
@@ -456,9 +456,16 @@ class Store:
               AND (coalesce(e.n_mentions, 1) > 1 OR e.date_text IS NOT NULL OR coalesce(e.geo_precision, 3) <= 2
                    OR (l.event_id IS NOT NULL AND e.status <> 'hedged')) {only}
             ORDER BY e.key""", params).fetchall()
+        # A document's main happening of each type: its lead or most told, the first of those. Only that one
+        # joins another report's on the story alone; the report's other deeds of the type need alike sentences.
+        main: dict[tuple[str, str], tuple] = {}
+        for row in rows:
+            rank = (not row[21], -row[22], int(row[0].rsplit(":e", 1)[-1]) if row[0].rsplit(":e", 1)[-1].isdigit() else 0)
+            if (row[1], row[2]) not in main or rank < main[(row[1], row[2])][0]:
+                main[(row[1], row[2])] = (rank, row[0])
         out = []
         for (key, doc_id, ptype, date, tprec, lat, lon, gprec, country, actors, recipients, trigger, sentence,
-             status, fact, published, outlet, date_text, admin1, killed_min, killed_max, salient) in rows:
+             status, fact, published, outlet, date_text, admin1, killed_min, killed_max, salient, _) in rows:
             out.append(EventRecord(
                 key=key, doc_id=doc_id, plover_type=ptype, date=_parse_day(date), time_precision=tprec or 3,
                 lat=lat, lon=lon, geo_precision=gprec or 3, country=country,
@@ -468,7 +475,7 @@ class Store:
                 status=status, factuality=fact if fact is not None else 3.0, origin=origins.get(doc_id, doc_id),
                 published=published, outlet=outlet, date_explicit=date_text is not None, admin1=admin1,
                 killed=(killed_min, killed_max) if killed_min is not None or killed_max is not None else None,
-                salient=bool(salient)))
+                salient=bool(salient), main=main[(doc_id, ptype)][1] == key))
         return out
 
     def _incident_rows(self, incidents: list[Incident], events: list[EventRecord]):
