@@ -58,10 +58,13 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def normalize_name(name: str) -> str:
-    """Lookup key of a name: casefolded, without diacritics, curly quotes or dots."""
-    name = unicodedata.normalize("NFKD", name)
-    name = "".join(ch for ch in name if not unicodedata.combining(ch))
+    """Lookup key of a name: casefolded, without diacritics, curly quotes or dots (cached: the stages look up
+    the same few thousand words again and again)."""
+    if not name.isascii():
+        name = unicodedata.normalize("NFKD", name)
+        name = "".join(ch for ch in name if not unicodedata.combining(ch))
     name = name.replace("’", "'").replace("‘", "'").replace(".", "").replace("-", " ")
     return " ".join(name.casefold().split())
 
