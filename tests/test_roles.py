@@ -639,3 +639,24 @@ def test_a_people_fought_is_its_forces(analyze):
                      published="2022-02-25")
     [(actor, recipient)] = roles(result, "ASSAULT")
     assert countries(actor) == ["UKR"] and recipient == ["RUSMIL"]
+
+
+def test_our_soldiers_are_never_the_last_group_named(analyze):
+    result = analyze("\"Russian troops were in Kharkiv yesterday, but our soldiers found them and mostly killed,\" "
+                     "he said.", published="2022-03-01")
+    killed = told_by(result, "killed")
+    assert killed and all("RUS" not in countries(a.code for a in e.actor) for e in killed)
+
+
+def test_who_comments_on_an_invasion_did_not_invade(analyze):
+    result = analyze("While Delhi has used strong words to comment on the invasion, it hasn't directly criticised "
+                     "Moscow.", published="2022-03-01")
+    invasions = told_by(result, "invasion")
+    assert invasions and all("IND" not in countries(a.code for a in e.actor) for e in invasions)
+
+
+def test_a_war_s_sides_do_not_frame_what_a_report_recalls_from_years_before(analyze):
+    result = analyze(WAR_REPORT + "He helped reconcile Russia and Turkey in 2015 after a Russian warplane was shot "
+                     "down on the Syrian border.", published="2022-10-25")
+    downed = told_by(result, "shot down")
+    assert downed and all("UKR" not in countries(a.code for a in e.actor) for e in downed)

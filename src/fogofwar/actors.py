@@ -373,10 +373,12 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
         # A multi-word name first, so "North Korea" is not read as its last word.
         country, piece = _country_in_tokens(words, coder)
         name = name or piece
+    first_person = any(t.lower_ in ("our", "my") and t.dep_ == "poss" for t in words)
     if country is None:
         for t in words:
             if t.lower_ in POSSESSIVE_PRONOUNS and t.dep_ == "poss":
-                country = _named_after(t, coder) or coder.last_group_country
+                # "our soldiers" are the speaker's, never the last group the report named ("Russian troops")
+                country = _named_after(t, coder) or (None if first_person else coder.last_group_country)
                 continue
             if not t.text[:1].isupper():
                 continue
@@ -432,7 +434,7 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
         # Protesters are of the town they protest in: not Russia's when "Russian troops opened fire on
         # protesters in Kherson".
         country = _last_town_country(sent, coder)
-    if country is None and sector != "CVL":
+    if country is None and sector != "CVL" and not first_person:
         # Not for people: "thousands of people have been killed since Russia's invasion" are not Russia's.
         country = _sole_country(sent, coder)
     if country is None and sector == "CVL":

@@ -38,6 +38,8 @@ SUBJECT_CLIMB_DEPS = {"xcomp", "acomp", "conj", "advcl", "pcomp", "relcl", "acl"
 BACKGROUND_DAYS = 30
 ACLED_FAMILIES = {"ASSAULT", "COERCE", "PROTEST", "RETREAT", "MOBILIZE"}
 # Dependencies through which an event is only an argument or modifier of another event of its clause.
+# What a clause is about, not where its subject acts: "commented on the invasion", "talked about the war".
+TOPIC_PREPOSITIONS = frozenset({"on", "about", "over", "against", "of", "for", "to", "into", "regarding"})
 NESTING_DEPS = {"dobj", "pobj", "prep", "acl", "relcl", "compound", "amod", "poss", "appos", "nsubj", "nsubjpass",
                 "agent", "attr", "npadvmod", "nmod", "oprd", "dative", "pcomp", "xcomp", "conj"}
 NAME_ENTITIES = {"ORG", "FAC", "WORK_OF_ART", "LAW", "PRODUCT", "PERSON", "GPE", "NORP"}
@@ -339,9 +341,11 @@ def _noun_actor_token(token: Token) -> Token | None:
         return _subject_token(token.head)  # "launched an attack", "carried out strikes": the verb's subject
     if token.dep_ in ("dobj", "pobj") and token.head.pos_ == "VERB":
         return None  # "Ukraine is resisting attacks", "condemned the strikes": not the attacks' doer
+    light = token.head.head.lemma_.lower() in _grammar()["modality"]["light_verbs"]
     if token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.pos_ in ("VERB", "AUX") and (
-            token.head.head.dep_ != "ROOT" or token.head.head.lemma_.lower() in _grammar()["modality"]["light_verbs"]):
-        return _subject_token(token.head.head)  # "troops remained on alert"
+            token.head.lower_ not in TOPIC_PREPOSITIONS or light) and (token.head.head.dep_ != "ROOT" or light):
+        # "troops remained on alert"; but who "commented on the invasion" speaks of it, and did not do it
+        return _subject_token(token.head.head)
     return None
 
 

@@ -23,7 +23,7 @@ import functools
 from spacy.tokens import Doc, Token
 
 from .actors import ActorDictionary, iso3
-from .events import DATELINE, controlling_object
+from .events import DATELINE, TOPIC_PREPOSITIONS, controlling_object
 from .gazetteer import Gazetteer, normalize_name
 from .lexicons import load_table
 from .models import Actor, Event, EventActor, Place
@@ -311,7 +311,11 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         # (In a report of one war, a side fighting on its own soil strikes the other side, not its own country.)
         recipient = [_party(own_place.name or own_place.text, iso3(own_place.country))]
     stated_party = any(a.sector not in (None, "UAF", "MIL", "GOV") for a in actor)  # "protesters attacked"
-    if m.plover.type == "ASSAULT" and not _known(actor) and not unsaid_actor and not _modal(trigger) and not stated_party:
+    # A report's war frames its own days, not what it recalls from years before ("a Russian warplane was shot
+    # down on the Syrian border in 2015").
+    now = not m.background
+    if (m.plover.type == "ASSAULT" and now and not _known(actor) and not unsaid_actor and not _modal(trigger)
+            and not stated_party):
         actor = _unnamed_other_side(recipient, countries) or actor
     foreign_forces = m.plover.type == "ASSAULT" and own_place is not None and bool(
         countries.armed - {iso3(own_place.country)})  # a report of another country's forces: it may be theirs
@@ -322,10 +326,10 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         country = iso3(own_place.country)
         sector = table["unnamed_actor_sectors"][m.plover.type]
         actor = [_party(f"unnamed ({own_place.name or own_place.text})", country, sector)]
-    if m.plover.type == "ASSAULT" and not _known(recipient):
+    if m.plover.type == "ASSAULT" and now and not _known(recipient):
         recipient = _the_other_side(recipient or ([_party("", None)] if own_place is not None else []), actor, countries)
         recipient = [r for r in recipient if r.country or r.text]
-    if m.plover.type == "ASSAULT" and not recipient and not _modal(trigger):
+    if m.plover.type == "ASSAULT" and now and not recipient and not _modal(trigger):
         recipient = _attacked_side(actor, countries)
     home = own_place or _sentence_place(m, places)
     if not _known(actor) and home is not None and m.plover.type in table["domestic_types"]:
@@ -814,6 +818,9 @@ def _subject_party(trigger: Token, countries: _Countries, assault: bool = False)
     if (assault and trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "dobj"
             and not _taking_part(trigger.head)):
         return []  # "Russia described the assassination as a crime": who speaks of a deed did not do it
+    if (assault and trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "pobj"
+            and trigger.head.lower_ in TOPIC_PREPOSITIONS and not _taking_part(trigger.head.head)):
+        return []  # "Delhi used strong words to comment on the invasion": nor who speaks about it
     subject = _subject(trigger)
     return _phrase_parties(subject, countries, set()) if subject is not None else []
 
