@@ -324,7 +324,7 @@ def story_compatible(a: EventRecord, b: EventRecord, link: float = 1.0) -> bool:
     if not (a.salient and b.salient):
         return False
     # In a report that tells several deeds of one type, only its main one joins a loosely linked story: the
-    # others need a story told in nearly the same words.
+    # others need a close story (or alike sentences, on the other route).
     if not (a.main and b.main) and link < STORY_SIDE_LINK:
         return False
     # Statements (requests, accusations, meetings) recur through a news cycle by many speakers, and what

@@ -474,7 +474,7 @@ def _attack_by(trigger: Token, countries: _Countries) -> list[EventActor]:
     """"wounded in a missile strike by Russia", "a strike by Russia": who an attack noun is by is its actor."""
     nouns = [trigger] if trigger.pos_ in ("NOUN", "PROPN") else [
         g for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("in", "during", "after", "by")
-        for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in _deed_nouns() | _event_nouns()]
+        for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in _event_nouns()]
     sources = [g for n in nouns for c in n.children if c.dep_ == "prep" and c.lower_ == "by"
                for g in c.children if g.dep_ == "pobj"]
     return [p for g in sources if g.pos_ == "PROPN" or countries.covering(g.idx) is not None

@@ -456,13 +456,14 @@ class Store:
               AND (coalesce(e.n_mentions, 1) > 1 OR e.date_text IS NOT NULL OR coalesce(e.geo_precision, 3) <= 2
                    OR (l.event_id IS NOT NULL AND e.status <> 'hedged')) {only}
             ORDER BY e.key""", params).fetchall()
-        # A document's main happening of each type: its lead or most told, the first of those. Only that one
-        # joins another report's on the story alone; the report's other deeds of the type need alike sentences.
+        # A document's main happening of each type: a lead one, the most told, the first of those. Only that one
+        # joins another report's on a loose story link (incidents.STORY_SIDE_LINK).
         main: dict[tuple[str, str], tuple] = {}
         for row in rows:
-            rank = (not row[21], -row[22], int(row[0].rsplit(":e", 1)[-1]) if row[0].rsplit(":e", 1)[-1].isdigit() else 0)
-            if (row[1], row[2]) not in main or rank < main[(row[1], row[2])][0]:
-                main[(row[1], row[2])] = (rank, row[0])
+            key, doc_id, ptype, salient, n_mentions = row[0], row[1], row[2], row[21], row[22]
+            rank = (not salient, -n_mentions, _event_number(key))
+            if (doc_id, ptype) not in main or rank < main[(doc_id, ptype)][0]:
+                main[(doc_id, ptype)] = (rank, key)
         out = []
         for (key, doc_id, ptype, date, tprec, lat, lon, gprec, country, actors, recipients, trigger, sentence,
              status, fact, published, outlet, date_text, admin1, killed_min, killed_max, salient, _) in rows:
@@ -1176,6 +1177,12 @@ def casualty_ranges(figures: Iterable[dict]) -> dict[str, dict]:
 
 def _range(r: dict | None) -> tuple[int | None, int | None]:
     return (r["min"], r["max"]) if r else (None, None)
+
+
+def _event_number(key: str) -> int:
+    """The number of an event key ("doc:e12" → 12): events are numbered in order of first mention."""
+    number = key.rsplit(":e", 1)[-1]
+    return int(number) if number.isdigit() else 0
 
 
 def _parse_day(value: str | None) -> dt.date | None:
