@@ -39,8 +39,6 @@ NEAR_KM = 60.0
 # only, so the stage stays linear in the document's length.
 MAX_OPEN = 60
 MAX_COMPARED = 24
-REACH_CHARS = 600            # how far after a happening's latest mention a mention joins it without pointing back
-LEAD_CHARS = 600             # the headline and lead, whose deed the whole report may name again
 FOLLOW_UP_CHARS = 400        # how far after an attack's mention a figure told on its own still belongs to it
 # The closed list of SPEC.md, schema 2, in its order.
 MEANS = ("missile", "drone", "airstrike", "artillery", "rocket", "explosive", "mine", "small_arms", "naval",
@@ -268,26 +266,7 @@ def _can_join(m: _Mention, h: _Happening) -> bool:
         return False  # "have been killed since February" is a running toll, not Monday's shelling
     if not m.nominal and m.unsettled != all(o.unsettled for o in h.mentions):
         return False  # "could recapture" is not the recapture that happened, nor the other way round
-    if not _within_reach(m, h):
-        return False
     return all(_agree(m, other) for other in h.mentions[-MAX_COMPARED:])
-
-
-def _within_reach(m: _Mention, h: _Happening) -> bool:
-    """A long report tells many deeds of one type: a mention far from a happening's latest mention joins it
-    only by pointing back ("the strike"), by naming its place or day again, or, for the deed the report
-    leads with, by naming it the same way ("withdrew" ... "pulling out")."""
-    if m.definite or m.casualty_word or m.in_title:
-        return True
-    if m.event.trigger.start - max(o.event.trigger.start for o in h.mentions) <= REACH_CHARS:
-        return True
-    if m.place is not None and any(o.place is not None and places_agree(m.place, o.place) for o in h.mentions):
-        return True
-    if m.explicit_date and any(o.explicit_date and dates_agree(m.event.date.value, o.event.date.value)
-                               for o in h.mentions):
-        return True
-    lead = any(o.in_title or o.event.trigger.start < LEAD_CHARS for o in h.mentions)
-    return lead and any(o.event.plover.mode == m.event.plover.mode for o in h.mentions)
 
 
 def _war_noun(m: _Mention) -> bool:
