@@ -189,3 +189,21 @@ def test_protesters_dispersed_protest_a_deed_of_their_own(analyze):
     result = analyze("Riot police used tear gas to disperse demonstrators protesting election results in Monrovia.",
                      published="2022-03-17")
     assert {"COERCE", "PROTEST"} <= {e.plover.type for e in result.events}
+
+
+def test_a_case_a_ball_and_a_striking_fact_are_no_attacks(analyze):
+    text = ("To battle a stonewalling case, the newspaper went back to court on Friday. "
+            "Two midfielders battle for the ball during the league match on Sunday. "
+            "Mr Duffy said he was struck by the fact that only women had crossed.")
+    result = analyze(text, published="2022-08-21")
+    assert not [e for e in result.events if e.plover.type == "ASSAULT"]
+
+
+def test_a_casualty_clause_after_a_dateline_belongs_to_the_strike(analyze):
+    """The parse makes the dateline town a subject: the strike's killing must not get it as its doer."""
+    for text in ("KYIV, Ukraine (AP) - Russian missiles struck Kyiv on Monday, killing five people.",
+                 "KYIV, Ukraine (AP) - Russia carried out a missile strike on Kyiv on Monday, killing five people."):
+        result = analyze(text, published="2022-10-11")
+        [event] = [e for e in result.events if e.plover.type == "ASSAULT"]
+        assert [a.country for a in event.actor] == ["RUS"]
+        assert event.casualties["killed"].min == 5

@@ -82,3 +82,11 @@ def test_what_may_yet_be_done_is_hypothetical_and_a_hedged_deed_is_hedged(analyz
     assert by_trigger["invade"].status == "hypothetical"
     assert by_trigger["shelled"].status == "hedged"
     assert {e.status for e in result.events if e.plover.type == "ASSAULT"} >= {"hedged", "hypothetical"}
+
+
+def test_a_refused_fight_did_not_happen_and_a_strike_that_could_be_launched_may_yet_be(analyze):
+    result = analyze('The servicemen said: "We refuse to go and fight in Donetsk." '
+                     "Fears that Russia could launch a nuclear strike have mounted since last week.",
+                     published="2022-10-04")
+    statuses = {result.text[e.trigger.start:e.trigger.end]: e.status for e in result.events if e.plover.type == "ASSAULT"}
+    assert statuses == {"fight": "negated", "strike": "hypothetical"}

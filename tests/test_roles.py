@@ -660,3 +660,10 @@ def test_a_war_s_sides_do_not_frame_what_a_report_recalls_from_years_before(anal
                      "down on the Syrian border.", published="2022-10-25")
     downed = told_by(result, "shot down")
     assert downed and all("UKR" not in countries(a.code for a in e.actor) for e in downed)
+
+
+def test_a_town_naming_a_deed_is_where_not_who(analyze):
+    result = analyze("The two men suspected of carrying out the Salisbury attack were Russian intelligence officers. "
+                     "Officials said the Kremenchuk strike killed 20 people.", published="2022-07-01")
+    for event in (e for e in result.events if e.plover.type == "ASSAULT"):
+        assert not [a for a in event.actor if result.text[a.start:a.end] in ("Salisbury", "Kremenchuk")]

@@ -912,9 +912,12 @@ def _outside_dateline(actor_tokens: list[Token], token: Token, sent: Span, actor
     if dateline_end == sent.start_char:
         return actor_tokens
     kept = [t for t in actor_tokens if t.idx >= dateline_end]
-    if kept or token.pos_ != "VERB":
+    # Before the verb whose subject the dateline took: "..., killing five" shares the strike's subject.
+    dropped = [t for t in actor_tokens if t.idx < dateline_end]
+    if kept or (token.pos_ != "VERB" and not dropped):
         return kept
-    before = [a for a in (actors[k] for k in starting_between(actors, dateline_end, token.idx)) if a.end <= token.idx and a.country]
+    verb = min((t.head for t in dropped if t.head.i <= token.i), key=lambda v: v.i, default=token)
+    before = [a for a in (actors[k] for k in starting_between(actors, dateline_end, verb.idx)) if a.end <= verb.idx and a.country]
     span = sent.doc.char_span(before[-1].start, before[-1].end, alignment_mode="expand") if before else None
     return [span.root] if span is not None else []
 

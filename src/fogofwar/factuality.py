@@ -286,11 +286,14 @@ def assess_events(doc: Doc, events: list[Event], claims: list[Claim]) -> list[As
         readings = []
         for mention in event.mentions or [event]:
             span = doc.char_span(mention.trigger.start, mention.trigger.end, alignment_mode="expand")
-            category, negated = mention_category(span[0]) if span is not None and len(span) else ("plain", False)
+            word = _carrying_verb(span[0]) if span is not None and len(span) else None
+            category, negated = mention_category(word) if word is not None else ("plain", False)
             carrying = contents.containing(mention.trigger.start)
             status = _status(category, negated, {c.stance for c in carrying})
-            if status == "hedged" and category == "modal" and open_possibility(span[0]):
+            if status == "hedged" and category == "modal" and open_possibility(word):
                 status = "hypothetical"
+            elif category == "neg_implicative" and _never_done(word):
+                status = "negated"  # "refused to fight", "failed to take Kyiv"
             elif status in ("asserted", "reported") and span is not None and len(span) and _possible_deed(span[0]):
                 status = "hypothetical"
             value = cues.status_values[status]
@@ -301,6 +304,32 @@ def assess_events(doc: Doc, events: list[Event], claims: list[Claim]) -> list[As
         carrying_ids = tuple(dict.fromkeys(c.id for _, _, cs in readings for c in cs))
         out.append(Assessment(event.id, status, round(value, 2), carrying_ids))
     return out
+
+
+def _carrying_verb(token: Token) -> Token:
+    """The verb a deed noun is told through ("could launch a strike", "could come under shelling"), else the word."""
+    verbs = load_table("factuality")["carrying_verbs"]
+    if token.pos_ != "NOUN":
+        return token
+    if token.dep_ == "dobj" and token.head.pos_ == "VERB" and token.head.lemma_.lower() in verbs:
+        return token.head
+    if (token.dep_ == "pobj" and token.head.lower_ == "under" and token.head.head.pos_ == "VERB"
+            and token.head.head.lemma_.lower() in verbs):
+        return token.head.head
+    return token
+
+
+def _never_done(token: Token) -> bool:
+    """Whether a neg-implicative above the word says it was not done ("refused to go and fight")."""
+    never = load_table("factuality")["never_done_verbs"]
+    head = token
+    for _ in range(3):
+        if head.dep_ not in ("xcomp", "conj") or head.head is head:
+            return False
+        head = head.head
+        if head.lemma_.lower() in never:
+            return True
+    return False
 
 
 def open_possibility(token: Token) -> bool:

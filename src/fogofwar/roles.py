@@ -163,8 +163,9 @@ class _Countries:
 
     def own_modifiers(self, root: Token) -> list[str]:
         """Countries only the phrase's own modifiers name ("Russian attacks", not "attacks on Kyiv")."""
-        own = [t for c in root.children if c.dep_ in ("amod", "compound", "poss", "nmod") for t in c.subtree]
-        return self.countries_of(own + [root])
+        own = [t for c in root.children if c.dep_ in ("amod", "compound", "poss", "nmod")
+               and not (c.dep_ == "compound" and c.pos_ == "PROPN" and self.town_at(c)) for t in c.subtree]
+        return self.countries_of(own + [root])  # (not "the Kremenchuk strike": a town is where, not whose)
 
     def sole_in_sentence(self, token: Token) -> list[str]:
         """The one country the token's sentence names (places and coded parties), if only one."""
@@ -201,6 +202,10 @@ class _Countries:
                 continue
             out.append(t)
         return out
+
+    def town_at(self, tok: Token) -> bool:
+        """Whether the word starts a town (not a country or region) the gazetteer placed."""
+        return any(p.feature == "P" and p.lat is not None for p in self._places_at.get(tok.idx, ()))
 
     def countries_of(self, tokens: list[Token], with_parties: bool = True, with_places: bool = True) -> list[str]:
         found: list[tuple[int, str]] = []
@@ -274,7 +279,7 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         actor, recipient, undergone = _undergoers(doc, trigger, actor, recipient, countries)
         actor, recipient = _place_compound_target(doc, trigger, actor, recipient)
         recipient = _past_the_weapon(doc, trigger, recipient)
-    actor = [a for a in actor if not _deed_not_doer(doc, a)]
+    actor = [a for a in actor if not _deed_not_doer(doc, a) and not _town_of_the_deed(doc, a, countries)]
     if m.plover.type == "ASSAULT" and trigger.dep_ == "acl":
         actor = _attack_from(trigger, countries) or actor  # "knew of Russia's plan to invade": Russia's plan
     if m.plover.type == "ASSAULT" and not _known(actor):
@@ -615,6 +620,13 @@ def _undergoers(doc: Doc, trigger: Token, actor: list[EventActor], recipient: li
             victims = [v.model_copy(update={"sector": "CVL", "code": v.country + "CVL"}) for v in victims]
         recipient = victims or recipient
     return actor, recipient, True
+
+
+def _town_of_the_deed(doc: Doc, party: EventActor, countries: _Countries) -> bool:
+    """"the Salisbury attack", "the Kremenchuk strike": a town naming a deed is where it was done, not who did it."""
+    root = _token(doc, party.start, party.end)
+    return (root is not None and not party.sector and root.dep_ == "compound" and root.pos_ == "PROPN"
+            and root.head.lemma_.lower() in _event_nouns() and countries.town_at(root))
 
 
 def _place_compound_target(doc: Doc, trigger: Token, actor: list[EventActor],
