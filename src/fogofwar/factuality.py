@@ -100,7 +100,9 @@ def category_path(token: Token) -> tuple[str, bool, str]:
             break
         # A conjunct with its own auxiliary or subject ("can fly ... and has been named") is a
         # clause of its own: it does not share the first conjunct's modal or condition.
-        if head.dep_ == "conj" and any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in head.children):
+        # (A passive's "be" alone is no clause of its own: "may fall to the ground or be hijacked".)
+        if head.dep_ == "conj" and any(c.dep_ in ("aux", "nsubj", "nsubjpass") or c.dep_ == "auxpass" and c.tag_ != "VB"
+                                       for c in head.children):
             break
         dep = head.dep_
         path += dep + "<"
@@ -335,8 +337,10 @@ def _never_done(token: Token) -> bool:
 def open_possibility(token: Token) -> bool:
     """A modal verb before a bare verb tells what may yet be done ("Russia could invade", "may strike
     again"), not a hedged report of a deed ("may have struck", "could be preparing", "reportedly shelled")."""
-    return token.tag_ == "VB" and any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ not in _cues().future
-                                      for c in token.children)
+    bare = token.tag_ == "VB" or token.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.tag_ == "VB" for c in token.children)
+    if bare and token.dep_ == "conj" and not any(c.dep_ == "aux" for c in token.children):
+        token = token.head  # "may fall to the ground or be hijacked": the first conjunct's modal
+    return bare and any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ not in _cues().future for c in token.children)
 
 
 def _possible_deed(token: Token) -> bool:
