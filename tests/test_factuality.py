@@ -90,3 +90,12 @@ def test_a_refused_fight_did_not_happen_and_a_strike_that_could_be_launched_may_
                      published="2022-10-04")
     statuses = {result.text[e.trigger.start:e.trigger.end]: e.status for e in result.events if e.plover.type == "ASSAULT"}
     assert statuses == {"fight": "negated", "strike": "hypothetical"}
+
+
+def test_a_purpose_and_a_passive_possibility_are_not_deeds_done(analyze):
+    statuses = {}
+    for text in ("Its purpose was to destroy the airport's runway, the ministry wrote.",
+                 "The drone may simply fall to the ground or be hijacked afterwards."):
+        result = analyze(text, published="2022-07-06")
+        statuses.update({result.text[e.trigger.start:e.trigger.end]: e.status for e in result.events})
+    assert statuses == {"destroy": "future", "hijacked": "hypothetical"}

@@ -312,3 +312,12 @@ def test_an_anaphor_naming_a_place_joins_the_deed_told_there(analyze):
     result = analyze(text, published="2022-10-11")
     [struck] = [e for e in result.events if any(result.text[m.trigger.start:m.trigger.end] == "struck" for m in e.mentions)]
     assert "strike" in {result.text[m.trigger.start:m.trigger.end] for m in struck.mentions}
+
+
+def test_a_definition_and_a_state_are_no_attacks(analyze):
+    result = analyze("Article Five states that an attack on one country is an attack on all members. "
+                     "A quarter of these units have now been rendered combat ineffective. "
+                     "An attack on the town is under way, officials said.", published="2022-06-01")
+    [event] = [e for e in result.events if e.plover.type == "ASSAULT"]
+    assert result.text[event.trigger.start:event.trigger.end] == "attack"
+    assert [result.text[r.start:r.end] for r in event.recipient] == ["the town"]

@@ -50,6 +50,7 @@ class _Cues:
     negation: frozenset
     cancel_words: frozenset
     preventing: frozenset  # cancel words whose argument never took place (not "suspend")
+    purpose: frozenset     # "its purpose was to ...": what is aimed at, not done
 
 
 @functools.cache
@@ -58,7 +59,8 @@ def _cues() -> _Cues:
     return _Cues(t["values"], t["status_values"], frozenset(t["modal_words"]), frozenset(t["future_words"]),
                  frozenset(t["future_verbs"]), frozenset(t["desire_verbs"]), frozenset(t["neg_implicative_verbs"]),
                  frozenset(t["belief_verbs"]), frozenset(t["conditional_marks"]), frozenset(t["negation_words"]),
-                 frozenset(t["cancel_words"]), frozenset(t["cancel_words"]) - frozenset(t["halting_words"]))
+                 frozenset(t["cancel_words"]), frozenset(t["cancel_words"]) - frozenset(t["halting_words"]),
+                 frozenset(t["purpose_nouns"]))
 
 
 @functools.cache
@@ -110,6 +112,9 @@ def category_path(token: Token) -> tuple[str, bool, str]:
         lemma = head.lemma_.lower()
         if any(c.dep_ == "mark" and c.lower_ in cues.conditional for c in head.children) and dep != "ccomp":
             return "conditional", negated, path
+        if dep == "xcomp" and lemma == "be" and any(c.dep_ == "nsubj" and c.lemma_.lower() in cues.purpose
+                                                    for c in head.children):
+            return "desire", negated, path  # "its purpose was to destroy the runway"
         if dep == "xcomp" and lemma in cues.neg_implicative:
             return "neg_implicative", negated, path
         if dep == "xcomp" and lemma in cues.future_verbs:

@@ -166,6 +166,11 @@ def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: 
     if (nominal and token.dep_ == "compound" and token.head.pos_ == "NOUN"
             and token.head.lemma_.lower() not in words["deed_heads"]):
         return True  # "an assault rifle", "a carrier strike group", "combat tourniquets": a kind of thing
+    if nominal and token.head.pos_ == "ADJ" and (token.dep_ in ("npadvmod", "compound", "amod", "advmod")
+                                                 or token.dep_ == "nsubj" and token.head.dep_ == "oprd"):
+        return True  # "rendered combat ineffective", "combat ready": a state, no deed
+    if nominal and _definition(token):
+        return True  # "an attack on one is an attack on all": what a word means, no deed
     if nominal:
         return (token.tag_ == "NNS" and not explicit_date and token.dep_ == "pobj" and token.head.head.pos_ == "NOUN"
                 and not any(c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in children))
@@ -173,6 +178,17 @@ def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: 
         return True
     governors = [token.head, token.head.head] if token.dep_ in ("pcomp", "xcomp", "pobj", "acl") else []
     return any(g.lemma_.lower() in words["capability_words"] for g in governors)
+
+
+def _definition(token: Token) -> bool:
+    """An indefinite deed noun as the subject or complement of a present "is" ("a strike is ...", "... is an
+    attack on all members"): a rule or a description, not a report ("This was an attack on civilians" is one)."""
+    head = token.head
+    indefinite = [c for c in head.children if c.dep_ in ("nsubj", "attr")
+                  and any(d.dep_ == "det" and d.lower_ in ("a", "an") for d in c.children)]
+    # The subject only with an indefinite complement: "an attack on the town is under way" is one.
+    return (token in indefinite and head.lemma_.lower() == "be" and head.tag_ in ("VBZ", "VBP")
+            and (token.dep_ == "attr" or len(indefinite) == 2))
 
 
 def _own_date(token: Token, event: Event) -> bool:
