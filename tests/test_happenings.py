@@ -321,3 +321,10 @@ def test_a_definition_and_a_state_are_no_attacks(analyze):
     [event] = [e for e in result.events if e.plover.type == "ASSAULT"]
     assert result.text[event.trigger.start:event.trigger.end] == "attack"
     assert [result.text[r.start:r.end] for r in event.recipient] == ["the town"]
+
+
+def test_a_deed_told_as_recurring_is_a_habit_and_a_past_day_of_it_is_not(analyze):
+    habit = analyze("Ukrainian forces have repeatedly shelled the town of Shebekino.", published="2022-10-13")
+    one_day = analyze("Ukrainian forces repeatedly shelled the town of Shebekino on Monday.", published="2022-10-13")
+    assert [e.habitual for e in habit.events if e.plover.type == "ASSAULT"] == [True]
+    assert [e.habitual for e in one_day.events if e.plover.type == "ASSAULT"] == [False]

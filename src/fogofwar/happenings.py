@@ -208,6 +208,20 @@ def _campaign(token: Token, nominal: bool, explicit_date: bool) -> bool:
     return nominal and not explicit_date and token.lemma_.lower() in load_table("happenings")["campaign_nouns"]
 
 
+def _repeatedly(token: Token, words: dict) -> bool:
+    """A perfect or present clause saying the deed recurs; a past one ("repeatedly shelled it on Monday") is one day's."""
+    while token.dep_ == "conj" and token.head is not token and token.head.pos_ == token.pos_:
+        token = token.head  # "shelling and drone attacks": both under one verb
+    if token.dep_ == "pobj" and token.head.dep_ == "prep":
+        verb = token.head.head  # "came under shelling" (a gerund as often as a noun)
+    else:
+        verb = token if token.pos_ == "VERB" else token.head
+    if verb.pos_ not in ("VERB", "AUX") or not any(c.dep_ == "advmod" and c.lower_ in words["habitual_adverbs"]
+                                                   for c in verb.children):
+        return False
+    return verb.tag_ in ("VBZ", "VBP") or any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
+
+
 def _habitual(token: Token, children: list[Token]) -> bool:
     """A running state or habit rather than one deed: "have been shelling", "has occupied ... since
     March", "continued to pound", "daily bombardments"."""
@@ -224,6 +238,8 @@ def _habitual(token: Token, children: list[Token]) -> bool:
         return True
     if token.tag_ == "VBG" and any(c.dep_ == "aux" and c.lower_ == "been" for c in children):
         return True
+    if _repeatedly(token, words):
+        return True  # "have repeatedly come under shelling", "regularly shells": a habit, not one deed
     if token.dep_ == "pobj" and token.head.lower_ in words["state_prepositions"] and token.pos_ == "NOUN":
         return True  # "the plant is still under attack": a state, not one deed
     if (token.dep_ == "pobj" and token.head.lower_ == "of" and token.pos_ == "NOUN"

@@ -579,7 +579,7 @@ def _undergoers(doc: Doc, trigger: Token, actor: list[EventActor], recipient: li
     """Who "died in the shelling" or "was wounded in an attack" is its target, not its actor; and whoever a
     clause is about ("the ship had supplies left due to fighting") is not the doer of an attack its
     prepositional phrase names, unless the verb says they took part ("joined the fighting", "launched")."""
-    gerund = trigger.tag_ == "VBG" and trigger.dep_ == "pcomp" and not any(
+    gerund = trigger.tag_ == "VBG" and trigger.dep_ in ("pcomp", "pobj") and not any(
         c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children)  # "reports of shelling"
     if not gerund and (trigger.pos_ not in ("NOUN", "PROPN") or trigger.dep_ not in ("pobj", "advcl", "acl")):
         return actor, recipient, False
