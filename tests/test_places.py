@@ -116,3 +116,9 @@ def test_a_government_building_as_speaker_is_not_a_place(analyze):
     """'The Kremlin said' is an actor; 'at the White House' is a place."""
     result = analyze("The Kremlin said talks would go on. Leaders met at the White House on Friday.")
     assert [span(result, p) for p in result.places] == ["White House"]
+
+
+def test_a_text_named_after_a_city_is_no_place(analyze):
+    result = analyze("The strike on a school in Okhtyrka violated the Rome Statute and the Geneva Conventions, "
+                     "and Moscow broke the Minsk agreements.", published="2022-03-01")
+    assert [p.text for p in result.places] == ["Okhtyrka", "Moscow"]

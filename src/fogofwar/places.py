@@ -64,10 +64,11 @@ def find_places(doc: Doc, source: SourceDocument, gazetteer: Gazetteer) -> list[
     """Every toponym mention in the document, resolved where the evidence allows."""
     furniture = source.furniture
     candidates = [c for c in _ner_candidates(doc, gazetteer) + _gazetteer_candidates(doc, gazetteer)
-                  if not inside_any(furniture, c.start) and not _government_metonym(doc, c)]
+                  if not inside_any(furniture, c.start) and not _government_metonym(doc, c)
+                  and not _names_a_document(doc, c)]
     chosen = _choose_spans(candidates)
     chosen = _extend_names(chosen, doc, gazetteer)
-    chosen = _repeat_names(chosen, doc, furniture)
+    chosen = [c for c in _repeat_names(chosen, doc, furniture) if not _names_a_document(doc, c)]
     chosen = _add_containers(chosen, doc_text(doc), gazetteer)
     return resolve_candidates(chosen, gazetteer)
 
@@ -256,6 +257,23 @@ def _government_metonym(doc: Doc, c: Candidate) -> bool:
     while i >= 0 and doc[i].lower_ in ("the", "a"):
         i -= 1
     return not (i >= 0 and doc[i].lower_ in PLACE_PREPOSITIONS - {"of", "from", "to"})
+
+
+def _names_a_document(doc: Doc, c: Candidate) -> bool:
+    """"the Rome Statute", "the Minsk agreements", "the Geneva Conventions": a text named after where it was
+    signed, not a place of the story (a demonym is no such name: "the Russian proposal")."""
+    if c.demonym:
+        return False
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    if span is None or span.end >= len(doc):
+        return False
+    following = doc[span.end]
+    return following.lemma_.lower() in _document_nouns() or following.lower_ in _document_nouns()
+
+
+@functools.cache
+def _document_nouns() -> frozenset[str]:
+    return frozenset(load_table("features")["document_nouns"])
 
 
 @functools.cache
