@@ -207,3 +207,16 @@ def test_a_casualty_clause_after_a_dateline_belongs_to_the_strike(analyze):
         [event] = [e for e in result.events if e.plover.type == "ASSAULT"]
         assert [a.country for a in event.actor] == ["RUS"]
         assert event.casualties["killed"].min == 5
+
+
+def test_dismissals_forecasts_figures_of_speech_and_kinds_of_weapon_are_no_attacks(analyze):
+    text = ("Truss on Friday fired her finance minister. Netflix added 2 million subscribers, beating its forecast. "
+            "The audio blows up his previous denials. The doctrine allows nuclear arms if weapons of mass destruction "
+            "are used against Russia.")
+    result = analyze(text, published="2022-10-14")
+    assert not [e for e in result.events if e.plover.type == "ASSAULT"]
+
+
+def test_no_fighting_is_negated(analyze):
+    result = analyze("No fighting was reported in Kherson on Monday.", published="2022-11-15")
+    assert [e.status for e in result.events if e.plover.type == "ASSAULT"] == ["negated"]

@@ -79,7 +79,8 @@ def category_path(token: Token) -> tuple[str, bool, str]:
     the category ("" when the predicate's own clause set it), since a cue several clauses up
     ("would like to thank them for their work") says less than one on the predicate itself."""
     cues = _cues()
-    negated = any(c.dep_ == "neg" or c.lower_ in ("never",) and c.dep_ in ("neg", "advmod") for c in token.children)
+    negated = any(c.dep_ == "neg" or c.lower_ in ("never",) and c.dep_ in ("neg", "advmod")
+                  or c.dep_ == "det" and c.lower_ == "no" and token.pos_ == "NOUN" for c in token.children)  # "no fighting"
     children = list(token.children)
     aux = {c.lower_ for c in children if c.dep_ in ("aux", "auxpass", "advmod")}
     sent = sentence_of(token)

@@ -169,6 +169,9 @@ def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: 
     if nominal and token.head.pos_ == "ADJ" and (token.dep_ in ("npadvmod", "compound", "amod", "advmod")
                                                  or token.dep_ == "nsubj" and token.head.dep_ == "oprd"):
         return True  # "rendered combat ineffective", "combat ready": a state, no deed
+    if (nominal and token.dep_ == "pobj" and token.head.lower_ == "of"
+            and token.head.head.lemma_.lower() in words["kind_heads"]):
+        return True  # "weapons of mass destruction", "acts of aggression": a kind of thing
     if nominal and _definition(token):
         return True  # "an attack on one is an attack on all": what a word means, no deed
     if nominal:
