@@ -483,17 +483,15 @@ def _story_leader(e: EventRecord, events: Sequence[EventRecord], linked: dict[st
                   of_document: dict[tuple[str, str], list[int]], uf: UnionFind,
                   open_to: Callable[[int], bool] = lambda m: True) -> int | None:
     """An earlier event of a document telling e's story that e can join: any member of an incident
-    can take e in, but e's date, place and sides must also fit the incident's first event, so a long
-    story's daily reports cannot chain day after day, nor town after town."""
+    can take e in, but e's date must also fit the incident's first event, so a long story's daily
+    reports cannot chain day after day. (Asking the first event's place and sides as well cut ECB+
+    recall: dev document-pair F1 0.609 → 0.562.)"""
     for other, link in sorted(linked.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]:
         for m in of_document.get((other, e.plover_type), ()):
             if not open_to(m):
                 continue
             first = events[uf.find(m)]
-            # The incident's first event must also take e: its day, its place and its sides, or a round-up
-            # chains the shelling of one town to the next town's through the reports between them.
-            if (story_compatible(e, events[m], link) and _story_dates_agree(e, first, linked.get(first.doc_id, 0.0))
-                    and _places_agree(e, first) and _same_sides(e, first)):
+            if story_compatible(e, events[m], link) and _story_dates_agree(e, first, linked.get(first.doc_id, 0.0)):
                 return m
     return None
 
