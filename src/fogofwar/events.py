@@ -220,7 +220,7 @@ def _object_words(token: Token) -> set[str]:
             # "a rocket carrying a satellite": what the object carries says what it is for
             words.update(g.lower_ for c in child.children if c.dep_ == "acl" for g in c.children if g.dep_ == "dobj")
         elif child.dep_ in ("prep", "prt", "dative", "advmod"):
-            if child.dep_ == "prep" and any(g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in child.children):
+            if child.dep_ == "prep" and any(g.dep_ == "pobj" and g.ent_type_ == "DATE" for g in child.children):
                 continue  # "on Friday fired her minister": a time, no target
             words.add(child.lower_)
             for g in child.children:
