@@ -220,3 +220,18 @@ def test_dismissals_forecasts_figures_of_speech_and_kinds_of_weapon_are_no_attac
 def test_no_fighting_is_negated(analyze):
     result = analyze("No fighting was reported in Kherson on Monday.", published="2022-11-15")
     assert [e.status for e in result.events if e.plover.type == "ASSAULT"] == ["negated"]
+
+
+def test_test_flights_verbal_attacks_races_and_adversity_are_no_attacks(analyze):
+    text = ("Scientists launched the third test flight of the heavy-lift rocket on December 27. "
+            "Nixon wound up resigning after his fellow Republicans told him. "
+            "Among the targets of his verbal attack was the newspaper. "
+            "Bowman held off his teammate in a two-lap overtime shootout for the victory. "
+            "She profiles people who fought through adversity to make the world better.")
+    result = analyze(text, published="2022-12-28")
+    assert not [e for e in result.events if e.plover.type == "ASSAULT"]
+
+
+def test_poised_to_strike_is_still_to_come(analyze):
+    result = analyze('"They are uncoiling and now poised to strike," the secretary said.', published="2022-02-20")
+    assert [e.status for e in result.events if e.plover.type == "ASSAULT"] == ["future"]
