@@ -235,3 +235,10 @@ def test_test_flights_verbal_attacks_races_and_adversity_are_no_attacks(analyze)
 def test_poised_to_strike_is_still_to_come(analyze):
     result = analyze('"They are uncoiling and now poised to strike," the secretary said.', published="2022-02-20")
     assert [e.status for e in result.events if e.plover.type == "ASSAULT"] == ["future"]
+
+
+def test_damaged_ties_and_a_business_hit_by_lockdowns_are_no_attacks(analyze):
+    text = ("The spokesman said the visit would do little to repair the damaged diplomatic relationship. "
+            "The bakery was hit hard by Covid restrictions last winter.")
+    result = analyze(text, published="2022-05-26")
+    assert not [e for e in result.events if e.plover.type == "ASSAULT"]

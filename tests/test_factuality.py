@@ -99,3 +99,9 @@ def test_a_purpose_and_a_passive_possibility_are_not_deeds_done(analyze):
         result = analyze(text, published="2022-07-06")
         statuses.update({result.text[e.trigger.start:e.trigger.end]: e.status for e in result.events})
     assert statuses == {"destroy": "future", "hijacked": "hypothetical"}
+
+
+def test_what_would_have_been_done_was_not(analyze):
+    result = analyze("The old rifles, which would otherwise have been destroyed, were sent to the front on Monday.",
+                     published="2022-05-26")
+    assert [e.status for e in result.events if e.plover.type == "ASSAULT"] == ["hypothetical"]

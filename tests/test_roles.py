@@ -667,3 +667,23 @@ def test_a_town_naming_a_deed_is_where_not_who(analyze):
                      "Officials said the Kremenchuk strike killed 20 people.", published="2022-07-01")
     for event in (e for e in result.events if e.plover.type == "ASSAULT"):
         assert not [a for a in event.actor if result.text[a.start:a.end] in ("Salisbury", "Kremenchuk")]
+
+
+def test_a_gerund_used_as_a_noun_takes_its_adjective_as_doer(analyze):
+    for text in ("The plant was on the brink of disaster on Tuesday when Ukrainian shelling caused the power "
+                 "supply to its reactors to be cut.",
+                 "Officials said on Tuesday that the Ukrainian shelling had caused a fire at the plant."):
+        [(actor, _)] = roles(analyze(text, published="2022-08-26"), "ASSAULT")
+        assert countries(actor) == ["UKR"], text
+
+
+def test_damage_done_in_a_named_side_s_attack_is_that_side_s(analyze):
+    result = analyze("A woman walks past a school destroyed in a Russian shelling in Kramatorsk on Wednesday. "
+                     "Two soldiers killed during Russia's invasion of Georgia were buried in Tbilisi.",
+                     published="2022-05-26")
+    assert [countries(a) for a, _ in roles(result, "ASSAULT")] == [["RUS"], ["RUS"]]
+
+
+def test_a_possessor_with_no_victim_named_is_still_no_doer(analyze):
+    result = analyze("Mourners gathered in Lviv on Sunday, a week after the journalist's murder.", published="2022-05-26")
+    assert [a for a, _ in roles(result, "ASSAULT")] == [[]]

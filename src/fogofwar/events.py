@@ -170,7 +170,7 @@ def _conditions(token: Token, cond: dict[str, frozenset[str] | bool], places: li
         elif key == "head_any":
             ok = bool(_head_words(token) & want)
         elif key == "subject_any":
-            subj = _noun_actor_token(token) if token.pos_ != "VERB" else _subject_token(token)
+            subj = _doer_token(token)
             ok = subj is not None and bool({t.lower_ for t in subj.subtree} & want)
         elif key == "object_place":
             ok = _object_is_place(token, places)
@@ -227,6 +227,8 @@ def _object_words(token: Token) -> set[str]:
                 if g.dep_ in ("pobj", "pcomp"):
                     words.update({g.lower_, g.lemma_.lower(), f"{child.lower_} {g.lower_}"})
                     words.update(c.lower_ for c in g.children if c.dep_ in ("compound", "amod"))
+    if token.tag_ == "VBN" and token.dep_ in ("amod", "acl") and token.head.pos_ == "NOUN":
+        words.update({token.head.lower_, token.head.lemma_.lower()})  # "the damaged relationship": what was damaged
     return words
 
 
@@ -351,8 +353,23 @@ def _noun_actor_token(token: Token) -> Token | None:
     return None
 
 
+def gerund_as_noun(token: Token) -> bool:
+    """A gerund the parser tags VERB but the sentence uses as a noun ("when Russian shelling caused")."""
+    return token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "pcomp", "attr") and any(
+        c.dep_ in ("amod", "poss", "det") for c in token.children)
+
+
+def _doer_token(token: Token) -> Token | None:
+    """Who does the deed a trigger names: a verb's subject, a noun's possessor or adjective."""
+    if token.tag_ == "VBG" and token.dep_ == "appos" and token.head.ent_type_ in ("NORP", "GPE"):
+        return token.head  # "the Ukrainian shelling had caused", parsed as "Ukrainian" with "shelling" beside it
+    if token.pos_ == "VERB" and not gerund_as_noun(token):
+        return _subject_token(token)
+    return _noun_actor_token(token)
+
+
 def _subject_actor(token: Token, actors: list[Actor]) -> Actor | None:
-    subj = _noun_actor_token(token) if token.pos_ != "VERB" else _subject_token(token)
+    subj = _doer_token(token)
     if subj is None:
         return None
     return _resolve_actor(subj, actors)
@@ -663,7 +680,7 @@ def _acled(cand: _Candidate, sent: Span) -> tuple[str, str] | None:
     if cand.acled is None and cand.type not in ("ASSAULT", "PROTEST"):
         return None
     if cand.type == "ASSAULT" and _non_political().search(sent.text) and not cand.actor_tokens:
-        subj = _subject_token(cand.token) if cand.token.pos_ == "VERB" else _noun_actor_token(cand.token)
+        subj = _doer_token(cand.token)
         if subj is None or subj.ent_type_ == "" and subj.lower_ not in _grammar()["modality"]["armed_words"]:
             return None
     clause = sentence_of(cand.token) if cand.token.pos_ != "VERB" else cand.token.doc[cand.token.left_edge.i: cand.token.right_edge.i + 1]
@@ -683,7 +700,7 @@ def _acled(cand: _Candidate, sent: Span) -> tuple[str, str] | None:
 
 def _who_took_ground(cand: _Candidate, found: tuple[str, str]) -> tuple[str, str]:
     """ACLED splits territory changing hands by force by who takes it: the state regains, others overtake."""
-    subj = _subject_token(cand.token) if cand.token.pos_ == "VERB" else _noun_actor_token(cand.token)
+    subj = _doer_token(cand.token)
     if subj is None:
         return found
     words = {t.lower_ for t in subj.subtree}
@@ -729,7 +746,7 @@ def _build_event(number: int, cand: _Candidate, sent: Span, places: list[Place],
     if cand.actor_tokens is not None:
         actor_tokens = cand.actor_tokens
     else:
-        actor_tokens = _with_conjuncts(_subject_token(token) if token.pos_ == "VERB" else _noun_actor_token(token))
+        actor_tokens = _with_conjuncts(_doer_token(token))
     actor_tokens = _outside_dateline(actor_tokens, token, sent, actors)
     location = _event_location(token, sent, places, main_place)
     where = iso3(places[location.place].country) if location.place is not None else None

@@ -298,7 +298,7 @@ def assess_events(doc: Doc, events: list[Event], claims: list[Claim]) -> list[As
             category, negated = mention_category(word) if word is not None else ("plain", False)
             carrying = contents.containing(mention.trigger.start)
             status = _status(category, negated, {c.stance for c in carrying})
-            if status == "hedged" and category == "modal" and open_possibility(word):
+            if status == "hedged" and category == "modal" and (open_possibility(word) or _counterfactual(word)):
                 status = "hypothetical"
             elif category == "neg_implicative" and _never_done(word):
                 status = "negated"  # "refused to fight", "failed to take Kyiv"
@@ -347,6 +347,12 @@ def open_possibility(token: Token) -> bool:
     if bare and token.dep_ == "conj" and not any(c.dep_ == "aux" for c in token.children):
         token = token.head  # "may fall to the ground or be hijacked": the first conjunct's modal
     return bare and any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ not in _cues().future for c in token.children)
+
+
+def _counterfactual(token: Token) -> bool:
+    """"would otherwise have been destroyed", "should have hit": what did not happen (unlike "may have struck")."""
+    aux = [c for c in token.children if c.dep_ == "aux"]
+    return any(c.lower_ in ("would", "should", "'d") for c in aux) and any(c.lower_ == "have" for c in aux)
 
 
 def _possible_deed(token: Token) -> bool:

@@ -23,7 +23,7 @@ import functools
 from spacy.tokens import Doc, Token
 
 from .actors import ActorDictionary, iso3
-from .events import DATELINE, TOPIC_PREPOSITIONS, controlling_object
+from .events import DATELINE, TOPIC_PREPOSITIONS, controlling_object, gerund_as_noun
 from .gazetteer import Gazetteer, normalize_name
 from .lexicons import load_table
 from .models import Actor, Event, EventActor, Place
@@ -491,13 +491,17 @@ def _nested_attackers(doc: Doc, m: Event, trigger: Token, countries: _Countries)
     out: list[EventActor] = []
     for mention in m.mentions:
         noun = _token(doc, mention.trigger.start, mention.trigger.end)
-        if noun is None or noun.i == trigger.i or noun.pos_ != "NOUN" or noun.sent != trigger.sent:
+        if noun is None or noun.i == trigger.i or noun.sent != trigger.sent or not (
+                noun.pos_ == "NOUN" or gerund_as_noun(noun)):
             continue
-        # Adjectives only ("a Russian missile attack"): a name before the noun may be its target ("the
-        # Ukraine invasion") and a possessor its victim ("the journalist's murder").
+        # Adjectives ("a Russian missile attack", "in a Russian shelling"): a name before the noun may be its
+        # target ("the Ukraine invasion") and a possessor its victim ("the journalist's murder") -- unless an
+        # of-phrase names the victim ("during Russia's invasion of Ukraine").
         adjectives = [t for c in noun.children if c.dep_ in ("amod", "compound")
                       for t in ([c] if c.dep_ == "amod" else [g for g in c.children if g.dep_ == "amod"])]
-        for country in countries.countries_of([t for a in adjectives for t in a.subtree if t.pos_ == "ADJ"]):
+        if any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
+            adjectives += [c for c in noun.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
+        for country in countries.countries_of([t for a in adjectives for t in a.subtree if t.pos_ in ("ADJ", "PROPN")]):
             if country and country not in {p.country for p in out}:
                 start = noun.left_edge.idx
                 out.append(_party(doc_text(doc)[start: noun.idx + len(noun)], country, "MIL", start, noun.idx + len(noun)))
