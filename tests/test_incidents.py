@@ -326,3 +326,20 @@ def test_two_happenings_of_one_report_never_share_an_incident():
         e.admin1, e.date_explicit, e.published = "Kharkiv", True, dt.date(2022, 9, 11)
     links = {"a": {"b": 0.6}, "b": {"a": 0.6}}
     assert groups(merge_incidents([b1, a1, a2], links=links)) == [["a:e1", "b:e1"], ["a:e2"]]
+
+
+
+def test_last_week_is_no_day_of_the_next_week():
+    """'Blasts destroyed planes at an air base last week' beside a linked report of a depot blast on Tuesday of
+    the next week: two deeds. A week is its Thursday give or take three days, no undated deed."""
+    from fogofwar.store import _parse_day
+    assert _parse_day("2022-W36") == dt.date(2022, 9, 8)
+    week = event("a:e1", "a", ptype="ASSAULT", day=8, precision=2, trigger="destroyed",
+                 sentence="Blasts destroyed nine warplanes at an air base last week.")
+    day = event("b:e1", "b", ptype="ASSAULT", day=13, trigger="hit",
+                sentence="Explosions hit an ammunition depot on Tuesday.")
+    week.date_explicit = day.date_explicit = True
+    week.date_spread = 3
+    assert groups(merge_incidents([week, day], links={"b": {"a": 0.5}})) == [["a:e1"], ["b:e1"]]
+    day.date, day.time_precision = dt.date(2022, 9, 6), 1  # Tuesday of that week
+    assert groups(merge_incidents([week, day], links={"b": {"a": 0.5}})) == [["a:e1", "b:e1"]]

@@ -687,3 +687,9 @@ def test_damage_done_in_a_named_side_s_attack_is_that_side_s(analyze):
 def test_a_possessor_with_no_victim_named_is_still_no_doer(analyze):
     result = analyze("Mourners gathered in Lviv on Sunday, a week after the journalist's murder.", published="2022-05-26")
     assert [a for a, _ in roles(result, "ASSAULT")] == [[]]
+
+
+def test_who_is_punished_for_a_deed_did_it_even_under_a_pronoun_clause(analyze):
+    result = analyze("They will cut imports by the end of the year to punish Moscow for invading Georgia.",
+                     published="2022-05-26")
+    assert [(countries(a), countries(r)) for a, r in roles(result, "ASSAULT")] == [(["RUS"], ["GEO"])]

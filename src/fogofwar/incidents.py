@@ -173,6 +173,7 @@ class EventRecord:
     killed: tuple[int | None, int | None] | None = None
     salient: bool = True           # a lead happening of its document (told again, or in the lead)
     main: bool = True              # its document's main happening of its type (the lead, or the most told)
+    date_spread: int = 0           # days either side of `date` the text allows ("last week": its Thursday ± 3)
 
 
 def independent_sources(members: Iterable[EventRecord], signatures: dict[str, Sequence[int]] | None = None) -> int:
@@ -349,8 +350,9 @@ def story_compatible(a: EventRecord, b: EventRecord, link: float = 1.0) -> bool:
         return True  # a report with no date at all (no dateline) takes its story's incident on agreement
     # When either does not say when, a region or a country in common is how most of a war's reports of one
     # week read: the same toll, or a story told in nearly the same words, is what ties them to one deed.
-    return not (a.date_explicit and b.date_explicit) and (link >= STORY_FOLLOW_UP_LINK or _same_toll(a, b)
-                                                          or same_region)
+    # A week ("last week") says when no more closely than a dateline does.
+    both_told = a.date_explicit and b.date_explicit and not (a.date_spread or b.date_spread)
+    return not both_told and (link >= STORY_FOLLOW_UP_LINK or _same_toll(a, b) or same_region)
 
 
 def _same_day_and_town(a: EventRecord, b: EventRecord) -> bool:
@@ -386,7 +388,7 @@ def _story_dates_agree(a: EventRecord, b: EventRecord, link: float = 0.0) -> boo
         # in the same words.
         told, guessed = (a, b) if a.date_explicit else (b, a)
         late = STORY_GUESS_DAYS if link >= STORY_FOLLOW_UP_LINK or _same_toll(a, b) else STORY_WINDOW_DAYS
-        return -1 <= (guessed.date - told.date).days <= late
+        return -1 - told.date_spread <= (guessed.date - told.date).days <= late + told.date_spread
     window = max(DATE_WINDOW_DAYS.get(a.time_precision, 15), DATE_WINDOW_DAYS.get(b.time_precision, 15))
     if a.date_explicit and b.date_explicit and a.time_precision == 1 and b.time_precision == 1:
         window = 0  # a strike on Monday and the shelling on Tuesday are two incidents

@@ -588,11 +588,13 @@ def _undergoers(doc: Doc, trigger: Token, actor: list[EventActor], recipient: li
     if not gerund and (trigger.pos_ not in ("NOUN", "PROPN") or trigger.dep_ not in ("pobj", "advcl", "acl")):
         return actor, recipient, False
     table = _table()
-    verb, subject, about = trigger.head, None, False
+    verb, came_from, subject, about = trigger.head, trigger, None, False
     for _ in range(5):  # up through "due to", "a wave of", "days ... left" to the clause that has a subject
         if verb.pos_ in ("NOUN", "PROPN") and verb.lemma_.lower() not in table["series_nouns"]:
             about = True  # "reports of shelling", "worth of supplies ... due to fighting": a noun's matter
         if verb.pos_ in ("VERB", "AUX"):
+            if controlling_object(verb, came_from) is not None:
+                return actor, recipient, False  # "to punish Moscow for invading": Moscow did it
             lemma = verb.lemma_.lower()
             under = trigger.dep_ == "pobj" and trigger.head.lower_ == "under"  # "remain ... under shelling"
             if not about and not under and (lemma in table["joining_verbs"]
@@ -605,7 +607,7 @@ def _undergoers(doc: Doc, trigger: Token, actor: list[EventActor], recipient: li
                 break
         if verb.dep_ not in ("prep", "pcomp", "pobj", "dobj", "acl", "advcl", "amod", "acomp") or verb.head is verb:
             return actor, recipient, False
-        verb = verb.head
+        verb, came_from = verb.head, verb
     if subject is None:
         return actor, recipient, False
     lemma = verb.lemma_.lower()

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 import threading
 import zlib
 from collections import Counter, defaultdict
@@ -476,7 +477,8 @@ class Store:
                 status=status, factuality=fact if fact is not None else 3.0, origin=origins.get(doc_id, doc_id),
                 published=published, outlet=outlet, date_explicit=date_text is not None, admin1=admin1,
                 killed=(killed_min, killed_max) if killed_min is not None or killed_max is not None else None,
-                salient=bool(salient), main=main[(doc_id, ptype)][1] == key))
+                salient=bool(salient), main=main[(doc_id, ptype)][1] == key,
+                date_spread=WEEK_SPREAD_DAYS if date and "-W" in date else 0))
         return out
 
     def _incident_rows(self, incidents: list[Incident], events: list[EventRecord]):
@@ -1185,11 +1187,19 @@ def _event_number(key: str) -> int:
     return int(number) if number.isdigit() else 0
 
 
+WEEK_SPREAD_DAYS = 3  # a week is its Thursday, give or take three days
+
+
 def _parse_day(value: str | None) -> dt.date | None:
+    """The day merging takes an event's date for: the day, the middle of its week (so a week's window of
+    three days either side spans it: "last week" is no day of the next), its month or its year."""
     if not value:
         return None
     parts = value.split("-")
     try:
+        week = re.fullmatch(r"(\d{4})-W(\d\d)(-WE)?", value)
+        if week:
+            return dt.date.fromisocalendar(int(week[1]), int(week[2]), 6 if week[3] else 4)
         if len(parts) >= 3 and parts[2][:2].isdigit():
             return dt.date(int(parts[0]), int(parts[1]), int(parts[2][:2]))
         if len(parts) == 2 and parts[1].isdigit():
