@@ -242,3 +242,13 @@ def test_damaged_ties_and_a_business_hit_by_lockdowns_are_no_attacks(analyze):
             "The bakery was hit hard by Covid restrictions last winter.")
     result = analyze(text, published="2022-05-26")
     assert not [e for e in result.events if e.plover.type == "ASSAULT"]
+
+
+def test_calling_deeds_genocide_and_combat_gear_are_no_attacks(analyze):
+    text = ("Rights groups are debating whether the killings amount to genocide. "
+            "The drone is an unmanned combat aerial vehicle. "
+            "The reservists lacked preparation for combat.")
+    result = analyze(text, published="2022-05-26")
+    assert not [e for e in result.events if e.plover.type == "ASSAULT" and e.trigger.text in ("genocide", "combat")]
+    result = analyze("Heavy combat raged in Bakhmut on Monday.", published="2022-05-26")
+    assert [e.trigger.text for e in result.events if e.plover.type == "ASSAULT"] == ["combat"]
