@@ -28,6 +28,7 @@ from .lexicons import load_table
 from .models import Acled, Actor, Event, EventActor, EventDate, EventLocation, Mention, Place, Plover, SourceDocument, Span as TextSpan, Time
 from .nlp import doc_text, sentence_of, sentences
 from .spans import StartIndexed, inside_any, records_containing, records_ending_between, starting_between
+from .times import week_date
 
 __all__ = ["find_events", "Trigger", "load_triggers", "acled_for_sentence"]
 
@@ -962,9 +963,9 @@ def _parse_value(value: str) -> dt.date | None:
     """The first day a TIMEX3 value covers: a day, week, weekend, month, quarter, season or year."""
     value = value.split("T")[0] if re.match(r"\d{4}-\d\d-\d\dT", value) else value
     try:
-        m = re.fullmatch(r"(\d{4})-W(\d\d)(-WE)?", value)
-        if m:
-            return dt.date.fromisocalendar(int(m[1]), int(m[2]), 6 if m[3] else 1)
+        week = week_date(value, 1)
+        if week:
+            return week
         m = re.fullmatch(r"(\d{4})-(Q[1-4]|H[12]|SP|SU|FA|WI)", value)
         if m:
             month = {"Q1": 1, "Q2": 4, "Q3": 7, "Q4": 10, "H1": 1, "H2": 7, "SP": 3, "SU": 6, "FA": 9, "WI": 12}[m[2]]

@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import re
 import threading
 import zlib
 from collections import Counter, defaultdict
@@ -34,6 +33,7 @@ from .incidents import (CELL_DEGREES, DATE_WINDOW_DAYS, STORY_ACTIVE_DAYS, STORY
                         minhash_signature, near_duplicate_groups, story_links, story_vector)
 from .ingest import FailedDocument, RawDocument
 from .models import Result
+from .times import week_date
 
 __all__ = ["Store", "content_hash", "IngestReport", "ingest_into", "DEFAULT_STORE", "SCHEMA_VERSION"]
 
@@ -478,7 +478,7 @@ class Store:
                 published=published, outlet=outlet, date_explicit=date_text is not None, admin1=admin1,
                 killed=(killed_min, killed_max) if killed_min is not None or killed_max is not None else None,
                 salient=bool(salient), main=main[(doc_id, ptype)][1] == key,
-                date_spread=WEEK_SPREAD_DAYS if date and "-W" in date else 0))
+                date_spread=WEEK_SPREAD_DAYS if date and week_date(date, 4) else 0))
         return out
 
     def _incident_rows(self, incidents: list[Incident], events: list[EventRecord]):
@@ -1197,9 +1197,9 @@ def _parse_day(value: str | None) -> dt.date | None:
         return None
     parts = value.split("-")
     try:
-        week = re.fullmatch(r"(\d{4})-W(\d\d)(-WE)?", value)
+        week = week_date(value, 4)
         if week:
-            return dt.date.fromisocalendar(int(week[1]), int(week[2]), 6 if week[3] else 4)
+            return week
         if len(parts) >= 3 and parts[2][:2].isdigit():
             return dt.date(int(parts[0]), int(parts[1]), int(parts[2][:2]))
         if len(parts) == 2 and parts[1].isdigit():

@@ -20,7 +20,7 @@ from .models import SourceDocument, Time
 from .nlp import doc_text
 from .spans import SpanIndex, inside_any
 
-__all__ = ["find_times", "normalize_times", "Timex"]
+__all__ = ["find_times", "normalize_times", "Timex", "week_date"]
 
 
 @dataclass(frozen=True)
@@ -209,6 +209,15 @@ def _hinted_tense(m, tense: Tense) -> Tense:
 def _shift_months(d: dt.date, months: int) -> dt.date:
     y, m = divmod(d.month - 1 + months, 12)
     return dt.date(d.year + y, m + 1, 1)
+
+
+def week_date(value: str, weekday: int) -> dt.date | None:
+    """A day of a TIMEX3 week value: day `weekday` (ISO, 1 = Monday) of "2022-W32", the Saturday of its weekend
+    "2022-W32-WE"; None for any other value."""
+    m = re.fullmatch(r"(\d{4})-W(\d\d)(-WE)?", value)
+    if not m:
+        return None
+    return dt.date.fromisocalendar(int(m[1]), int(m[2]), 6 if m[3] else weekday)
 
 
 def _week(d: dt.date) -> str:
