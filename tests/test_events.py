@@ -252,3 +252,23 @@ def test_calling_deeds_genocide_and_combat_gear_are_no_attacks(analyze):
     assert not [e for e in result.events if e.plover.type == "ASSAULT" and e.trigger.text in ("genocide", "combat")]
     result = analyze("Heavy combat raged in Bakhmut on Monday.", published="2022-05-26")
     assert [e.trigger.text for e in result.events if e.plover.type == "ASSAULT"] == ["combat"]
+
+
+def test_the_deed_a_report_reckons_time_from_is_background_not_on_the_days_date(analyze):
+    """'Wednesday marked six months since Russian forces invaded Ukraine': the invasion is recalled, and
+    Wednesday is the day of the marking; 'captured in the early weeks of the invasion' is recalled too."""
+    result = analyze("Wednesday marked six months since Russian forces invaded Ukraine. Most of the Kherson region "
+                     "was captured by Russian forces in the early weeks of the invasion. Ukrainian troops shelled a "
+                     "bridge in Kherson on Tuesday.", published="2022-08-24")
+    by_trigger = {span(result, e.trigger): e for e in result.events}
+    assert by_trigger["invaded"].background and by_trigger["invaded"].date.text is None
+    assert by_trigger["captured"].background
+    assert not by_trigger["shelled"].background and by_trigger["shelled"].date.value == "2022-08-23"
+
+
+def test_a_deed_told_as_before_its_clause_does_not_take_the_clause_day(analyze):
+    """'regions the Kremlin claims to have annexed': Wednesday is the signing's day, not the annexation's."""
+    result = analyze("Putin signed a law on Wednesday introducing martial law in four regions the Kremlin claims "
+                     "to have annexed.", published="2022-10-19")
+    annexed = [e for e in result.events if span(result, e.trigger) == "annexed"]
+    assert annexed and annexed[0].date.text is None

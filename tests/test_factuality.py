@@ -105,3 +105,9 @@ def test_what_would_have_been_done_was_not(analyze):
     result = analyze("The old rifles, which would otherwise have been destroyed, were sent to the front on Monday.",
                      published="2022-05-26")
     assert [e.status for e in result.events if e.plover.type == "ASSAULT"] == ["hypothetical"]
+
+
+def test_a_deed_named_as_a_goal_is_not_done(analyze):
+    """'liberating Donbas is Moscow's primary objective': an aim, not a deed."""
+    result = analyze("Shoigu said that liberating Donbas is Moscow's primary objective.", published="2022-03-30")
+    assert [e.status for e in result.events if e.plover.type == "ASSAULT"] == ["future"]

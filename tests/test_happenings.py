@@ -328,3 +328,11 @@ def test_a_deed_told_as_recurring_is_a_habit_and_a_past_day_of_it_is_not(analyze
     one_day = analyze("Ukrainian forces repeatedly shelled the town of Shebekino on Monday.", published="2022-10-13")
     assert [e.habitual for e in habit.events if e.plover.type == "ASSAULT"] == [True]
     assert [e.habitual for e in one_day.events if e.plover.type == "ASSAULT"] == [False]
+
+
+def test_ground_taken_and_a_blast_in_one_town_and_day_are_two_happenings(analyze):
+    """A recapture and an explosion at a depot: both ASSAULT, same town and day, but a different kind of deed."""
+    result = analyze("Ukrainian forces recaptured suburbs of Kharkiv on Tuesday. An explosion hit an oil depot in "
+                     "Kharkiv on Tuesday, and the blast set fuel tanks on fire.", published="2022-05-11")
+    assert len(told_by(result, "recaptured")) == 1 and len(told_by(result, "hit")) == 1
+    assert told_by(result, "recaptured") != told_by(result, "hit")

@@ -343,3 +343,15 @@ def test_last_week_is_no_day_of_the_next_week():
     assert groups(merge_incidents([week, day], links={"b": {"a": 0.5}})) == [["a:e1"], ["b:e1"]]
     day.date, day.time_precision = dt.date(2022, 9, 6), 1  # Tuesday of that week
     assert groups(merge_incidents([week, day], links={"b": {"a": 0.5}})) == [["a:e1", "b:e1"]]
+
+
+def test_deeds_of_different_kinds_stay_apart_in_one_story():
+    """A town retaken and the killing told there, a kidnapping and that week's shelling: another kind of deed
+    (ACLED sub-event type) is another incident, even in one linked story; an armed clash goes with either."""
+    retaken = event("a:e1", "a", ptype="ASSAULT", trigger="reclaim", sentence="Ukraine reclaimed Yampil.")
+    killed = event("b:e1", "b", ptype="ASSAULT", trigger="kill", sentence="Two camels were killed in Yampil.")
+    retaken.deed_kind, killed.deed_kind = "territory", "attack"
+    links = {"a": {"b": 0.9}, "b": {"a": 0.9}}
+    assert groups(merge_incidents([retaken, killed], links=links)) == [["a:e1"], ["b:e1"]]
+    killed.deed_kind = None  # an armed clash, or no sub-type
+    assert groups(merge_incidents([retaken, killed], links=links)) == [["a:e1", "b:e1"]]

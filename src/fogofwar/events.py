@@ -907,7 +907,11 @@ def _event_date(token: Token, sent: Span, times: list[Time], anchor: dt.date | N
         return ((root.dep_ == "pobj" and root.head.lower_ in modality["deadline_prepositions"])
                 or (root.dep_ in ("compound", "nmod", "amod", "nummod", "poss")
                     and root.head.lemma_.lower() in modality["deadline_nouns"]))
-    dates = [t for t in dates if rank(t)[0] < 4 and not of_reporting(t) and not deadline(t)]
+    # A deed the report reckons from or sets the war's start by, and one told as before its clause ("claims to
+    # have annexed"), takes no date of the clause around it: "Wednesday marked six months since Russia invaded".
+    backdrop = _backdrop(token, clause_verb(token))
+    own_only = backdrop or _perfect_infinitive(token)
+    dates = [t for t in dates if rank(t)[0] < (2 if own_only else 4) and not of_reporting(t) and not deadline(t)]
     refs = [t for t in in_sentence if t.type in ("DATE", "TIME") and t.value.endswith("_REF") and rank(t)[0] < 2]
     if dates or refs:
         best = min(dates + refs, key=rank)
@@ -919,10 +923,41 @@ def _event_date(token: Token, sent: Span, times: list[Time], anchor: dt.date | N
             precision = 1 if re.fullmatch(r"\d{4}-\d\d-\d\d", value) else 2 if "-W" in value else 3
             return EventDate(value=value, precision=precision, text=best.text), _is_background(_parse_value(value), anchor)
     if anchor is None:
-        return EventDate(), False
+        return EventDate(), backdrop
     # No expression of its own: the dateline's day, looser for what the clause tells as done or to come.
     tense = clause_tense(sent.doc, token.idx)
-    return EventDate(value=anchor.isoformat(), precision={"present": 1, "past": 2}.get(tense, 3), text=None), False
+    return EventDate(value=anchor.isoformat(), precision={"present": 1, "past": 2}.get(tense, 3), text=None), backdrop
+
+
+def _backdrop(token: Token, verb: Token) -> bool:
+    """The past a report recalls rather than a deed it reports: what it reckons time from ("six months since
+    Russian forces invaded") and what it dates by the war's start ("captured in the early weeks of its
+    campaign", "at the start of the invasion", "early in the war")."""
+    modality = _grammar()["modality"]
+    if any(c.dep_ == "mark" and c.lower_ in modality["backdrop_marks"] for c in verb.children):
+        return True
+
+    def of_war(noun: Token) -> bool:
+        return any(p.dep_ == "prep" and p.lower_ == "of" and any(
+            w.dep_ == "pobj" and w.lemma_.lower() in modality["war_nouns"] for w in p.children) for p in noun.children)
+
+    for word in {token, verb}:
+        for c in word.children:
+            objects = [o for o in c.children if o.dep_ == "pobj"] if c.dep_ == "prep" else []
+            if any(o.lemma_.lower() in modality["war_start_nouns"] and of_war(o) for o in objects):
+                return True  # "in the first days of the invasion"
+            if c.dep_ == "advmod" and c.lower_ == "early" and any(
+                    p.dep_ == "prep" and p.lower_ == "in" and any(
+                        o.dep_ == "pobj" and o.lemma_.lower() in modality["war_nouns"] for o in p.children)
+                    for p in c.children):
+                return True  # "early in the war"
+    return False
+
+
+def _perfect_infinitive(token: Token) -> bool:
+    """"to have annexed": a deed before the time of the clause that tells it, so not on that clause's day."""
+    auxiliaries = {c.lower_ for c in token.children if c.dep_ == "aux"}
+    return token.tag_ == "VBN" and {"to", "have"} <= auxiliaries
 
 
 def _outside_dateline(actor_tokens: list[Token], token: Token, sent: Span, actors: list[Actor]) -> list[Token]:

@@ -97,6 +97,9 @@ def category_path(token: Token) -> tuple[str, bool, str]:
         return "modal", negated, ""
     if aux & cues.future:
         return "future", negated, ""
+    if token.dep_ in ("csubj", "nsubj") and token.head.lemma_.lower() == "be" and any(
+            c.dep_ == "attr" and c.lemma_.lower() in cues.purpose for c in token.head.children):
+        return "desire", negated, "nsubj<"  # "liberating Donbas is Moscow's primary objective"
     head, path = token, ""
     for _ in range(3):
         if head.dep_ not in CLAUSE_CLIMB or head.head is head:

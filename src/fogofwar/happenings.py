@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Token
 from . import casualties as casualties_stage
 from .factuality import mention_category, open_possibility
 from .gazetteer import distance_km
-from .lexicons import load_table
+from .lexicons import deed_kind, load_table
 from .models import Casualty, Event, EventActor, EventDate, Mention, Place, SourceDocument
 from .nlp import doc_text, sentence_of
 from .roles import in_own_clause
@@ -327,6 +327,9 @@ def _agree(a: _Mention, b: _Mention) -> bool:
         return False
     if not _countries_agree(ea.actor, eb.actor):
         return False
+    kind_a, kind_b = (deed_kind(e.acled.sub_event_type if e.acled else None) for e in (ea, eb))
+    if not (a.casualty_word or b.casualty_word) and kind_a and kind_b and kind_a != kind_b:
+        return False  # "recaptured the suburbs" is not the blast at the depot ("killing 10" is the deed's own toll)
     # The town struck and the people killed are both the attack's targets, whatever their codes say.
     # Only targets the text names count here: one the roles stage inferred (the place struck, a
     # protest's own country) is no evidence against another mention's.

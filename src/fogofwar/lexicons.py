@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["load_table", "table_path", "TableError"]
+__all__ = ["load_table", "table_path", "TableError", "deed_kind"]
 
 
 class TableError(ValueError):
@@ -39,3 +39,15 @@ def load_table_file(path: Path) -> Any:
     if not isinstance(data, dict) or "_source" not in data:
         raise TableError(f"data table {path} must be an object with a '_source' note")
     return data
+
+
+@functools.cache
+def _deed_kinds() -> dict[str, str]:
+    table = load_table("code_maps")["deed_kinds"]
+    return {sub_type: kind for kind, sub_types in table.items() if not kind.startswith("_") for sub_type in sub_types}
+
+
+def deed_kind(acled_sub_event_type: str | None) -> str | None:
+    """What a deed does ("territory", "attack"; code_maps `deed_kinds`), from its ACLED sub-event type; None
+    when the sub-type goes with any kind."""
+    return _deed_kinds().get(acled_sub_event_type) if acled_sub_event_type else None

@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
+from .lexicons import deed_kind
 from .parallel import chunks as _chunks
 from .incidents import (CELL_DEGREES, DATE_WINDOW_DAYS, STORY_ACTIVE_DAYS, STORY_COMMON_MIN_DOCS, STORY_COMMON_SHARE,
                         STORY_COMMON_ZIPF, STORY_LINK, STORY_NUMBER_ZIPF, STORY_TERMS, ZIPF_TOP, EventRecord, Incident,
@@ -449,7 +450,8 @@ class Store:
             SELECT e.key, e.doc_id, e.plover_type, e.event_date, e.time_precision, e.lat, e.lon, e.geo_precision,
                    e.country, e.actor_codes, e.recipient_codes, lower(e.trigger_text), e.sentence_text, e.status,
                    e.factuality, d.published, d.outlet, e.date_text, e.admin1, e.killed_min, e.killed_max,
-                   coalesce(e.n_mentions, 1) > 1 OR l.event_id IS NOT NULL, coalesce(e.n_mentions, 1)
+                   coalesce(e.n_mentions, 1) > 1 OR l.event_id IS NOT NULL, coalesce(e.n_mentions, 1),
+                   e.acled_sub_event_type
             FROM events e JOIN documents d USING (doc_id)
             LEFT JOIN lead l ON l.doc_id = e.doc_id AND l.event_id = e.event_id
             WHERE NOT e.background AND NOT coalesce(e.habitual, false)
@@ -467,7 +469,7 @@ class Store:
                 main[(doc_id, ptype)] = (rank, key)
         out = []
         for (key, doc_id, ptype, date, tprec, lat, lon, gprec, country, actors, recipients, trigger, sentence,
-             status, fact, published, outlet, date_text, admin1, killed_min, killed_max, salient, _) in rows:
+             status, fact, published, outlet, date_text, admin1, killed_min, killed_max, salient, _, sub_type) in rows:
             out.append(EventRecord(
                 key=key, doc_id=doc_id, plover_type=ptype, date=_parse_day(date), time_precision=tprec or 3,
                 lat=lat, lon=lon, geo_precision=gprec or 3, country=country,
@@ -478,7 +480,8 @@ class Store:
                 published=published, outlet=outlet, date_explicit=date_text is not None, admin1=admin1,
                 killed=(killed_min, killed_max) if killed_min is not None or killed_max is not None else None,
                 salient=bool(salient), main=main[(doc_id, ptype)][1] == key,
-                date_spread=WEEK_SPREAD_DAYS if date and week_date(date, 4) else 0))
+                date_spread=WEEK_SPREAD_DAYS if date and week_date(date, 4) else 0,
+                deed_kind=deed_kind(sub_type)))
         return out
 
     def _incident_rows(self, incidents: list[Incident], events: list[EventRecord]):
@@ -1256,3 +1259,4 @@ def _rows_for(batch: list[tuple[Result, str]], now: dt.datetime) -> dict[str, li
                 c.cue.start, c.cue.end, c.cue.text, c.cue.lemma, c.content.start, c.content.end, c.content.text,
                 c.kind, c.stance))
     return rows
+
