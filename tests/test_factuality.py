@@ -111,3 +111,15 @@ def test_a_deed_named_as_a_goal_is_not_done(analyze):
     """'liberating Donbas is Moscow's primary objective': an aim, not a deed."""
     result = analyze("Shoigu said that liberating Donbas is Moscow's primary objective.", published="2022-03-30")
     assert [e.status for e in result.events if e.plover.type == "ASSAULT"] == ["future"]
+
+
+def test_the_means_of_a_deed_to_come_and_what_is_warned_against_are_not_done(analyze):
+    """'we will retaliate by destroying X', 'poised to retake', 'warning NATO against attacks': none is done."""
+    statuses = {}
+    for text in ('"We will retaliate by destroying the small village called Moscow," the lawmaker tweeted.',
+                 "The army is poised to retake the city of Kherson, officials say.",
+                 "The ministry spent the day warning NATO members against attacks on Russia's bases."):
+        result = analyze(text, published="2022-08-01")
+        statuses.update({result.text[e.trigger.start:e.trigger.end]: e.status for e in result.events
+                         if e.plover.type == "ASSAULT"})
+    assert statuses == {"destroying": "future", "retake": "future", "attacks": "future"}

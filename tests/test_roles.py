@@ -693,3 +693,11 @@ def test_who_is_punished_for_a_deed_did_it_even_under_a_pronoun_clause(analyze):
     result = analyze("They will cut imports by the end of the year to punish Moscow for invading Georgia.",
                      published="2022-05-26")
     assert [(countries(a), countries(r)) for a, r in roles(result, "ASSAULT")] == [(["RUS"], ["GEO"])]
+
+
+def test_what_a_fight_is_for_is_not_its_target(analyze):
+    """'fighting for Ukrainian sovereignty': the cause, not the enemy."""
+    result = analyze("Georgian volunteers are fighting for Ukrainian sovereignty, their commander said.",
+                     published="2022-03-03")
+    fights = [e for e in result.events if e.plover.type == "ASSAULT"]
+    assert fights and all(r.country != "UKR" for e in fights for r in e.recipient)

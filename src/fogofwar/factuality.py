@@ -51,6 +51,7 @@ class _Cues:
     cancel_words: frozenset
     preventing: frozenset  # cancel words whose argument never took place (not "suspend")
     purpose: frozenset     # "its purpose was to ...": what is aimed at, not done
+    warning: frozenset     # "warned against attacks": what is warned against has not been done
 
 
 @functools.cache
@@ -60,7 +61,7 @@ def _cues() -> _Cues:
                  frozenset(t["future_verbs"]), frozenset(t["desire_verbs"]), frozenset(t["neg_implicative_verbs"]),
                  frozenset(t["belief_verbs"]), frozenset(t["conditional_marks"]), frozenset(t["negation_words"]),
                  frozenset(t["cancel_words"]), frozenset(t["cancel_words"]) - frozenset(t["halting_words"]),
-                 frozenset(t["purpose_nouns"]))
+                 frozenset(t["purpose_nouns"]), frozenset(t["warning_verbs"]))
 
 
 @functools.cache
@@ -110,10 +111,20 @@ def category_path(token: Token) -> tuple[str, bool, str]:
         if head.dep_ == "conj" and any(c.dep_ in ("aux", "nsubj", "nsubjpass") or c.dep_ == "auxpass" and c.tag_ != "VB"
                                        for c in head.children):
             break
-        dep = head.dep_
+        dep, below = head.dep_, head
         path += dep + "<"
         head = head.head
         lemma = head.lemma_.lower()
+        if dep == "prep" and below.lower_ == "by":
+            # "will retaliate by destroying Moscow", "could be aiming, by perpetrating an attack, to ...": the
+            # means of a deed to come is to come.
+            head_aux = {c.lower_ for c in head.children if c.dep_ == "aux"}
+            if head_aux & cues.modal:
+                return "modal", negated, path
+            if head_aux & cues.future:
+                return "future", negated, path
+        if dep == "prep" and below.lower_ == "against" and lemma in cues.warning:
+            return "future", negated, path  # "warning NATO against attacks on Russia"
         if any(c.dep_ == "mark" and c.lower_ in cues.conditional for c in head.children) and dep != "ccomp":
             return "conditional", negated, path
         if dep == "xcomp" and lemma == "be" and any(c.dep_ == "nsubj" and c.lemma_.lower() in cues.purpose

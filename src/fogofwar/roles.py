@@ -1046,7 +1046,9 @@ def _frame_targets(trigger: Token, countries: _Countries, actor_countries: set, 
                 candidates.append(child)
             if child.dep_ == "dative" and child.pos_ in ("PROPN", "NOUN"):
                 candidates.append(child)  # "give Tanzania a grant"
-            if child.dep_ in ("prep", "dative") and child.lower_ in table["target_prepositions"]:
+            if child.dep_ in ("prep", "dative") and child.lower_ in table["target_prepositions"] and not (
+                    plover_type == "ASSAULT" and child.lower_ == "for"):
+                # "fighting for Ukrainian sovereignty", "shelled for hours": a fight's "for" is its cause or span
                 candidates += [g for g in child.children if g.dep_ == "pobj"]
             if child.dep_ in ("nsubj", "nsubjpass") and head is not trigger and trigger.lemma_.lower() in table["demand_verbs"]:
                 candidates.append(child)
