@@ -123,3 +123,10 @@ def test_the_means_of_a_deed_to_come_and_what_is_warned_against_are_not_done(ana
         statuses.update({result.text[e.trigger.start:e.trigger.end]: e.status for e in result.events
                          if e.plover.type == "ASSAULT"})
     assert statuses == {"destroying": "future", "retake": "future", "attacks": "future"}
+
+
+def test_what_it_is_possible_to_do_is_no_deed(analyze):
+    """'how it is possible to bomb a children's hospital': outrage at what can be done, no report of it."""
+    result = analyze('The deputy mayor said: "We do not understand how it is possible to bomb a children\'s hospital."',
+                     published="2022-03-10")
+    assert not [e for e in result.events if e.plover.type == "ASSAULT" and e.status not in ("hypothetical", "future")]

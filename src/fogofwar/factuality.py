@@ -52,6 +52,7 @@ class _Cues:
     preventing: frozenset  # cancel words whose argument never took place (not "suspend")
     purpose: frozenset     # "its purpose was to ...": what is aimed at, not done
     warning: frozenset     # "warned against attacks": what is warned against has not been done
+    possible: frozenset    # "it is possible to bomb ...": what can be done, not what was
 
 
 @functools.cache
@@ -61,7 +62,8 @@ def _cues() -> _Cues:
                  frozenset(t["future_verbs"]), frozenset(t["desire_verbs"]), frozenset(t["neg_implicative_verbs"]),
                  frozenset(t["belief_verbs"]), frozenset(t["conditional_marks"]), frozenset(t["negation_words"]),
                  frozenset(t["cancel_words"]), frozenset(t["cancel_words"]) - frozenset(t["halting_words"]),
-                 frozenset(t["purpose_nouns"]), frozenset(t["warning_verbs"]))
+                 frozenset(t["purpose_nouns"]), frozenset(t["warning_verbs"]),
+                 frozenset(t["possibility_adjectives"]))
 
 
 @functools.cache
@@ -130,6 +132,9 @@ def category_path(token: Token) -> tuple[str, bool, str]:
         if dep == "xcomp" and lemma == "be" and any(c.dep_ == "nsubj" and c.lemma_.lower() in cues.purpose
                                                     for c in head.children):
             return "desire", negated, path  # "its purpose was to destroy the runway"
+        if dep == "xcomp" and (lemma in cues.possible or lemma == "be" and any(
+                c.dep_ == "acomp" and c.lemma_.lower() in cues.possible for c in head.children)):
+            return "conditional", negated, path  # "how it is possible to bomb a children's hospital": no deed told
         if dep == "xcomp" and lemma in cues.neg_implicative:
             return "neg_implicative", negated, path
         if dep == "xcomp" and lemma in cues.future_verbs:
