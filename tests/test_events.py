@@ -272,3 +272,16 @@ def test_a_deed_told_as_before_its_clause_does_not_take_the_clause_day(analyze):
                      "to have annexed.", published="2022-10-19")
     annexed = [e for e in result.events if span(result, e.trigger) == "annexed"]
     assert annexed and annexed[0].date.text is None
+
+
+def test_political_attacks_weather_and_targets_reached_are_no_attacks(analyze):
+    """'attacking election integrity', 'attacks on his policy', 'targeting the November election', 'a downpour
+    hit the capital': figures of speech and weather; 'missiles hit a school' stays an attack."""
+    texts = ["Republicans are attacking election integrity without evidence.",
+             "The divide undercuts Republicans' attacks on his policy of diplomacy.",
+             "The official says adversaries are targeting the November election.",
+             "Three workers went missing after a powerful downpour hit the Russian capital on Sunday."]
+    for text in texts:
+        assert not [e for e in analyze(text, published="2022-10-01").events if e.plover.type == "ASSAULT"], text
+    hit = analyze("Russian missiles hit a school in Kharkiv on Monday.", published="2022-10-04")
+    assert [e.plover.type for e in hit.events] == ["ASSAULT"]

@@ -130,3 +130,9 @@ def test_what_it_is_possible_to_do_is_no_deed(analyze):
     result = analyze('The deputy mayor said: "We do not understand how it is possible to bomb a children\'s hospital."',
                      published="2022-03-10")
     assert not [e for e in result.events if e.plover.type == "ASSAULT" and e.status not in ("hypothetical", "future")]
+
+
+def test_a_quoted_question_tells_no_deed(analyze):
+    """'"What are the next things that are going to be attacked?" the mayor asked.'"""
+    result = analyze('"What will be attacked next?" the mayor asked.', published="2022-10-01")
+    assert not [e for e in result.events if e.plover.type == "ASSAULT" and e.status not in ("hypothetical", "future")]

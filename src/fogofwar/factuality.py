@@ -89,7 +89,7 @@ def category_path(token: Token) -> tuple[str, bool, str]:
     sent = sentence_of(token)
     if any(c.dep_ == "mark" and c.lower_ in cues.conditional for c in children):
         return "conditional", negated, ""
-    if sent.text.rstrip().endswith("?"):
+    if sent.text.rstrip().rstrip("\"'\u201d\u2019").endswith("?"):  # a question, quoted or not
         return "question", negated, ""
     if token.dep_ == "ROOT" and token.tag_ == "VB" and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in children):
         return "imperative", negated, ""
