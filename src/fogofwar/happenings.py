@@ -301,30 +301,7 @@ def _can_join(m: _Mention, h: _Happening) -> bool:
         return False  # "have been killed since February" is a running toll, not Monday's shelling
     if not m.nominal and m.unsettled != all(o.unsettled for o in h.mentions):
         return False  # "could recapture" is not the recapture that happened, nor the other way round
-    return (all(_agree(m, other) for other in h.mentions[-MAX_COMPARED:])
-            and any(_linked(m, other) for other in h.mentions))
-
-
-def _linked(a: _Mention, b: _Mention) -> bool:
-    """Something that ties two mentions to one happening beyond not conflicting: one sentence, the headline,
-    a casualty, an anaphor ("the strike"), the same word, a town or a party both name. Two
-    deeds of one type told sentences apart with nothing in common ("the slain journalist", "the Uvalde
-    school shooting") are two. A definite noun with a place of its own ("the Uvalde shooting") points
-    back only to a mention that names a place too."""
-    if a.event.sentence["start"] == b.event.sentence["start"] or a.in_title or b.in_title:
-        return True
-    if a.casualty_word or b.casualty_word:
-        return True  # "A missile hit the mall. At least 11 people were killed." (a toll told before as often)
-    if any(_points_back(x) and (not _names_its_place(x) or y.place is not None or y.sentence_place is not None)
-           for x, y in ((a, b), (b, a))):
-        return True
-    if a.token is not None and b.token is not None and a.token.lemma_.lower() == b.token.lemma_.lower():
-        return True
-    if _town_said(a) is not None and _town_said(b) is not None:
-        return True  # whether the towns agree is _agree's to say
-    stated_a = {x.country for x in a.event.actor if x.country and x.sector != "UAF"}
-    stated_b = {x.country for x in b.event.actor if x.country and x.sector != "UAF"}
-    return bool(stated_a & stated_b) or (a.explicit_date and b.explicit_date)
+    return all(_agree(m, other) for other in h.mentions[-MAX_COMPARED:])
 
 
 def _war_noun(m: _Mention) -> bool:
@@ -363,23 +340,6 @@ def _agree(a: _Mention, b: _Mention) -> bool:
     # Two deeds told in one sentence by two verbs of one type, each with a place, are two happenings
     # unless the places agree (checked above); two verbs with different actors likewise (checked above).
     return True
-
-
-def _points_back(m: _Mention) -> bool:
-    """A definite deed noun, or a verb whose subject is one ("The strike destroyed the roof")."""
-    if m.definite or m.token is None:
-        return m.definite
-    words = load_table("happenings")["definite_determiners"]
-    told = {x.trigger.start for x in m.event.mentions or []}
-    return any(c.dep_ in ("nsubj", "nsubjpass") and c.idx in told
-               and any(d.dep_ == "poss" or d.dep_ == "det" and d.lower_ in words for d in c.children)
-               for c in m.token.children)
-
-
-def _names_its_place(m: _Mention) -> bool:
-    """A place in the mention's own phrase ("the Uvalde school shooting in Texas"), as the parse or the names say."""
-    return m.place is not None or (m.token is not None and any(
-        t.i != m.token.i and t.ent_type_ in ("GPE", "LOC", "FAC") for t in m.token.subtree))
 
 
 def _town_said(m: _Mention) -> Place | None:
