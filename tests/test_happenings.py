@@ -343,3 +343,15 @@ def test_mentions_of_one_strike_in_different_sentences_still_join_through_the_an
     result = analyze("Russian missiles struck a port in Odesa on Saturday. Officials said grain was stored there. "
                      "The attack drew condemnation from the United Nations.", published="2022-07-24")
     assert told_by(result, "struck") == told_by(result, "attack")
+
+
+def test_fighting_at_large_is_the_war_going_on_not_one_fight(analyze):
+    """'as the fighting in Ukraine has worsened', 'an uphill battle': no side, no town, no day: no one fight;
+    'heavy fighting in Bakhmut on Tuesday' and an anaphoric 'The fighting' after an attack stay deeds."""
+    at_large = analyze("Biden has stepped up his rhetoric as the fighting in Ukraine has worsened. Aides say it "
+                       "would be an uphill battle for the party.", published="2022-05-01")
+    assert all(e.habitual for e in at_large.events if e.plover.type == "ASSAULT")
+    one = analyze("Heavy fighting broke out in Bakhmut on Tuesday.", published="2022-05-04")
+    assert [e.habitual for e in one.events if e.plover.type == "ASSAULT"] == [False]
+    told = analyze("Russian troops attacked Izium on Monday. The fighting lasted hours.", published="2022-05-03")
+    assert not any(e.habitual for e in told.events if e.plover.type == "ASSAULT")

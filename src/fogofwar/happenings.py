@@ -129,6 +129,7 @@ def _describe(doc: Doc, event: Event, places: list[Place], title_end: int) -> _M
                     _category(token),
                     token is not None and (_habitual(token, children)
                                            or _campaign(token, nominal, explicit_date and _own_date(token, event))
+                                           or _fighting_at_large(token, nominal, explicit_date, place, event)
                                            or (not (explicit_date or in_title) and place is None
                                                and not _heading(doc, event)
                                                and _present_habit(token, children, event.plover.type))))
@@ -209,6 +210,19 @@ def _campaign(token: Token, nominal: bool, explicit_date: bool) -> bool:
     """A noun that names a campaign or a state of war ("Russia's invasion of Ukraine", "the siege of
     Mariupol") without a date of its own: the war the report is set in, not a deed it reports."""
     return nominal and not explicit_date and token.lemma_.lower() in load_table("happenings")["campaign_nouns"]
+
+
+def _fighting_at_large(token: Token, nominal: bool, explicit_date: bool, place: Place | None, event: Event) -> bool:
+    """A combat noun with no side, no town and no day of its own ("as the fighting in Ukraine has worsened",
+    "some of the worst fighting in the war", "an uphill battle"): the war going on, or a figure of speech, not
+    one fight ("heavy fighting in Bakhmut", "fighting between Russian and Ukrainian forces" are one)."""
+    if not nominal or explicit_date or token.lemma_.lower() not in load_table("happenings")["combat_nouns"]:
+        return False
+    if place is not None and place.feature in ("P", "S"):
+        return False
+    if place is None and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children):
+        return False  # "The fighting lasted hours": an anaphor of the fight just told
+    return not any(a.start is not None and a.country for a in event.actor)
 
 
 def _repeatedly(token: Token, words: dict) -> bool:
