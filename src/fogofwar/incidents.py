@@ -174,7 +174,7 @@ class EventRecord:
     salient: bool = True           # a lead happening of its document (told again, or in the lead)
     main: bool = True              # its document's main happening of its type (the lead, or the most told)
     date_spread: int = 0           # days either side of `date` the text allows ("last week": its Thursday ± 3)
-    deed_kind: str | None = None   # what the deed does (territory, detention, attack), from its ACLED sub-event type
+    deed_kind: str | None = None   # what the deed does (territory, attack), from its ACLED sub-event type
 
 
 def independent_sources(members: Iterable[EventRecord], signatures: dict[str, Sequence[int]] | None = None) -> int:
@@ -288,7 +288,7 @@ def compatible(a: EventRecord, b: EventRecord) -> bool:
 def _same_sides(a: EventRecord, b: EventRecord) -> bool:
     """Actors, footing and casualty figures that do not contradict each other."""
     if a.deed_kind and b.deed_kind and a.deed_kind != b.deed_kind:
-        return False  # a town retaken is not the killing reported there, nor a kidnapping that week's shelling
+        return False  # a town retaken is not the killing reported there
     if a.actor_codes and b.actor_codes and not _countries(a.actor_codes) & _countries(b.actor_codes):
         return False
     # Macron meeting Putin and Macron meeting Zelensky: the party met, asked or accused must be among the other
