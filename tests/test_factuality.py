@@ -136,3 +136,15 @@ def test_a_quoted_question_tells_no_deed(analyze):
     """'"What are the next things that are going to be attacked?" the mayor asked.'"""
     result = analyze('"What will be attacked next?" the mayor asked.', published="2022-10-01")
     assert not [e for e in result.events if e.plover.type == "ASSAULT" and e.status not in ("hypothetical", "future")]
+
+
+def test_what_a_city_braces_for_is_to_come(analyze):
+    """'bracing for heavy attacks', 'prepared for a new assault': not yet done. The strike before it is."""
+    statuses = {}
+    for text in ("Ukraine is bracing for heavy Russian attacks on its power grid this winter.",
+                 "Residents prepared for a new assault as troops massed to the north.",
+                 "The city is preparing for the worst after a missile hit the port on Monday."):
+        result = analyze(text, published="2022-10-10")
+        statuses.update({result.text[e.trigger.start:e.trigger.end]: e.status for e in result.events
+                         if e.plover.type == "ASSAULT"})
+    assert statuses == {"attacks": "future", "assault": "future", "hit": "asserted"}

@@ -355,3 +355,18 @@ def test_deeds_of_different_kinds_stay_apart_in_one_story():
     assert groups(merge_incidents([retaken, killed], links=links)) == [["a:e1"], ["b:e1"]]
     killed.deed_kind = None  # an armed clash, or no sub-type
     assert groups(merge_incidents([retaken, killed], links=links)) == [["a:e1", "b:e1"]]
+
+
+def test_a_region_and_a_town_of_the_next_region_are_two_places():
+    """A linked report's depots burnt 'in the Luhansk region' and a barrage on a town of the Donetsk region, 120 km
+    away: two deeds of one story, not one. The region's own town joins it."""
+    region = event("a:e1", "a", ptype="ASSAULT", precision=1, trigger="destroyed",
+                   sentence="Ukrainian forces destroyed two depots in the Luhansk region.", lat=48.57, lon=39.31)
+    region.geo_precision, region.admin1 = 3, "Luhansk"
+    town = event("b:e1", "b", ptype="ASSAULT", precision=1, trigger="barrage",
+                 sentence="A barrage hit Kostiantynivka.", lat=48.53, lon=37.71)
+    town.admin1 = "Donetsk"
+    links = {"b": {"a": 0.6}}
+    assert groups(merge_incidents([region, town], links=links)) == [["a:e1"], ["b:e1"]]
+    town.admin1, town.lat, town.lon = "Luhansk", 48.95, 38.49  # Sievierodonetsk, in the region
+    assert groups(merge_incidents([region, town], links=links)) == [["a:e1", "b:e1"]]

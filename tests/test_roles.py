@@ -701,3 +701,13 @@ def test_what_a_fight_is_for_is_not_its_target(analyze):
                      published="2022-03-03")
     fights = [e for e in result.events if e.plover.type == "ASSAULT"]
     assert fights and all(r.country != "UKR" for e in fights for r in e.recipient)
+
+
+def test_a_weapon_is_not_of_the_country_it_struck(analyze):
+    """'Drones struck Kyiv' names one country, the one struck: the drones are not Ukraine's. In a report of one
+    war they are the other side's."""
+    result = analyze("Russian forces pressed their offensive in the east while Ukrainian troops held Bakhmut. "
+                     "Drones struck Kyiv on Monday morning, killing four people.", published="2022-10-17")
+    [strike] = told_by(result, "struck")
+    assert countries(a.code for a in strike.actor) == ["RUS"]
+    assert countries(r.code for r in strike.recipient) == ["UKR"]

@@ -434,8 +434,9 @@ def _code_phrase(chunk: Span, sent: Span, coder: _Coder) -> Actor | None:
         # Protesters are of the town they protest in: not Russia's when "Russian troops opened fire on
         # protesters in Kherson".
         country = _last_town_country(sent, coder)
-    if country is None and sector != "CVL" and not first_person:
-        # Not for people: "thousands of people have been killed since Russia's invasion" are not Russia's.
+    if country is None and sector != "CVL" and not first_person and root.lower_ not in _weapon_words():
+        # Not for people: "thousands of people have been killed since Russia's invasion" are not Russia's. Nor
+        # for weapons: the one country named beside "Drones struck Kyiv" is the one struck.
         country = _sole_country(sent, coder)
     if country is None and sector == "CVL":
         return None

@@ -52,6 +52,7 @@ class _Cues:
     preventing: frozenset  # cancel words whose argument never took place (not "suspend")
     purpose: frozenset     # "its purpose was to ...": what is aimed at, not done
     warning: frozenset     # "warned against attacks": what is warned against has not been done
+    bracing: frozenset     # "bracing for attacks": what is braced for is to come
     possible: frozenset    # "it is possible to bomb ...": what can be done, not what was
 
 
@@ -62,7 +63,7 @@ def _cues() -> _Cues:
                  frozenset(t["future_verbs"]), frozenset(t["desire_verbs"]), frozenset(t["neg_implicative_verbs"]),
                  frozenset(t["belief_verbs"]), frozenset(t["conditional_marks"]), frozenset(t["negation_words"]),
                  frozenset(t["cancel_words"]), frozenset(t["cancel_words"]) - frozenset(t["halting_words"]),
-                 frozenset(t["purpose_nouns"]), frozenset(t["warning_verbs"]),
+                 frozenset(t["purpose_nouns"]), frozenset(t["warning_verbs"]), frozenset(t["bracing_verbs"]),
                  frozenset(t["possibility_adjectives"]))
 
 
@@ -127,6 +128,8 @@ def category_path(token: Token) -> tuple[str, bool, str]:
                 return "future", negated, path
         if dep == "prep" and below.lower_ == "against" and lemma in cues.warning:
             return "future", negated, path  # "warning NATO against attacks on Russia"
+        if dep == "prep" and below.lower_ == "for" and lemma in cues.bracing:
+            return "future", negated, path  # "Kyiv is bracing for heavy attacks"
         if any(c.dep_ == "mark" and c.lower_ in cues.conditional for c in head.children) and dep != "ccomp":
             return "conditional", negated, path
         if dep == "xcomp" and lemma == "be" and any(c.dep_ == "nsubj" and c.lemma_.lower() in cues.purpose

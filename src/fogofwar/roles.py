@@ -952,12 +952,16 @@ def _with_countries(doc: Doc, parties: list[EventActor], countries: _Countries) 
     for p in parties:
         root = _token(doc, p.start, p.end)
         found = countries.in_phrase(root) if root is not None else []
-        if root is not None and root.lemma_.lower() in _deed_nouns() | _weapon_words() and not p.country:
+        means = root is not None and root.lemma_.lower() in _deed_nouns() | _weapon_words()
+        if means and not p.country:
             found = countries.own_modifiers(root)  # "attacks on Kyiv" are not Kyiv's; "Russian attacks" Russia's
         if not found and not p.country and root is not None and root.pos_ == "PRON":
             found = _antecedent_countries(root, countries)
-        if not found and not p.country and root is not None and (p.sector or root.lower_ in _table()["institution_words"]):
-            found = countries.sole_in_sentence(root)  # "police", "the ministry": of the one country named
+        # "Police", "the ministry": of the one country named. Not "drones" ("Drones struck Kyiv"): the one country
+        # a weapon's sentence names is most often the one it struck.
+        if not found and not p.country and root is not None and not means and (
+                p.sector or root.lower_ in _table()["institution_words"]):
+            found = countries.sole_in_sentence(root)
         if p.country:
             conjoined = [c for c in found if c != p.country] if _conjoined_demonyms(root) else []
             out.append(p)
