@@ -711,3 +711,31 @@ def test_a_weapon_is_not_of_the_country_it_struck(analyze):
     [strike] = told_by(result, "struck")
     assert countries(a.code for a in strike.actor) == ["RUS"]
     assert countries(r.code for r in strike.recipient) == ["UKR"]
+
+
+def test_what_is_used_is_the_means_and_its_user_acts(analyze):
+    """'as Ukraine used HIMARS to hit bridges': Ukraine hits them, not the launchers; and the hit is not the
+    shelling told before it by another side. 'emboldened Putin to invade': Putin invades."""
+    result = analyze("Russian forces shelled Mykolaiv overnight, the mayor said, as Ukraine used HIMARS to hit bridges.",
+                     published="2022-08-01")
+    [hit] = told_by(result, "hit")
+    assert countries(a.code for a in hit.actor) == ["UKR"]
+    assert "shelled" not in [result.text[m.trigger.start:m.trigger.end] for m in hit.mentions]
+    result = analyze("The war emboldened Putin to invade Ukraine.", published="2022-08-01")
+    [invasion] = told_by(result, "invade")
+    assert countries(a.code for a in invasion.actor) == ["RUS"]
+
+
+def test_the_weapon_and_where_it_was_fired_from_are_not_the_target(analyze):
+    """What a strike is fired from, made by or supplied by is its means: 'launched Iranian-made drones at Ukrainian
+    cities' strikes Ukraine, not Iran; 'fired rockets from Belarus at Kyiv' strikes Kyiv; 'launched from HIMARS
+    systems supplied by the United States' is neither done by nor to the United States."""
+    cases = {"Russia has launched dozens of Iranian-made Shahed drones at Ukrainian cities in recent days.": ["UKR"],
+             "Russian troops fired rockets from Belarus at Kyiv on Monday.": ["UKR"],
+             "Ukrainian forces fired missiles from US-supplied HIMARS at the Antonivskyi bridge on Tuesday.": []}
+    for text, target in cases.items():
+        [(actor, recipient)] = roles(analyze(text, published="2022-10-10"), "ASSAULT")
+        assert countries(recipient) == target, text
+    [(actor, recipient)] = roles(analyze("The missiles were launched from HIMARS systems supplied by the United States.",
+                                         published="2022-10-10"), "ASSAULT")
+    assert "USA" not in countries(actor) + countries(recipient)

@@ -283,6 +283,8 @@ def _subject_token(token: Token) -> Token | None:
         if came_from is not None and came_from.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to"
                                                                        for c in came_from.children):
             told = next((c for c in current.children if c.dep_ == "dobj"), None)
+            if current.lemma_.lower() in _grammar()["modality"]["instrument_verbs"]:
+                told = None  # "Ukraine used HIMARS to hit the bridges": what is used is the means, its user acts
             if told is not None and (told.ent_type_ in ("PERSON", "NORP", "GPE", "ORG") or told.pos_ == "PRON"):
                 return told  # "emboldened Putin to invade": Putin would invade ("used rockets to hit": not the rockets)
         came_from = current

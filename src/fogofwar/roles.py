@@ -661,9 +661,35 @@ def _not_the_allies(trigger: Token, recipient: list[EventActor]) -> list[EventAc
 
 
 def _means_spans(trigger: Token) -> list[tuple[int, int]]:
-    """"fighting with weapons provided by the US", "firing with mortars": the with-phrase of the means."""
-    return [_whole_span(g) for g in _with_objects(trigger)
-            if _weapon_phrase(g) or g.lemma_.lower() in _table()["instrument_nouns"]]
+    """"fighting with weapons provided by the US", "firing with mortars": the with-phrase of the means; and the
+    weapon a strike is launched from or by ("launched from HIMARS supplied by the United States", "struck the city
+    using Iranian missiles"), and what a launch verb fires ("launched Iranian-made drones at Kyiv")."""
+    spans = [_whole_span(g) for g in _with_objects(trigger) if _means_phrase(g)]
+    spans += [_whole_span(g) for c in trigger.children if c.dep_ == "prep" and c.lower_ == "from"
+              for g in c.children if g.dep_ == "pobj" and _means_phrase(g)]
+    spans += [_whole_span(g) for c in trigger.children if c.dep_ in ("advcl", "xcomp", "acl") and c.lower_ == "using"
+              for g in c.children if g.dep_ == "dobj" and _means_phrase(g)]
+    if _launching(trigger):
+        spans += [_weapon_span(c) for c in trigger.children if c.dep_ == "dobj" and _means_phrase(c)]
+    return spans
+
+
+def _means_phrase(tok: Token) -> bool:
+    """A weapon, a launcher or an instrument ("HIMARS systems", "Iranian-made drones", "mortars")."""
+    words = _weapon_words() | frozenset(_table()["instrument_nouns"])
+    return (_weapon_phrase(tok) or tok.lemma_.lower() in words or tok.lower_ in words
+            or any(c.dep_ == "compound" and c.lower_ in words for c in tok.children))
+
+
+def _weapon_span(tok: Token) -> tuple[int, int]:
+    """A fired weapon's phrase without the at-phrase the parser may hang on it ("dozens of drones at Ukrainian
+    cities"): the target is not the weapon."""
+    end = tok.right_edge
+    for c in tok.subtree:
+        if c.dep_ == "prep" and c.lower_ in _table()["aim_prepositions"] and c.i > tok.i:
+            end = c.doc[c.i - 1]
+            break
+    return tok.left_edge.idx, end.idx + len(end)
 
 
 def _with_objects(trigger: Token) -> list[Token]:
@@ -679,8 +705,7 @@ def _whole_span(tok: Token) -> tuple[int, int]:
 def _past_the_weapon(doc: Doc, trigger: Token, recipient: list[EventActor]) -> list[EventActor]:
     """"fired British missiles at a Russian tank", "fought with Western weapons": the weapon is not the
     target (the at-phrase is)."""
-    weapons = [c for c in trigger.children if c.dep_ == "dobj" and _weapon_phrase(c)] if _launching(trigger) else []
-    spans = [_span_of(w) for w in weapons] + _means_spans(trigger)
+    spans = _means_spans(trigger)
     if trigger.pos_ != "VERB" or not spans:
         return recipient
     return [r for r in recipient if not any(_inside(r, s) for s in spans)]
@@ -1062,6 +1087,16 @@ def _frame_targets(trigger: Token, countries: _Countries, actor_countries: set, 
         if head is trigger:
             candidates += [c for c in trigger.children if c.dep_ == "dobj"
                            and not (plover_type == "ASSAULT" and _weapon_phrase(c) and _launching(trigger))]
+        if head is trigger and plover_type == "ASSAULT" and _launching(trigger):
+            # "fired rockets from Belarus at Kyiv": a launch is from its origin, at its target; "launched dozens of
+            # drones at Ukrainian cities": the parser may hang the at-phrase on the weapon.
+            aimed = [g for c in trigger.children if c.dep_ == "dobj" and _means_phrase(c)
+                     for p in c.subtree if p.dep_ == "prep" and p.lower_ in table["aim_prepositions"]
+                     for g in p.children if g.dep_ == "pobj"]
+            aimed += [g for c in trigger.children if c.dep_ == "prep" and c.lower_ in table["aim_prepositions"]
+                      for g in c.children if g.dep_ == "pobj"]
+            origin = {g.i for c in trigger.children if c.dep_ == "prep" and c.lower_ == "from" for g in c.children}
+            candidates = aimed + [c for c in candidates if c.i not in origin and c not in aimed]
         for tok in candidates:
             if tok.i == trigger.i:
                 continue  # "were conducting battles in Kherson": the deed itself is not its target
