@@ -122,3 +122,9 @@ def test_a_text_named_after_a_city_is_no_place(analyze):
     result = analyze("The strike on a school in Okhtyrka violated the Rome Statute and the Geneva Conventions, "
                      "and Moscow broke the Minsk agreements.", published="2022-03-01")
     assert [p.text for p in result.places] == ["Okhtyrka", "Moscow"]
+
+
+def test_a_region_leading_a_longer_name_is_not_the_region(analyze):
+    """'the Nord Stream pipelines' lie in no part of Haiti (whose Nord is a department)."""
+    result = analyze("Sweden said the Nord Stream pipelines were damaged by explosions on Monday.", published="2022-10-03")
+    assert [p.country for p in result.places if p.lat is not None] == ["SE"]

@@ -363,8 +363,9 @@ def _partial_hits(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> list[
     for i in range(len(span) - 1, 0, -1):
         if i == 1 and span[0].text in _common_words():
             break
+        # A region's name leading a longer one is seldom the region ("Nord Stream" is no part of Haiti's Nord).
         hits = [(e, m) for e, m in gazetteer.lookup(span[:i].text)
-                if m and (e.kind in ("country", "admin1", "admin2") or e.population >= MIN_POPULATION_BARE)]
+                if m and (e.kind == "country" or e.kind == "city" and e.population >= MIN_POPULATION_BARE)]
         if hits:
             return hits
     return []
