@@ -148,3 +148,10 @@ def test_what_a_city_braces_for_is_to_come(analyze):
         statuses.update({result.text[e.trigger.start:e.trigger.end]: e.status for e in result.events
                          if e.plover.type == "ASSAULT"})
     assert statuses == {"attacks": "future", "assault": "future", "hit": "asserted"}
+
+
+def test_a_plan_to_strike_is_no_strike(analyze):
+    """'denied any plans to attack Kyiv': what is planned is to come, whatever is said of the plan."""
+    result = analyze("The Kremlin denied any plans to attack Kyiv.", published="2022-02-10")
+    [attack] = [e for e in result.events if e.plover.type == "ASSAULT"]
+    assert attack.status == "future"

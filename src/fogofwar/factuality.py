@@ -142,6 +142,8 @@ def category_path(token: Token) -> tuple[str, bool, str]:
             return "neg_implicative", negated, path
         if dep == "xcomp" and lemma in cues.future_verbs:
             return "future", negated, path
+        if dep == "acl" and head.pos_ == "NOUN" and lemma in cues.future_verbs and below.tag_ == "VB":
+            return "future", negated, path  # "denied any plans to attack Kyiv", "a vow to retake Crimea"
         if dep in ("xcomp", "dobj", "pobj", "pcomp", "prep", "acl") and lemma in cues.desire:
             return "desire", negated, path
         if dep == "ccomp" and lemma in cues.belief:
