@@ -355,3 +355,15 @@ def test_fighting_at_large_is_the_war_going_on_not_one_fight(analyze):
     assert [e.habitual for e in one.events if e.plover.type == "ASSAULT"] == [False]
     told = analyze("Russian troops attacked Izium on Monday. The fighting lasted hours.", published="2022-05-03")
     assert not any(e.habitual for e in told.events if e.plover.type == "ASSAULT")
+
+
+def test_weeks_of_shelling_is_a_state_and_an_old_caption_is_its_own_day(analyze):
+    """'devastated by weeks of shelling' (a gerund) is a running state; a caption's closing date ('in Sievierodonetsk,
+    Luhansk region, Ukraine April 16, 2022') dates the damage it shows, weeks before the report: background."""
+    result = analyze("The city of Mariupol has been devastated by weeks of shelling and is ringed by checkpoints.",
+                     published="2022-04-11")
+    assert told_by(result, "shelling") and all(e.habitual for e in told_by(result, "shelling"))
+    result = analyze("A service member shows a kindergarten damaged by a military strike, as the war goes on, in "
+                     "Sievierodonetsk, Luhansk region, Ukraine April 16, 2022.", published="2022-05-31")
+    [damage] = told_by(result, "damaged")
+    assert damage.date.value == "2022-04-16" and damage.background

@@ -128,3 +128,11 @@ def test_a_region_leading_a_longer_name_is_not_the_region(analyze):
     """'the Nord Stream pipelines' lie in no part of Haiti (whose Nord is a department)."""
     result = analyze("Sweden said the Nord Stream pipelines were damaged by explosions on Monday.", published="2022-10-03")
     assert [p.country for p in result.places if p.lat is not None] == ["SE"]
+
+
+def test_a_county_leading_an_office_name_is_the_county(analyze):
+    """'the Harris County Sheriff's Office' is in Harris County; 'the Gulf Coast' is not Papua New Guinea's Gulf."""
+    result = analyze("Deputies from the Harris County Sheriff's Office responded on Monday.", published="2022-10-03")
+    assert [(p.name, p.country) for p in result.places if p.lat is not None] == [("Harris County", "US")]
+    result = analyze("The storm moved along the Gulf Coast on Monday.", published="2022-10-03")
+    assert not [p for p in result.places if p.country == "PG"]

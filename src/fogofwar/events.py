@@ -889,7 +889,7 @@ def _event_date(token: Token, sent: Span, times: list[Time], anchor: dt.date | N
             closeness = 1
         elif span is not None and clause_verb(span.root) in clause_verb(token).ancestors:
             closeness = 2
-        elif span is not None and clause_verb(span.root).dep_ not in ("relcl", "acl", "advcl"):
+        elif span is not None and (clause_verb(span.root).dep_ not in ("relcl", "acl", "advcl") or _caption_date(span)):
             closeness = 3
         else:
             closeness = 4
@@ -929,6 +929,18 @@ def _event_date(token: Token, sent: Span, times: list[Time], anchor: dt.date | N
     # No expression of its own: the dateline's day, looser for what the clause tells as done or to come.
     tense = clause_tense(sent.doc, token.idx)
     return EventDate(value=anchor.isoformat(), precision={"present": 1, "past": 2}.get(tense, 3), text=None), backdrop
+
+
+def _caption_date(span: Span) -> bool:
+    """A date that closes its sentence right after a place, as a photo caption ends ("... in Sievierodonetsk, Luhansk
+    region, Ukraine April 16, 2022."): the day of the whole picture, whichever clause the parser hangs it on."""
+    sent = span.sent
+    if any(not t.is_punct for t in sent.doc[span.end:sent.end]):
+        return False
+    before = span.doc[span.start - 1] if span.start > sent.start else None
+    if before is not None and before.text == "," and before.i > sent.start:
+        before = span.doc[before.i - 1]
+    return before is not None and before.ent_type_ in ("GPE", "LOC") and before.text[:1].isupper()
 
 
 def _backdrop(token: Token, verb: Token) -> bool:

@@ -259,9 +259,9 @@ def _habitual(token: Token, children: list[Token]) -> bool:
         return True  # "have repeatedly come under shelling", "regularly shells": a habit, not one deed
     if token.dep_ == "pobj" and token.head.lower_ in words["state_prepositions"] and token.pos_ == "NOUN":
         return True  # "the plant is still under attack": a state, not one deed
-    if (token.dep_ == "pobj" and token.head.lower_ == "of" and token.pos_ == "NOUN"
+    if (token.dep_ in ("pobj", "pcomp") and token.head.lower_ == "of" and token.pos_ in ("NOUN", "VERB")
             and token.head.head.lower_ in words["duration_nouns"]):
-        return True  # "weeks of bombardment"
+        return True  # "weeks of bombardment", "devastated by weeks of shelling"
     if token.dep_ == "amod" and token.tag_ == "VBN" and token.lemma_.lower() in words["state_participles"]:
         return True  # "Russian-occupied Crimea", "the annexed peninsula": who holds a place, not a deed
     return token.dep_ == "xcomp" and token.head.lemma_.lower() in words["continuing_verbs"]

@@ -58,6 +58,7 @@ class Candidate:
     has_suffix: bool = False     # "Kherson region": the name carries an admin suffix
     region: Entry | None = None  # the region or country named right after it ("Dayton, Ohio")
     fixed: Entry | None = None   # an entry the mention can only mean (a region demonym, a postal code)
+    leading: bool = False        # the known name only leads a longer one ("Marion County Sheriff's Office")
 
 
 def find_places(doc: Doc, source: SourceDocument, gazetteer: Gazetteer) -> list[Place]:
@@ -105,6 +106,12 @@ def resolve_candidates(candidates: list[Candidate], gazetteer: Gazetteer) -> lis
             entry = gazetteer.country(c.demonym)
         else:
             entry = readings.get(normalize_name(c.text))
+        if (entry is not None and c.leading and entry.kind in ("admin1", "admin2") and not _has_admin_suffix(entry.name)
+                and not _context_without(contributions, normalize_name(c.text))[0].get(entry.country)):
+            # A region's name leading a longer one, in a report that names nothing else of its country, is not
+            # the region: "Nord Stream" is no part of Haiti's Nord ("Marion County Sheriff's Office" among
+            # Oregon's towns is Marion County).
+            entry = None
         places.append(_place(c, entry))
     return places
 
@@ -341,11 +348,13 @@ def _ner_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             continue
         if len(span) == 1 and text in _common_words() and not any(e.kind == "country" for e, _ in hits):
             continue
+        leading = False
         if not hits:
             hits = _partial_hits(doc, start, end, gazetteer)
+            leading = bool(hits) and not text.endswith(hits[0][0].name)
         if not hits and ent.label_ == "GPE" and (text in person_tokens or len(span) == 1 and text in person_names):
             continue  # "Modi said": a person the model took for a place
-        out.append(Candidate(start, end, text, hits, True, has_suffix=_has_admin_suffix(text)))
+        out.append(Candidate(start, end, text, hits, True, has_suffix=_has_admin_suffix(text), leading=leading))
     return out
 
 
@@ -363,9 +372,8 @@ def _partial_hits(doc: Doc, start: int, end: int, gazetteer: Gazetteer) -> list[
     for i in range(len(span) - 1, 0, -1):
         if i == 1 and span[0].text in _common_words():
             break
-        # A region's name leading a longer one is seldom the region ("Nord Stream" is no part of Haiti's Nord).
         hits = [(e, m) for e, m in gazetteer.lookup(span[:i].text)
-                if m and (e.kind == "country" or e.kind == "city" and e.population >= MIN_POPULATION_BARE)]
+                if m and (e.kind in ("country", "admin1", "admin2") or e.population >= MIN_POPULATION_BARE)]
         if hits:
             return hits
     return []
