@@ -155,3 +155,17 @@ def test_a_plan_to_strike_is_no_strike(analyze):
     result = analyze("The Kremlin denied any plans to attack Kyiv.", published="2022-02-10")
     [attack] = [e for e in result.events if e.plover.type == "ASSAULT"]
     assert attack.status == "future"
+
+
+def test_what_forces_are_sent_or_going_to_do_is_to_come(analyze):
+    """'a unit sent to assassinate the president', 'they're going to carry out air strikes': not done; 'used drones
+    to strike the depot' was done."""
+    statuses = {}
+    for text in ("A Chechen unit sent to assassinate the president was stopped at the border.",
+                 "Officials said they are going to carry out air strikes on Kyiv.",
+                 "Ukraine used drones to strike the depot on Monday."):
+        result = analyze(text, published="2022-03-01")
+        statuses.update({result.text[e.trigger.start:e.trigger.end]: e.status for e in result.events
+                         if e.plover.type == "ASSAULT"})
+    assert statuses["assassinate"] == "future" and statuses["strikes"] == "future"
+    assert statuses["strike"] == "asserted"

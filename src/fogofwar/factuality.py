@@ -53,6 +53,7 @@ class _Cues:
     purpose: frozenset     # "its purpose was to ...": what is aimed at, not done
     warning: frozenset     # "warned against attacks": what is warned against has not been done
     bracing: frozenset     # "bracing for attacks": what is braced for is to come
+    sending: frozenset     # "a unit sent to assassinate him": what forces are sent to do is to come
     possible: frozenset    # "it is possible to bomb ...": what can be done, not what was
 
 
@@ -64,6 +65,7 @@ def _cues() -> _Cues:
                  frozenset(t["belief_verbs"]), frozenset(t["conditional_marks"]), frozenset(t["negation_words"]),
                  frozenset(t["cancel_words"]), frozenset(t["cancel_words"]) - frozenset(t["halting_words"]),
                  frozenset(t["purpose_nouns"]), frozenset(t["warning_verbs"]), frozenset(t["bracing_verbs"]),
+                 frozenset(t["sending_verbs"]),
                  frozenset(t["possibility_adjectives"]))
 
 
@@ -130,6 +132,9 @@ def category_path(token: Token) -> tuple[str, bool, str]:
             return "future", negated, path  # "warning NATO against attacks on Russia"
         if dep == "prep" and below.lower_ == "for" and lemma in cues.bracing:
             return "future", negated, path  # "Kyiv is bracing for heavy attacks"
+        to_infinitive = any(c.dep_ == "aux" and c.tag_ == "TO" for c in below.children)
+        if dep in ("advcl", "xcomp") and to_infinitive and (lemma in cues.sending or lemma == "go" and head.tag_ == "VBG"):
+            return "future", negated, path  # "a unit sent to assassinate Zelensky", "they're going to carry out strikes"
         if any(c.dep_ == "mark" and c.lower_ in cues.conditional for c in head.children) and dep != "ccomp":
             return "conditional", negated, path
         if dep == "xcomp" and lemma == "be" and any(c.dep_ == "nsubj" and c.lemma_.lower() in cues.purpose

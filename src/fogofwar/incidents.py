@@ -36,7 +36,7 @@ from .gazetteer import distance_km
 __all__ = [
     "EventRecord", "Incident", "minhash_signature", "near_duplicate_groups", "merge_incidents",
     "independent_sources", "MINHASH_PERMUTATIONS", "UnionFind",
-    "document_terms", "name_terms", "telling_terms", "story_vector", "story_links", "common_terms", "keep_ids", "new_incident_id",
+    "document_terms", "name_terms", "story_vector", "story_links", "common_terms", "keep_ids", "new_incident_id",
 ]
 
 MINHASH_PERMUTATIONS = 64
@@ -175,7 +175,6 @@ class EventRecord:
     main: bool = True              # its document's main happening of its type (the lead, or the most told)
     date_spread: int = 0           # days either side of `date` the text allows ("last week": its Thursday ± 3)
     deed_kind: str | None = None   # what the deed does (territory, attack), from its ACLED sub-event type
-    terms: frozenset[str] = frozenset()  # the rare words of the sentences that tell it (`telling_terms`)
 
 
 def independent_sources(members: Iterable[EventRecord], signatures: dict[str, Sequence[int]] | None = None) -> int:
@@ -349,11 +348,6 @@ def story_compatible(a: EventRecord, b: EventRecord, link: float = 1.0) -> bool:
     same_day = a.date is not None and a.date == b.date and a.date_explicit and b.date_explicit
     same_town = (a.lat is not None and b.lat is not None and max(a.geo_precision, b.geo_precision) <= 2
                  and _km(a, b) <= MAX_KM[1])
-    # Two reports of one story that tell two deeds of a type (the depots burnt in Luhansk, the barrage on
-    # Donetsk) say nothing of one in the sentences of the other: one deed's reports share a rare word, a name or
-    # a number in the sentences that tell it, unless both put it on one stated day in one town.
-    if False and a.terms and b.terms and not a.terms & b.terms and not (same_day and same_town):
-        return False
     same_region = bool(a.admin1 and a.admin1 == b.admin1 and min(a.geo_precision, b.geo_precision) <= 2)
     if same_day or same_town or a.date is None or b.date is None:
         return True  # a report with no date at all (no dateline) takes its story's incident on agreement
@@ -613,12 +607,6 @@ def term_rarity(term: str) -> float:
 
     zipf = STORY_NUMBER_ZIPF if term.isdigit() else zipf_frequency(term, "en")
     return 0.0 if zipf >= STORY_COMMON_ZIPF else ZIPF_TOP - zipf
-
-
-def telling_terms(text: str, common: frozenset[str] = frozenset()) -> frozenset[str]:
-    """The words of an event's sentences that could tell it from another deed of its story: rare in English
-    (`term_rarity`), not among the store's `common` terms, three letters or more, or numbers."""
-    return frozenset(w for w in document_terms(text) if w not in common and term_rarity(w) > 0)
 
 
 def story_vector(counts: Counter, common: frozenset[str] = frozenset(),

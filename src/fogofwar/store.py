@@ -30,7 +30,7 @@ from .lexicons import deed_kind
 from .parallel import chunks as _chunks
 from .incidents import (CELL_DEGREES, DATE_WINDOW_DAYS, STORY_ACTIVE_DAYS, STORY_COMMON_MIN_DOCS, STORY_COMMON_SHARE,
                         STORY_COMMON_ZIPF, STORY_LINK, STORY_NUMBER_ZIPF, STORY_TERMS, ZIPF_TOP, EventRecord, Incident,
-                        common_terms, document_terms, independent_sources, name_terms, keep_ids, merge_incidents, telling_terms,
+                        common_terms, document_terms, independent_sources, name_terms, keep_ids, merge_incidents,
                         minhash_signature, near_duplicate_groups, story_links, story_vector)
 from .ingest import FailedDocument, RawDocument
 from .models import Result
@@ -233,9 +233,9 @@ class Store:
         that keeps events it had keeps its id (`keep_ids`)."""
         signatures = dict(self.con.execute("SELECT doc_id, minhash FROM documents WHERE error_code IS NULL").fetchall())
         origins = near_duplicate_groups(signatures)
+        events = self._event_records(origins)
         terms, dates = self._document_terms()
         common = common_terms(counts for counts, _ in terms.values())
-        events = self._event_records(origins, common=common)
         vectors = {d: story_vector(counts, common, names) for d, (counts, names) in terms.items()}
         links = story_links(vectors, dates)
         incidents = merge_incidents(events, self._similarity(events, links) if use_embeddings else None, links)
@@ -277,7 +277,7 @@ class Store:
         kept, kept_dates = self._vectors_near(list(dates.values()), set(pending))
         links = story_links(vectors, dates, kept, kept_dates)
         # The events to merge: the new ones, and every incident they could join, lose or recount.
-        new_events = self._event_records(origins, doc_ids=pending, common=common)
+        new_events = self._event_records(origins, doc_ids=pending)
         touched = {i for (i,) in self.con.execute(
             "SELECT DISTINCT incident_id FROM incident_events WHERE doc_id IN (SELECT unnest(?))",
             [pending + [d for d, _ in moved]]).fetchall()}
@@ -286,7 +286,7 @@ class Store:
         fixed = {k: i for k, i in self.con.execute(
             "SELECT doc_id || ':' || event_id, incident_id FROM incident_events WHERE incident_id IN (SELECT unnest(?)) "
             "AND doc_id NOT IN (SELECT unnest(?))", [sorted(keep), pending]).fetchall()}
-        old_events = self._event_records(origins, keys=sorted(fixed), common=common)
+        old_events = self._event_records(origins, keys=sorted(fixed))
         fixed = {e.key: fixed[e.key] for e in old_events}
         events = old_events + new_events
         similarity = self._similarity(events, links, fixed) if use_embeddings else None
@@ -423,7 +423,7 @@ class Store:
         return similarity
 
     def _event_records(self, origins: dict[str, str], doc_ids: list[str] | None = None,
-                       keys: list[str] | None = None, common: frozenset[str] = frozenset()) -> list[EventRecord]:
+                       keys: list[str] | None = None) -> list[EventRecord]:
         """The events incidents are made of: what the reports tell as having happened (or as denied).
         Background recalled from long ago, running states and habits ("have been shelling since
         March"), plans, hypotheses and what did not happen stay in their documents' events but make
@@ -435,7 +435,7 @@ class Store:
         params: list = []
         if doc_ids is not None or keys is not None:
             docs = sorted(set(doc_ids) if doc_ids is not None else {k.rsplit(":", 1)[0] for k in keys})
-            within, params = "WHERE doc_id IN (SELECT unnest(?))", [docs, docs]  # the two CTEs below
+            within, params = "WHERE doc_id IN (SELECT unnest(?))", [docs]
             only = "AND e.doc_id IN (SELECT unnest(?))" if doc_ids is not None else "AND e.key IN (SELECT unnest(?))"
             params.append(docs if doc_ids is not None else keys)
         # A document's lead happenings: told more than once, or in one of the first LEAD_SENTENCES sentences that
@@ -446,20 +446,14 @@ class Store:
                 FROM (SELECT DISTINCT doc_id, sentence_start FROM event_mentions {within})),
             lead AS (
                 SELECT DISTINCT m.doc_id, m.event_id FROM event_mentions m
-                JOIN sentence_rank s USING (doc_id, sentence_start) WHERE s.r <= {LEAD_SENTENCES}),
-            told AS (
-                SELECT m.doc_id, m.event_id, string_agg(DISTINCT substr(d.text, m.sentence_start + 1,
-                       m.sentence_end - m.sentence_start), ' ') AS sentences
-                FROM event_mentions m JOIN documents d USING (doc_id) {within.replace('doc_id', 'm.doc_id')}
-                GROUP BY m.doc_id, m.event_id)
+                JOIN sentence_rank s USING (doc_id, sentence_start) WHERE s.r <= {LEAD_SENTENCES})
             SELECT e.key, e.doc_id, e.plover_type, e.event_date, e.time_precision, e.lat, e.lon, e.geo_precision,
                    e.country, e.actor_codes, e.recipient_codes, lower(e.trigger_text), e.sentence_text, e.status,
                    e.factuality, d.published, d.outlet, e.date_text, e.admin1, e.killed_min, e.killed_max,
                    coalesce(e.n_mentions, 1) > 1 OR l.event_id IS NOT NULL, coalesce(e.n_mentions, 1),
-                   e.acled_sub_event_type, t.sentences
+                   e.acled_sub_event_type
             FROM events e JOIN documents d USING (doc_id)
             LEFT JOIN lead l ON l.doc_id = e.doc_id AND l.event_id = e.event_id
-            LEFT JOIN told t ON t.doc_id = e.doc_id AND t.event_id = e.event_id
             WHERE NOT e.background AND NOT coalesce(e.habitual, false)
               AND e.status NOT IN ('future', 'hypothetical', 'negated')
               AND (coalesce(e.n_mentions, 1) > 1 OR e.date_text IS NOT NULL OR coalesce(e.geo_precision, 3) <= 2
@@ -475,8 +469,7 @@ class Store:
                 main[(doc_id, ptype)] = (rank, key)
         out = []
         for (key, doc_id, ptype, date, tprec, lat, lon, gprec, country, actors, recipients, trigger, sentence,
-             status, fact, published, outlet, date_text, admin1, killed_min, killed_max, salient, _, sub_type,
-             sentences) in rows:
+             status, fact, published, outlet, date_text, admin1, killed_min, killed_max, salient, _, sub_type) in rows:
             out.append(EventRecord(
                 key=key, doc_id=doc_id, plover_type=ptype, date=_parse_day(date), time_precision=tprec or 3,
                 lat=lat, lon=lon, geo_precision=gprec or 3, country=country,
@@ -488,7 +481,7 @@ class Store:
                 killed=(killed_min, killed_max) if killed_min is not None or killed_max is not None else None,
                 salient=bool(salient), main=main[(doc_id, ptype)][1] == key,
                 date_spread=WEEK_SPREAD_DAYS if date and week_date(date, 4) else 0,
-                deed_kind=deed_kind(sub_type), terms=telling_terms(sentences or sentence or "")))
+                deed_kind=deed_kind(sub_type)))
         return out
 
     def _incident_rows(self, incidents: list[Incident], events: list[EventRecord]):
