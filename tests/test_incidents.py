@@ -370,3 +370,20 @@ def test_a_region_and_a_town_of_the_next_region_are_two_places():
     assert groups(merge_incidents([region, town], links=links)) == [["a:e1"], ["b:e1"]]
     town.admin1, town.lat, town.lon = "Luhansk", 48.95, 38.49  # Sievierodonetsk, in the region
     assert groups(merge_incidents([region, town], links=links)) == [["a:e1", "b:e1"]]
+
+
+def test_two_speakers_of_one_country_make_two_statements():
+    """In one news cycle the Kremlin denies criticism and a mercenary chief admits allegations: two statements of
+    Russia, not one. The Kremlin twice, or once named as 'Russia', is one speaker."""
+    def statement(key, doc, actors, sentence):
+        e = event(key, doc, ptype="ACCUSE", actors=actors, trigger="accused", sentence=sentence, status="reported")
+        e.date_explicit = True
+        return e
+    kremlin = statement("a:e1", "a", ("RUSGOV",), "The Kremlin denied that officials criticized the war.")
+    chief = statement("b:e1", "b", ("RUSMIL",), "The mercenary chief admitted the allegations.")
+    links = {"b": {"a": 0.6}}
+    assert groups(merge_incidents([kremlin, chief], links=links)) == [["a:e1"], ["b:e1"]]
+    again = statement("b:e1", "b", ("RUSGOV",), "Moscow rejected the claims of criticism.")
+    assert groups(merge_incidents([kremlin, again], links=links)) == [["a:e1", "b:e1"]]
+    bare = statement("b:e1", "b", ("RUS",), "Russia rejected the claims of criticism.")
+    assert groups(merge_incidents([kremlin, bare], links=links)) == [["a:e1", "b:e1"]]
