@@ -282,7 +282,9 @@ def test_political_attacks_weather_and_targets_reached_are_no_attacks(analyze):
              "The official says adversaries are targeting the November election.",
              "Three workers went missing after a powerful downpour hit the Russian capital on Sunday.",
              "The new sanctions target a businessman close to the Kremlin.",
-             'Musk attributed the change in the poll to the "biggest bot attack I have ever seen."']
+             'Musk attributed the change in the poll to the "biggest bot attack I have ever seen."',
+             "Beijing has also clashed with Western governments over its treatment of minorities.",
+             "A DDoS attack hit the ministry's website on Monday."]
     for text in texts:
         assert not [e for e in analyze(text, published="2022-10-01").events if e.plover.type == "ASSAULT"], text
     hit = analyze("Russian missiles hit a school in Kharkiv on Monday.", published="2022-10-04")
