@@ -169,3 +169,10 @@ def test_what_forces_are_sent_or_going_to_do_is_to_come(analyze):
                          if e.plover.type == "ASSAULT"})
     assert statuses["assassinate"] == "future" and statuses["strikes"] == "future"
     assert statuses["strike"] == "asserted"
+
+
+def test_what_someone_is_told_or_ordered_to_do_is_to_come(analyze):
+    """'Putin told authorities to provide all necessary assistance': the aid is ordered, not yet given."""
+    result = analyze("Putin told authorities to provide all necessary assistance to the victims of the crash.",
+                     published="2022-10-17")
+    assert [e.status for e in result.events if e.plover.type == "AID"] == ["future"]

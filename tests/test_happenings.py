@@ -367,3 +367,13 @@ def test_weeks_of_shelling_is_a_state_and_an_old_caption_is_its_own_day(analyze)
                      "Sievierodonetsk, Luhansk region, Ukraine April 16, 2022.", published="2022-05-31")
     [damage] = told_by(result, "damaged")
     assert damage.date.value == "2022-04-16" and damage.background
+
+
+def test_weeks_of_a_siege_are_a_running_state_and_hours_of_shelling_one_day(analyze):
+    """'For weeks Russian troops have cut off supplies, bombarding its buildings': a siege going on; 'shelled the
+    town for hours on Monday' is Monday's shelling."""
+    result = analyze("For weeks Russian troops have cut off supplies into Mariupol, bombarding its buildings.",
+                     published="2022-04-11")
+    assert told_by(result, "bombarding") and all(e.habitual for e in told_by(result, "bombarding"))
+    result = analyze("Russian troops shelled the town for hours on Monday.", published="2022-04-12")
+    assert told_by(result, "shelled") and not any(e.habitual for e in told_by(result, "shelled"))

@@ -739,3 +739,10 @@ def test_the_weapon_and_where_it_was_fired_from_are_not_the_target(analyze):
     [(actor, recipient)] = roles(analyze("The missiles were launched from HIMARS systems supplied by the United States.",
                                          published="2022-10-10"), "ASSAULT")
     assert "USA" not in countries(actor) + countries(recipient)
+
+
+def test_the_country_of_a_nested_attack_noun_acts(analyze):
+    """'killed in Russian air and sea bombardment': the adjective of the attack noun's modifier names who struck."""
+    [(actor, recipient)] = roles(analyze("Rumours said the troops were killed in Russian air and sea bombardment.",
+                                         published="2022-02-28"), "ASSAULT")
+    assert countries(actor) == ["RUS"]

@@ -257,6 +257,11 @@ def _habitual(token: Token, children: list[Token]) -> bool:
         return True
     if _repeatedly(token, words):
         return True  # "have repeatedly come under shelling", "regularly shells": a habit, not one deed
+    clause = [token] + ([token.head] if token.dep_ in ("advcl", "conj", "xcomp") and token.pos_ == "VERB" else [])
+    long = set(words["duration_nouns"]) - {"hours", "days", "nights"}  # "shelled the town for hours" is one day's
+    if any(c.dep_ == "prep" and c.lower_ == "for" and any(g.dep_ == "pobj" and g.lower_ in long for g in c.children)
+           for v in clause for c in v.children):
+        return True  # "for weeks Russian troops have cut off supplies, bombarding its buildings": a running siege
     if token.dep_ == "pobj" and token.head.lower_ in words["state_prepositions"] and token.pos_ == "NOUN":
         return True  # "the plant is still under attack": a state, not one deed
     if (token.dep_ in ("pobj", "pcomp") and token.head.lower_ == "of" and token.pos_ in ("NOUN", "VERB")

@@ -497,7 +497,7 @@ def _nested_attackers(doc: Doc, m: Event, trigger: Token, countries: _Countries)
         # Adjectives ("a Russian missile attack", "in a Russian shelling"): a name before the noun may be its
         # target ("the Ukraine invasion") and a possessor its victim ("the journalist's murder") -- unless an
         # of-phrase names the victim ("during Russia's invasion of Ukraine").
-        adjectives = [t for c in noun.children if c.dep_ in ("amod", "compound")
+        adjectives = [t for c in noun.children if c.dep_ in ("amod", "compound", "nmod")  # "Russian air and sea bombardment"
                       for t in ([c] if c.dep_ == "amod" else [g for g in c.children if g.dep_ == "amod"])]
         if any(c.dep_ == "prep" and c.lower_ == "of" for c in noun.children):
             adjectives += [c for c in noun.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
