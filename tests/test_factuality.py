@@ -113,16 +113,28 @@ def test_a_deed_named_as_a_goal_is_not_done(analyze):
     assert [e.status for e in result.events if e.plover.type == "ASSAULT"] == ["future"]
 
 
-def test_the_means_of_a_deed_to_come_and_what_is_warned_against_are_not_done(analyze):
-    """'we will retaliate by destroying X', 'poised to retake', 'warning NATO against attacks': none is done."""
+def assault_statuses(analyze, texts, published):
+    """Trigger text → status of the ASSAULT events of each text."""
     statuses = {}
-    for text in ('"We will retaliate by destroying the small village called Moscow," the lawmaker tweeted.',
-                 "The army is poised to retake the city of Kherson, officials say.",
-                 "The ministry spent the day warning NATO members against attacks on Russia's bases."):
-        result = analyze(text, published="2022-08-01")
+    for text in texts:
+        result = analyze(text, published=published)
         statuses.update({result.text[e.trigger.start:e.trigger.end]: e.status for e in result.events
                          if e.plover.type == "ASSAULT"})
-    assert statuses == {"destroying": "future", "retake": "future", "attacks": "future"}
+    return statuses
+
+
+def test_the_means_of_a_deed_to_come_and_what_is_warned_or_braced_against_are_not_done(analyze):
+    """'we will retaliate by destroying X', 'poised to retake', 'warning NATO against attacks', 'bracing for heavy
+    attacks', 'prepared for a new assault': none is done. The strike the city prepares after is."""
+    statuses = assault_statuses(analyze, (
+        '"We will retaliate by destroying the small village called Moscow," the lawmaker tweeted.',
+        "The army is poised to retake the city of Kherson, officials say.",
+        "The ministry spent the day warning NATO members against attacks on Russia's bases.",
+        "Ukraine is bracing for heavy Russian attacks on its power grid this winter.",
+        "Residents prepared for a new assault as troops massed to the north.",
+        "The city is preparing for the worst after a missile hit the port on Monday."), "2022-08-01")
+    assert statuses == {"destroying": "future", "retake": "future", "attacks": "future", "assault": "future",
+                        "hit": "asserted"}
 
 
 def test_what_it_is_possible_to_do_is_no_deed(analyze):
@@ -138,18 +150,6 @@ def test_a_quoted_question_tells_no_deed(analyze):
     assert not [e for e in result.events if e.plover.type == "ASSAULT" and e.status not in ("hypothetical", "future")]
 
 
-def test_what_a_city_braces_for_is_to_come(analyze):
-    """'bracing for heavy attacks', 'prepared for a new assault': not yet done. The strike before it is."""
-    statuses = {}
-    for text in ("Ukraine is bracing for heavy Russian attacks on its power grid this winter.",
-                 "Residents prepared for a new assault as troops massed to the north.",
-                 "The city is preparing for the worst after a missile hit the port on Monday."):
-        result = analyze(text, published="2022-10-10")
-        statuses.update({result.text[e.trigger.start:e.trigger.end]: e.status for e in result.events
-                         if e.plover.type == "ASSAULT"})
-    assert statuses == {"attacks": "future", "assault": "future", "hit": "asserted"}
-
-
 def test_a_plan_to_strike_is_no_strike(analyze):
     """'denied any plans to attack Kyiv': what is planned is to come, whatever is said of the plan."""
     result = analyze("The Kremlin denied any plans to attack Kyiv.", published="2022-02-10")
@@ -160,13 +160,10 @@ def test_a_plan_to_strike_is_no_strike(analyze):
 def test_what_forces_are_sent_or_going_to_do_is_to_come(analyze):
     """'a unit sent to assassinate the president', 'they're going to carry out air strikes': not done; 'used drones
     to strike the depot' was done."""
-    statuses = {}
-    for text in ("A Chechen unit sent to assassinate the president was stopped at the border.",
-                 "Officials said they are going to carry out air strikes on Kyiv.",
-                 "Ukraine used drones to strike the depot on Monday."):
-        result = analyze(text, published="2022-03-01")
-        statuses.update({result.text[e.trigger.start:e.trigger.end]: e.status for e in result.events
-                         if e.plover.type == "ASSAULT"})
+    statuses = assault_statuses(analyze, (
+        "A Chechen unit sent to assassinate the president was stopped at the border.",
+        "Officials said they are going to carry out air strikes on Kyiv.",
+        "Ukraine used drones to strike the depot on Monday."), "2022-03-01")
     assert statuses["assassinate"] == "future" and statuses["strikes"] == "future"
     assert statuses["strike"] == "asserted"
 
