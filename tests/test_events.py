@@ -284,7 +284,9 @@ def test_political_attacks_weather_and_targets_reached_are_no_attacks(analyze):
              "The new sanctions target a businessman close to the Kremlin.",
              'Musk attributed the change in the poll to the "biggest bot attack I have ever seen."',
              "Beijing has also clashed with Western governments over its treatment of minorities.",
-             "A DDoS attack hit the ministry's website on Monday."]
+             "A DDoS attack hit the ministry's website on Monday.",
+             'She described a "hybrid attack" on the bloc.',
+             "Scientists said the vaccine was almost 92% effective in fighting COVID-19."]
     for text in texts:
         assert not [e for e in analyze(text, published="2022-10-01").events if e.plover.type == "ASSAULT"], text
     hit = analyze("Russian missiles hit a school in Kharkiv on Monday.", published="2022-10-04")
