@@ -377,3 +377,14 @@ def test_weeks_of_a_siege_are_a_running_state_and_hours_of_shelling_one_day(anal
     assert told_by(result, "bombarding") and all(e.habitual for e in told_by(result, "bombarding"))
     result = analyze("Russian troops shelled the town for hours on Monday.", published="2022-04-12")
     assert told_by(result, "shelled") and not any(e.habitual for e in told_by(result, "shelled"))
+
+
+def test_what_a_weapon_or_force_is_able_to_do_is_no_deed(analyze):
+    """'the frigate can perform long-range attacks', 'enough to bombard rear areas', 'the ability to strike down
+    targets': capabilities, not deeds; 'launched an attack on Kharkiv on Monday' is one."""
+    for text in ("The frigate can perform long-range attacks against surface targets and ships.",
+                 "Western artillery is enough to bombard Russian rear areas.",
+                 "The rockets have bolstered the Ukrainian military's ability to strike down Russian targets."):
+        assert not [e for e in analyze(text, published="2022-08-01").events if e.plover.type == "ASSAULT"], text
+    result = analyze("Russian forces launched an attack on Kharkiv on Monday.", published="2022-08-02")
+    assert [e.plover.type for e in result.events] == ["ASSAULT"]

@@ -175,6 +175,9 @@ def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: 
         return True  # "weapons of mass destruction", "acts of aggression": a kind of thing
     if nominal and _definition(token):
         return True  # "an attack on one is an attack on all": what a word means, no deed
+    if nominal and token.dep_ == "dobj" and any(c.dep_ == "aux" and c.lemma_.lower() in words["capability_words"]
+                                                for c in token.head.children):
+        return True  # "the frigate can perform long-range attacks": what it can do, no deed
     if nominal:
         return (token.tag_ == "NNS" and not explicit_date and token.dep_ == "pobj" and token.head.head.pos_ == "NOUN"
                 and not any(c.dep_ in ("det", "poss", "nummod", "compound", "amod") for c in children))
