@@ -374,7 +374,8 @@ def _same_speaker(a: EventRecord, b: EventRecord) -> bool:
     """Both name the party that spoke (or met, or agreed), and it is the same one: the same country and sector
     (the Kremlin's denial and a mercenary chief's admission in one news cycle are two statements); a party named
     by its country alone may be any of that country's."""
-    return any(x == y or (len(x) == 3 or len(y) == 3) and x[:3] == y[:3] for x in a.actor_codes for y in b.actor_codes)
+    return any(x == y or (split_code(x)[1] is None or split_code(y)[1] is None) and x[:3] == y[:3]
+               for x in a.actor_codes for y in b.actor_codes)
 
 
 def _same_toll(a: EventRecord, b: EventRecord) -> bool:

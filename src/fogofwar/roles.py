@@ -674,9 +674,14 @@ def _means_spans(trigger: Token) -> list[tuple[int, int]]:
     return spans
 
 
+@functools.cache
+def _means_words() -> frozenset[str]:
+    return _weapon_words() | frozenset(_table()["instrument_nouns"])
+
+
 def _means_phrase(tok: Token) -> bool:
     """A weapon, a launcher or an instrument ("HIMARS systems", "Iranian-made drones", "mortars")."""
-    words = _weapon_words() | frozenset(_table()["instrument_nouns"])
+    words = _means_words()
     return (_weapon_phrase(tok) or tok.lemma_.lower() in words or tok.lower_ in words
             or any(c.dep_ == "compound" and c.lower_ in words for c in tok.children))
 
@@ -686,7 +691,7 @@ def _weapon_span(tok: Token) -> tuple[int, int]:
     cities"): the target is not the weapon."""
     end = tok.right_edge
     for c in tok.subtree:
-        if c.dep_ == "prep" and c.lower_ in _table()["aim_prepositions"] and c.i > tok.i:
+        if c.dep_ == "prep" and c.lower_ in _table()["weapon_target_prepositions"] and c.i > tok.i:
             end = c.doc[c.i - 1]
             break
     return tok.left_edge.idx, end.idx + len(end)
@@ -1091,9 +1096,9 @@ def _frame_targets(trigger: Token, countries: _Countries, actor_countries: set, 
             # "fired rockets from Belarus at Kyiv": a launch is from its origin, at its target; "launched dozens of
             # drones at Ukrainian cities": the parser may hang the at-phrase on the weapon.
             aimed = [g for c in trigger.children if c.dep_ == "dobj" and _means_phrase(c)
-                     for p in c.subtree if p.dep_ == "prep" and p.lower_ in table["aim_prepositions"]
+                     for p in c.subtree if p.dep_ == "prep" and p.lower_ in table["weapon_target_prepositions"]
                      for g in p.children if g.dep_ == "pobj"]
-            aimed += [g for c in trigger.children if c.dep_ == "prep" and c.lower_ in table["aim_prepositions"]
+            aimed += [g for c in trigger.children if c.dep_ == "prep" and c.lower_ in table["weapon_target_prepositions"]
                       for g in c.children if g.dep_ == "pobj"]
             origin = {g.i for c in trigger.children if c.dep_ == "prep" and c.lower_ == "from" for g in c.children}
             candidates = aimed + [c for c in candidates if c.i not in origin and c not in aimed]
