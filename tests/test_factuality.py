@@ -173,3 +173,11 @@ def test_what_someone_is_told_or_ordered_to_do_is_to_come(analyze):
     result = analyze("Putin told authorities to provide all necessary assistance to the victims of the crash.",
                      published="2022-10-17")
     assert [e.status for e in result.events if e.plover.type == "AID"] == ["future"]
+
+
+def test_what_troops_have_yet_to_do_is_not_done(analyze):
+    """'have yet to take control of the capital': the taking is not told; 'have taken control' is."""
+    for text, status in (("Rebel troops have yet to take control of the capital.", "negated"),
+                         ("Rebel troops have taken control of the capital.", "asserted")):
+        result = analyze(text, published="2022-02-25")
+        assert [e.status for e in result.events if e.plover.type == "COERCE"] == [status], text

@@ -388,3 +388,46 @@ def test_what_a_weapon_or_force_is_able_to_do_is_no_deed(analyze):
         assert not [e for e in analyze(text, published="2022-08-01").events if e.plover.type == "ASSAULT"], text
     result = analyze("Russian forces launched an attack on Kharkiv on Monday.", published="2022-08-02")
     assert [e.plover.type for e in result.events] == ["ASSAULT"]
+
+
+def test_what_counts_as_an_attack_is_no_attack(analyze):
+    """'will treat any attack on the regions as an attack on Russia', 'attacks on them constitute attacks on Russia',
+    'an attack against one ally is considered an attack against all': a rule, not a deed; 'This was an attack on
+    civilians' tells one."""
+    for text in ("The president warned that his country will now treat any attack on the four provinces as an attack "
+                 "on the homeland.",
+                 "Officials might argue that attacks on those provinces now constitute attacks on the country itself.",
+                 "Under the treaty an attack against one member is considered an attack against all."):
+        assert not [e for e in analyze(text, published="2022-10-01").events if e.plover.type == "ASSAULT"], text
+    result = analyze("Rebel gunmen attacked the village of Tarla on Sunday. This was an attack on civilians, the mayor said.",
+                     published="2022-10-03")
+    assert any(e.plover.type == "ASSAULT" for e in result.events)
+
+
+def test_difficulties_storms_and_crashes_do_no_deed(analyze):
+    """'faces challenges in taking cities' takes none; a grid 'beaten down by hurricanes' and the four a plane crash
+    killed are no one's attack; 'gunmen killed four people' is one."""
+    for text in ("The army faces formidable challenges in taking the country's larger cities.",
+                 "The money is for the island's power grid, which has been beaten down by hurricanes and other storms.",
+                 "A military jet crashed into an apartment building in the port on Monday, killing four people."):
+        assert not [e for e in analyze(text, published="2022-10-18").events if e.plover.type in ("ASSAULT", "COERCE")], text
+    result = analyze("Gunmen killed four people in the port on Monday.", published="2022-10-18")
+    assert [e.plover.type for e in result.events] == ["ASSAULT"]
+
+
+def test_a_deal_struck_is_no_strike(analyze):
+    """'the deal struck with the rebels goes through': an agreement, not a blow."""
+    result = analyze("The minister said it is essential that the deal struck with the rebels goes through.",
+                     published="2022-05-10")
+    assert not [e for e in result.events if e.plover.type == "ASSAULT"]
+
+
+def test_a_war_now_in_its_hundredth_day_has_no_day_of_its_own(analyze):
+    """'the invasion, which began in February, is now in its 103rd day' and efforts 'to resist the invasion' on a
+    Monday are the war going on, a running state; 'launched an invasion on Thursday' is Thursday's deed."""
+    for text in ("The invasion of Moldova, which began in February, is now in its 103rd day.",
+                 "In other developments Monday, efforts to resist the invasion of Moldova loomed large over the summit."):
+        events = [e for e in analyze(text, published="2022-06-06").events if e.plover.type == "ASSAULT"]
+        assert events and all(e.habitual or e.background for e in events), text
+    events = analyze("Rebel forces launched an invasion of Moldova on Thursday.", published="2022-06-06").events
+    assert [e for e in events if e.plover.type == "ASSAULT" and not e.habitual and not e.background]

@@ -746,3 +746,12 @@ def test_the_country_of_a_nested_attack_noun_acts(analyze):
     [(actor, recipient)] = roles(analyze("Rumours said the troops were killed in Russian air and sea bombardment.",
                                          published="2022-02-28"), "ASSAULT")
     assert countries(actor) == ["RUS"]
+
+
+def test_the_destruction_left_by_troops_is_theirs(analyze):
+    """'a state of destruction left by Russian troops at the site': the troops did it (the parse hangs 'left' on
+    'state')."""
+    result = analyze("New pictures have revealed a state of destruction left by Russian troops at the plant.",
+                     published="2022-04-10")
+    events = [e for e in result.events if e.plover.type == "ASSAULT"]
+    assert events and events[0].actor and events[0].actor[0].code == "RUSMIL"

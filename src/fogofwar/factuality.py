@@ -329,8 +329,8 @@ def assess_events(doc: Doc, events: list[Event], claims: list[Claim]) -> list[As
             status = _status(category, negated, {c.stance for c in carrying})
             if status == "hedged" and category == "modal" and (open_possibility(word) or _counterfactual(word)):
                 status = "hypothetical"
-            elif category == "neg_implicative" and _never_done(word):
-                status = "negated"  # "refused to fight", "failed to take Kyiv"
+            elif category == "neg_implicative" and _never_done(word) or _yet_to(word):
+                status = "negated"  # "refused to fight", "failed to take Kyiv", "have yet to take Kyiv"
             elif status in ("asserted", "reported") and span is not None and len(span) and _possible_deed(span[0]):
                 status = "hypothetical"
             value = cues.status_values[status]
@@ -354,6 +354,13 @@ def _carrying_verb(token: Token) -> Token:
             and token.head.head.lemma_.lower() in verbs):
         return token.head.head
     return token
+
+
+def _yet_to(token: Token | None) -> bool:
+    """Whether the word is what has "yet to" be done ("have yet to take control of Kyiv"): not done so far."""
+    return (token is not None and token.dep_ == "xcomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+            and token.head.lemma_.lower() in ("have", "be", "remain")
+            and any(c.dep_ == "advmod" and c.lower_ == "yet" for c in token.head.children))
 
 
 def _never_done(token: Token) -> bool:

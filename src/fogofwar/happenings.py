@@ -128,7 +128,7 @@ def _describe(doc: Doc, event: Event, places: list[Place], title_end: int) -> _M
                     token is not None and token.lemma_.lower() in words["casualty_lemmas"],
                     _category(token),
                     token is not None and (_habitual(token, children)
-                                           or _campaign(token, nominal, explicit_date and _own_date(token, event))
+                                           or _campaign(token, nominal, explicit_date and _campaign_date(token, event))
                                            or _fighting_at_large(token, nominal, explicit_date, place, event)
                                            or (not (explicit_date or in_title) and place is None
                                                and not _heading(doc, event)
@@ -173,8 +173,14 @@ def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: 
     if (nominal and token.dep_ == "pobj" and token.head.lower_ == "of"
             and token.head.head.lemma_.lower() in words["kind_heads"]):
         return True  # "weapons of mass destruction", "acts of aggression": a kind of thing
-    if nominal and _definition(token):
+    if nominal and (_definition(token) or _equated(token)):
         return True  # "an attack on one is an attack on all": what a word means, no deed
+    if nominal and any(c.dep_ == "det" and c.lower_ in words["any_determiners"] for c in children):
+        return True  # "any attack on the four regions": no one deed
+    if token.dep_ == "pcomp" and token.head.lower_ == "in" and token.head.head.lemma_.lower() in words["difficulty_nouns"]:
+        return True  # "faces formidable challenges in taking cities": no taking told
+    if _natural_doer(token, children, words["natural_forces"]):
+        return True  # "a grid beaten down by hurricanes": no one's attack
     if nominal and token.dep_ == "dobj" and any(c.dep_ == "aux" and c.lemma_.lower() in words["capability_words"]
                                                 for c in token.head.children):
         return True  # "the frigate can perform long-range attacks": what it can do, no deed
@@ -198,6 +204,29 @@ def _definition(token: Token) -> bool:
             and (token.dep_ == "attr" or len(indefinite) == 2))
 
 
+def _equated(token: Token) -> bool:
+    """A deed noun said to count as another ("attacks on them constitute attacks on Russia", "will treat it as an
+    attack on Russia", "is considered an attack against all"): what counts as a deed, not one told."""
+    words = load_table("happenings")
+    head = token.head
+    if token.dep_ == "pobj" and head.lower_ == "as":
+        head = head.head
+    lemma = head.lemma_.lower()
+    if lemma in words["equating_verbs"] and token.dep_ in ("nsubj", "dobj", "attr"):
+        return not any(c.dep_ in ("poss",) or c.dep_ == "det" and c.lower_ in words["definite_determiners"]
+                       for c in token.children)
+    return lemma in words["regarding_verbs"] and (token.dep_ in ("oprd", "attr", "pobj", "nsubjpass")
+                                                  and (token.dep_ != "nsubjpass" or any(
+                                                      c.dep_ in ("oprd", "attr") for c in head.children)))
+
+
+def _natural_doer(token: Token, children: list[Token], forces: list[str]) -> bool:
+    """Whether the one that does the deed is a storm, a flood or a virus: its by-phrase or its subject."""
+    doers = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    doers += [c for c in children if c.dep_ == "nsubj"]
+    return any(d.lemma_.lower() in forces or d.lower_ in forces for d in doers)
+
+
 def _own_date(token: Token, event: Event) -> bool:
     """Whether the event's stated date belongs to the noun that names it: inside its phrase ("the February
     24 invasion"), or the clause's day when the noun is what the clause is about ("launched an invasion on
@@ -207,6 +236,33 @@ def _own_date(token: Token, event: Event) -> bool:
     if event.date.text and event.date.text in phrase:
         return True
     return token.dep_ != "pobj"
+
+
+def _campaign_date(token: Token, event: Event) -> bool:
+    """Whether the stated date is a campaign noun's own: in its phrase ("the February 24 invasion"), or the day of
+    the verb it is the subject or object of ("launched an invasion on Thursday"). A war "now in its 103rd day"
+    and "In other developments Monday, efforts to resist Russia's invasion loomed" give the war no day."""
+    text = event.date.text
+    if not text or text.lower() in load_table("happenings")["present_words"]:
+        return False
+    if not _own_date(token, event):
+        return False
+    phrase = token.doc[token.left_edge.i:token.right_edge.i + 1]
+    if text in phrase.text:
+        return True
+    sent = token.sent
+    at = sent.text.find(text)
+    span = token.doc.char_span(sent.start_char + at, sent.start_char + at + len(text), alignment_mode="expand") if at >= 0 else None
+    if span is None or not len(span):
+        return True
+    node = span.root
+    for _ in range(3):
+        if node.head is node:
+            break
+        node = node.head
+        if node == token.head:
+            return True
+    return False
 
 
 def _campaign(token: Token, nominal: bool, explicit_date: bool) -> bool:

@@ -476,12 +476,20 @@ def _attack_from(trigger: Token, countries: _Countries) -> list[EventActor]:
 
 
 def _attack_by(trigger: Token, countries: _Countries) -> list[EventActor]:
-    """"wounded in a missile strike by Russia", "a strike by Russia": who an attack noun is by is its actor."""
+    """"wounded in a missile strike by Russia", "a strike by Russia", "the destruction left by Russian troops": who
+    an attack noun is by is its actor."""
     nouns = [trigger] if trigger.pos_ in ("NOUN", "PROPN") else [
         g for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("in", "during", "after", "by")
         for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in _event_nouns()]
     sources = [g for n in nouns for c in n.children if c.dep_ == "prep" and c.lower_ == "by"
                for g in c.children if g.dep_ == "pobj"]
+    # "the destruction left by Russian troops", "damage caused by Russia": the one who left or caused it.
+    inflicting = _table()["infliction_verbs"]
+    holders = nouns + [n.head.head for n in nouns if n.dep_ == "pobj" and n.head.lower_ == "of"
+                       and n.head.head.pos_ == "NOUN"]  # "a state of destruction left by": the parse hangs it on "state"
+    sources += [g for n in holders for acl in n.children if acl.dep_ == "acl" and acl.tag_ == "VBN"
+                and acl.lemma_.lower() in inflicting
+                for c in acl.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     return [p for g in sources if g.pos_ == "PROPN" or countries.covering(g.idx) is not None
             for p in _phrase_parties(g, countries, set())]
 
