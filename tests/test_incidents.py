@@ -239,6 +239,20 @@ def test_a_reports_side_deed_joins_a_linked_story_only_when_the_story_is_close()
     assert groups(merge_incidents([a, b], links={"b": {"a": 0.3}})) == [["a:e1", "b:e2"]]
 
 
+def test_a_round_ups_side_deeds_join_a_linked_story_only_when_the_two_run_nearly_one_text():
+    """A report that tells four strikes or more is a news cycle's round-up: its side strikes join a linked report's
+    only on a story this close to one text; a report of two strikes still joins on a fairly close one."""
+    a = event("a:e1", "a", ptype="ASSAULT", trigger="struck", sentence="A missile struck Kramatorsk on Monday.")
+    b = event("b:e2", "b", ptype="ASSAULT", trigger="hit", sentence="Shells also hit a school, the governor said.")
+    a.date_explicit = b.date_explicit = True
+    b.main = False
+    b.of_type = 5
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.5}})) == [["a:e1"], ["b:e2"]]
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.75}})) == [["a:e1", "b:e2"]]
+    b.of_type = 2
+    assert groups(merge_incidents([a, b], links={"b": {"a": 0.5}})) == [["a:e1", "b:e2"]]
+
+
 def test_statements_join_on_the_story_only_when_close_and_by_the_same_speaker():
     """'Kyiv urged allies' in two linked reports is one statement only when the same party speaks."""
     a = event("a:e1", "a", ptype="REQUEST", actors=("UKRGOV",), trigger="urged", sentence="Kyiv urged allies to act.")

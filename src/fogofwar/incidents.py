@@ -74,6 +74,8 @@ UNSURE = {"hedged", "future", "hypothetical"}
 STORY_GUESS_DAYS = 14        # a follow-up that does not say when tells of a deed at most this long before it ...
 STORY_FOLLOW_UP_LINK = 0.5   # ... on a story this close (or with the same death toll)
 STORY_SIDE_LINK = 0.35      # a report's other deeds of a type join on a story this close
+STORY_BUSY = 4               # a report telling this many deeds of one type ...
+STORY_BUSY_LINK = 0.7        # ... joins its side deeds to another's only on a story this close
 STORY_WINDOW_DAYS = 3        # one story's events, when both are dated, fall within three days
 CASUALTY_RATIO = 3.0         # killed figures further apart than this are different deeds
 HAPPENED = {"asserted", "reported", "alleged", "disputed", "unconfirmed", "hedged"}
@@ -175,6 +177,7 @@ class EventRecord:
     main: bool = True              # its document's main happening of its type (the lead, or the most told)
     date_spread: int = 0           # days either side of `date` the text allows ("last week": its Thursday ± 3)
     deed_kind: str | None = None   # what the deed does (territory, attack), from its ACLED sub-event type
+    of_type: int = 1               # how many happenings of its type its document tells
 
 
 def independent_sources(members: Iterable[EventRecord], signatures: dict[str, Sequence[int]] | None = None) -> int:
@@ -330,6 +333,10 @@ def story_compatible(a: EventRecord, b: EventRecord, link: float = 1.0) -> bool:
     # In a report that tells several deeds of one type, only its main one joins a loosely linked story: the
     # others need a close story (or alike sentences, on the other route).
     if not (a.main and b.main) and link < STORY_SIDE_LINK:
+        return False
+    # A report that tells four deeds of a type or more is a news cycle's round-up: its other deeds join another
+    # report's on the story only when the two run nearly one text.
+    if not (a.main and b.main) and max(a.of_type, b.of_type) >= STORY_BUSY and link < STORY_BUSY_LINK:
         return False
     # Statements (requests, accusations, meetings) recur through a news cycle by many speakers, and what
     # may or might happen is no deed: on the story alone only deeds told as done join.

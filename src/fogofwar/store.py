@@ -462,6 +462,7 @@ class Store:
         # A document's main happening of each type: a lead one, the most told, the first of those. Only that one
         # joins another report's on a loose story link (incidents.STORY_SIDE_LINK).
         main: dict[tuple[str, str], tuple] = {}
+        of_type = Counter((row[1], row[2]) for row in rows)
         for row in rows:
             key, doc_id, ptype, salient, n_mentions = row[0], row[1], row[2], row[21], row[22]
             rank = (not salient, -n_mentions, _event_number(key))
@@ -481,7 +482,7 @@ class Store:
                 killed=(killed_min, killed_max) if killed_min is not None or killed_max is not None else None,
                 salient=bool(salient), main=main[(doc_id, ptype)][1] == key,
                 date_spread=WEEK_SPREAD_DAYS if date and week_date(date, 4) else 0,
-                deed_kind=deed_kind(sub_type)))
+                deed_kind=deed_kind(sub_type), of_type=of_type[(doc_id, ptype)]))
         return out
 
     def _incident_rows(self, incidents: list[Incident], events: list[EventRecord]):
