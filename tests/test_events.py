@@ -291,3 +291,14 @@ def test_political_attacks_weather_and_targets_reached_are_no_attacks(analyze):
         assert not [e for e in analyze(text, published="2022-10-01").events if e.plover.type == "ASSAULT"], text
     hit = analyze("Russian missiles hit a school in Kharkiv on Monday.", published="2022-10-04")
     assert [e.plover.type for e in hit.events] == ["ASSAULT"]
+
+
+def test_figures_of_speech_are_no_attacks(analyze):
+    """'tensions hit a boiling point', 'the field has exploded in recent years', 'a lengthy attack on Telegram': no
+    blow struck; 'a car bomb exploded in the town' is one."""
+    for text in ("The talks come a week after tensions hit a boiling point not seen in decades.",
+                 "The field has exploded in recent years to the point of being difficult to manage.",
+                 "The former president delivered the message in a lengthy attack on Telegram."):
+        assert not [e for e in analyze(text, published="2022-02-01").events if e.plover.type == "ASSAULT"], text
+    result = analyze("A car bomb exploded in the town on Monday.", published="2022-02-01")
+    assert [e.plover.type for e in result.events] == ["ASSAULT"]

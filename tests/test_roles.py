@@ -755,3 +755,17 @@ def test_the_destruction_left_by_troops_is_theirs(analyze):
                      published="2022-04-10")
     events = [e for e in result.events if e.plover.type == "ASSAULT"]
     assert events and events[0].actor and events[0].actor[0].code == "RUSMIL"
+
+
+def test_a_launch_from_a_countrys_ships_is_that_countrys(analyze):
+    """'missiles launched against Moldova from Russian ships': Russia fired them; 'fired from Russian aircraft': the
+    missiles fired are no target; a place fired from ('from the Black Sea') names no one."""
+    result = analyze("Three cruise missiles launched against Moldova from Russian ships crossed the border, the "
+                     "minister said.", published="2022-03-01")
+    launch = [e for e in result.events if e.plover.type == "ASSAULT"][0]
+    assert [a.country for a in launch.actor] == ["RUS"]
+    result = analyze("More than 30 cruise missiles were fired yesterday from Russian aircraft.", published="2022-03-01")
+    launch = [e for e in result.events if e.plover.type == "ASSAULT"][0]
+    assert [a.country for a in launch.actor] == ["RUS"] and not launch.recipient
+    result = analyze("Cruise missiles have been launched from the Black Sea, the governor said.", published="2022-03-01")
+    assert not [a for e in result.events for a in e.actor if a.country]

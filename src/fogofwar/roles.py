@@ -284,7 +284,7 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         actor = _attack_from(trigger, countries) or actor  # "knew of Russia's plan to invade": Russia's plan
     if m.plover.type == "ASSAULT" and not _known(actor):
         actor = (_attack_from(trigger, countries) or _nested_attackers(doc, m, trigger, countries)
-                 or _attack_by(trigger, countries) or actor)
+                 or _attack_by(trigger, countries) or _launched_from(trigger, countries) or actor)
     own_place = _own_place(doc, m, places, trigger)
     if own_place is not None and any(a.start is not None and a.end is not None and a.start <= own_place.start < a.end
                                      for a in actor):
@@ -678,7 +678,11 @@ def _means_spans(trigger: Token) -> list[tuple[int, int]]:
     spans += [_whole_span(g) for c in trigger.children if c.dep_ in ("advcl", "xcomp", "acl") and c.lower_ == "using"
               for g in c.children if g.dep_ == "dobj" and _means_phrase(g)]
     if _launching(trigger):
-        spans += [_weapon_span(c) for c in trigger.children if c.dep_ == "dobj" and _means_phrase(c)]
+        # What is fired: the object, a passive's subject ("30 missiles were fired"), the noun a participle
+        # describes ("missiles launched from ships").
+        spans += [_weapon_span(c) for c in trigger.children if c.dep_ in ("dobj", "nsubjpass") and _means_phrase(c)]
+        if trigger.dep_ == "acl" and _means_phrase(trigger.head):
+            spans.append(_weapon_span(trigger.head))
     return spans
 
 
@@ -829,6 +833,17 @@ def _the_other_side(recipient: list[EventActor], actor: list[EventActor], countr
         return recipient
     return [r.model_copy(update={"country": other, "code": other + (r.sector or "")}) if not r.country else r
             for r in recipient]
+
+
+def _launched_from(trigger: Token, countries: _Countries) -> list[EventActor]:
+    """"missiles launched against Ukraine from Russian ships", "fired from Russian aircraft": a launch's platform
+    (a common noun with its country's adjective) is whose launch it was. A place it is fired from ("from Belarus",
+    "from the Black Sea") says where, not who."""
+    if not _launching(trigger):
+        return []
+    platforms = [g for c in trigger.children if c.dep_ == "prep" and c.lower_ == "from"
+                 for g in c.children if g.dep_ == "pobj" and g.pos_ == "NOUN"]
+    return [p for g in platforms if countries.in_phrase(g) for p in _phrase_parties(g, countries, set())]
 
 
 def _launching(trigger: Token) -> bool:
