@@ -769,3 +769,12 @@ def test_a_launch_from_a_countrys_ships_is_that_countrys(analyze):
     assert [a.country for a in launch.actor] == ["RUS"] and not launch.recipient
     result = analyze("Cruise missiles have been launched from the Black Sea, the governor said.", published="2022-03-01")
     assert not [a for e in result.events for a in e.actor if a.country]
+
+
+def test_where_troops_fought_is_not_whom_they_fought(analyze):
+    """'fought in Syria before they came': Syria is where, not the foe; 'shelled Kharkiv' strikes Kharkiv's country."""
+    result = analyze("Many of the mercenaries fought in Syria before they came to Ukraine.", published="2022-04-01")
+    fights = [e for e in result.events if e.plover.type == "ASSAULT"]
+    assert fights and not [r for e in fights for r in e.recipient if r.country == "SYR"]
+    result = analyze("Russian forces shelled Kharkiv on Monday.", published="2022-04-01")
+    assert [r.country for e in result.events for r in e.recipient] == ["UKR"]

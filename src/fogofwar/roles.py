@@ -309,6 +309,8 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         recipient = _invaded(trigger, actor, recipient, countries) or recipient
     place_target = m.plover.type in table["place_target_types"] | table["domestic_types"] or (
         m.plover.type == "CONSULT" and trigger.lemma_.lower() in table["visit_verbs"])
+    if trigger.lemma_.lower() in table["combat_verbs"]:
+        place_target = False  # "fought in Syria", "fought in Kharkiv": where they fought, not whom
     if m.plover.type == "ASSAULT":
         recipient = _civilian_objects(doc, recipient, own_place or _sentence_place(m, places), actor, countries)
     if not _known(recipient) and own_place is not None and place_target and not (
