@@ -124,6 +124,20 @@ def test_a_meeting_with_one_leader_is_not_a_meeting_with_another():
                                   lambda x, y: 0.9)) == [["a:e1", "b:e1"]]
 
 
+def test_talks_coded_both_ways_are_not_a_meeting_with_a_third_party():
+    """A US delegation meeting Ukraine's leaders and Biden's talks with Putin (coded each way) in one week's linked
+    reports are two meetings; a report naming the EU beside the US and Ukraine is the first one."""
+    def met(key, doc, actors, recipients):
+        e = event(key, doc, ptype="CONSULT", trigger="meet", actors=actors, sentence="The delegation met the president.")
+        e.recipient_codes = frozenset(recipients)
+        return e
+    delegation = met("a:e1", "a", ("USAGOV",), ("UKRGOV",))
+    talks = met("b:e1", "b", ("USAGOV", "RUSGOV"), ("RUSGOV", "USAGOV"))
+    assert groups(merge_incidents([delegation, talks], lambda x, y: 0.9)) == [["a:e1"], ["b:e1"]]
+    wider = met("c:e1", "c", ("USAGOV", "IGOEU"), ("UKRGOV",))
+    assert groups(merge_incidents([delegation, wider], lambda x, y: 0.9)) == [["a:e1", "c:e1"]]
+
+
 def test_incident_ids_are_stable():
     """The same events give the same incident ids, whatever their order."""
     events = [event("a:e1", "a"), event("b:e1", "b")]

@@ -300,6 +300,12 @@ def _same_sides(a: EventRecord, b: EventRecord) -> bool:
     if a.plover_type not in STORY_TYPES and targets_a and targets_b and not (
             targets_a & _states(b.actor_codes | b.recipient_codes) or targets_b & _states(a.actor_codes | a.recipient_codes)):
         return False
+    # Biden meeting Zelensky and Biden talking to Putin: when each names two parties or more, and each names one
+    # the other does not, they are two meetings (one report naming more parties than another is no conflict).
+    parties_a, parties_b = _states(a.actor_codes | a.recipient_codes), _states(b.actor_codes | b.recipient_codes)
+    if (a.plover_type not in STORY_TYPES and len(parties_a) >= 2 and len(parties_b) >= 2
+            and parties_a - parties_b and parties_b - parties_a):
+        return False
     # "warns it will close" and "has closed" are different incidents.
     # Among reports of what happened, certainty is no conflict: "police could not confirm" or "Moscow denies
     # it" (disputed) tell the deed another report asserts.
