@@ -302,3 +302,17 @@ def test_figures_of_speech_are_no_attacks(analyze):
         assert not [e for e in analyze(text, published="2022-02-01").events if e.plover.type == "ASSAULT"], text
     result = analyze("A car bomb exploded in the town on Monday.", published="2022-02-01")
     assert [e.plover.type for e in result.events] == ["ASSAULT"]
+
+
+def test_prices_pundits_animals_and_names_are_no_attacks(analyze):
+    """'the price has shot up', 'pundits firing back at assertions', 'a stray monkey attacked people', 'war-drums
+    beating', 'Bradley Fighting Vehicles', 'launched on a carrier rocket': no attack; 'troops attacked the town' is."""
+    for text in ("The price of mustard has shot up by 10% in France.",
+                 "Many pundits were firing back at assertions that the government is not doing enough.",
+                 "A stray monkey attacked several people in the city on Wednesday.",
+                 "Anyone paying attention heard the sounds of the war-drums beating.",
+                 "Six Bradley Fighting Vehicles arrived at the base early Friday.",
+                 "Launched on the smallest carrier rocket of the family, the spacecraft reached orbit."):
+        assert not [e for e in analyze(text, published="2022-08-01").events if e.plover.type == "ASSAULT"], text
+    result = analyze("Troops attacked the town on Tuesday.", published="2022-08-01")
+    assert [e.plover.type for e in result.events] == ["ASSAULT"]

@@ -167,6 +167,9 @@ def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: 
     if (nominal and token.dep_ == "compound" and token.head.pos_ == "NOUN"
             and token.head.lemma_.lower() not in words["deed_heads"]):
         return True  # "an assault rifle", "a carrier strike group", "combat tourniquets": a kind of thing
+    if nominal and token.dep_ == "compound" and token.head.pos_ == "PROPN" or (
+            token.pos_ == "PROPN" and token.dep_ == "compound" and token.head.pos_ == "NOUN"):
+        return True  # "Bradley Fighting Vehicles", "the Strike Group": part of a name
     if nominal and token.head.pos_ == "ADJ" and (token.dep_ in ("npadvmod", "compound", "amod", "advmod")
                                                  or token.dep_ == "nsubj" and token.head.dep_ == "oprd"):
         return True  # "rendered combat ineffective", "combat ready": a state, no deed
