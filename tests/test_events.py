@@ -316,3 +316,16 @@ def test_prices_pundits_animals_and_names_are_no_attacks(analyze):
         assert not [e for e in analyze(text, published="2022-08-01").events if e.plover.type == "ASSAULT"], text
     result = analyze("Troops attacked the town on Tuesday.", published="2022-08-01")
     assert [e.plover.type for e in result.events] == ["ASSAULT"]
+
+
+def test_what_one_was_arrested_after_is_a_deed_of_its_own(analyze):
+    """'was arrested after shooting a man': an arrest and a shooting, not an arrest alone."""
+    result = analyze("The man was arrested on Friday after shooting two people at a bar.", published="2022-09-03")
+    assert {e.plover.type for e in result.events} >= {"COERCE", "ASSAULT"}
+
+
+def test_bombarded_with_images_is_no_bombardment(analyze):
+    """'the world is bombarded with images of destruction': a figure of speech."""
+    result = analyze("As the world is bombarded with images of the flood, aid groups appeal for help.",
+                     published="2022-09-03")
+    assert not [e for e in result.events if e.plover.type == "ASSAULT"]

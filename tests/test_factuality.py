@@ -181,3 +181,12 @@ def test_what_troops_have_yet_to_do_is_not_done(analyze):
                          ("Rebel troops have taken control of the capital.", "asserted")):
         result = analyze(text, published="2022-02-25")
         assert [e.status for e in result.events if e.plover.type == "COERCE"] == [status], text
+
+
+def test_what_one_is_ready_or_insists_on_doing_is_not_done(analyze):
+    """'troops at the border, ready to attack', 'may not insist on retaking the province': still to come."""
+    for text in ("The general is now amassing troops at the border, ready to attack.",
+                 "The statement suggests the government may not insist on retaking the province."):
+        result = analyze(text, published="2022-09-03")
+        statuses = [e.status for e in result.events if e.plover.type == "ASSAULT"]
+        assert statuses and all(s in ("future", "hypothetical") for s in statuses), (text, statuses)

@@ -431,3 +431,10 @@ def test_a_war_now_in_its_hundredth_day_has_no_day_of_its_own(analyze):
         assert events and all(e.habitual or e.background for e in events), text
     events = analyze("Rebel forces launched an invasion of Moldova on Thursday.", published="2022-06-06").events
     assert [e for e in events if e.plover.type == "ASSAULT" and not e.habitual and not e.background]
+
+
+def test_what_a_weapon_is_designed_or_supposed_to_do_is_no_deed(analyze):
+    """'is designed to destroy targets', 'is supposed to enable the military to strike': a weapon's purpose."""
+    result = analyze("The missile is designed to destroy targets. It is also supposed to enable the army to "
+                     "quickly strike a well-defended target on land.", published="2022-09-03")
+    assert not [e for e in result.events if e.plover.type == "ASSAULT"]

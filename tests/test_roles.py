@@ -778,3 +778,12 @@ def test_where_troops_fought_is_not_whom_they_fought(analyze):
     assert fights and not [r for e in fights for r in e.recipient if r.country == "SYR"]
     result = analyze("Russian forces shelled Kharkiv on Monday.", published="2022-04-01")
     assert [r.country for e in result.events for r in e.recipient] == ["UKR"]
+
+
+def test_who_did_a_deed_since_which_the_clause_happened_is_its_subject(analyze):
+    """'Moldova has been hit hard by sanctions since invading Georgia': Moldova invaded, whatever the voice of the
+    clause around the gerund."""
+    result = analyze("Moldova has been hit hard by sanctions from the West since invading Georgia.",
+                     published="2022-09-03")
+    invasion = [e for e in result.events if e.plover.type == "ASSAULT"]
+    assert invasion and [a.country for a in invasion[0].actor] == ["MDA"]

@@ -643,6 +643,9 @@ def _demands_without_trigger(sent: Span, found: list[_Candidate]) -> list[_Candi
     return out
 
 
+TEMPORAL_PREPOSITIONS = frozenset({"after", "before", "since", "following", "until", "upon"})
+
+
 def _host(token: Token, kept: set[int], modality) -> int | None:
     """The other event of the clause that a trigger is an argument or modifier of, if any.
 
@@ -664,6 +667,8 @@ def _host(token: Token, kept: set[int], modality) -> int | None:
         elif (current is token and dep == "acl" and token.tag_ == "VBG" and token.head.i not in kept
               and any(c.dep_ == "dobj" for c in token.children)):
             return None  # "dispersed demonstrators protesting the results": the protest is a deed of its own
+        elif dep == "prep" and current.lower_ in TEMPORAL_PREPOSITIONS and current.head.pos_ in ("VERB", "AUX"):
+            blocked = True  # "was arrested after shooting a man": the shooting is a deed of its own
         elif dep in NESTING_DEPS or purpose:
             if dep in ("relcl", "acl", "pobj", "dobj", "appos", "nsubj", "nsubjpass"):
                 blocked = False

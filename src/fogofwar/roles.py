@@ -597,6 +597,8 @@ def _undergoers(doc: Doc, trigger: Token, actor: list[EventActor], recipient: li
         c.dep_ in ("nsubj", "nsubjpass") for c in trigger.children)  # "reports of shelling"
     if not gerund and (trigger.pos_ not in ("NOUN", "PROPN") or trigger.dep_ not in ("pobj", "advcl", "acl")):
         return actor, recipient, False
+    if gerund and trigger.dep_ == "pcomp" and trigger.head.lower_ in ("since", "after", "before", "while", "upon", "without"):
+        return actor, recipient, False  # "hit by sanctions since invading Ukraine": the clause's subject did it
     table = _table()
     verb, came_from, subject, about = trigger.head, trigger, None, False
     for _ in range(5):  # up through "due to", "a wave of", "days ... left" to the clause that has a subject
@@ -911,11 +913,16 @@ def _subject(trigger: Token) -> Token | None:
         controller = controlling_object(current, came_from)
         if controller is not None:
             return controller
-        came_from = current
+        below, came_from = came_from, current
         subjects = [c for c in current.children if c.dep_ == "nsubj"]
         if subjects:
             return subjects[0]
         if any(c.dep_ == "nsubjpass" for c in current.children):
+            if below is not None and (below.tag_ == "VBG" and below.dep_ == "advcl" or below.dep_ == "prep"
+                                      and any(c.dep_ == "pcomp" and c.tag_ == "VBG" for c in below.children)):
+                # "Russia has been hit by sanctions since invading Ukraine": who does the gerund is the clause's
+                # subject, whatever the clause's voice.
+                return next(c for c in current.children if c.dep_ == "nsubjpass")
             return None  # "when they were fired upon": a passive's subject is who it is done to
         if current.dep_ == "acl" and current.pos_ == "VERB":
             # "a hospital damaged by shelling" is what it was done to, "troops attacking the town" who did it;
