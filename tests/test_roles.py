@@ -787,3 +787,12 @@ def test_who_did_a_deed_since_which_the_clause_happened_is_its_subject(analyze):
                      published="2022-09-03")
     invasion = [e for e in result.events if e.plover.type == "ASSAULT"]
     assert invasion and [a.country for a in invasion[0].actor] == ["MDA"]
+
+
+def test_aircraft_take_no_country_from_the_region_they_struck(analyze):
+    """'residential areas in the Luhansk region were struck by aircraft': the one country the sentence names is the
+    one struck, not the aircraft's."""
+    result = analyze("The governor of the Luhansk region said residential areas were struck 29 times by aircraft.",
+                     published="2022-05-01")
+    strikes = [e for e in result.events if e.plover.type == "ASSAULT"]
+    assert strikes and not [a for e in strikes for a in e.actor if a.country == "UKR"]
