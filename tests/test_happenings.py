@@ -438,3 +438,10 @@ def test_what_a_weapon_is_designed_or_supposed_to_do_is_no_deed(analyze):
     result = analyze("The missile is designed to destroy targets. It is also supposed to enable the army to "
                      "quickly strike a well-defended target on land.", published="2022-09-03")
     assert not [e for e in result.events if e.plover.type == "ASSAULT"]
+
+
+def test_a_right_to_liberate_is_no_liberation(analyze):
+    """'has the right to liberate occupied territories': what one may do, no deed."""
+    result = analyze("The council said the government has the right to liberate occupied territories within its "
+                     "borders.", published="2022-08-25")
+    assert not [e for e in result.events if e.plover.type in ("ASSAULT", "COERCE", "RETREAT")]

@@ -796,3 +796,9 @@ def test_aircraft_take_no_country_from_the_region_they_struck(analyze):
                      published="2022-05-01")
     strikes = [e for e in result.events if e.plover.type == "ASSAULT"]
     assert strikes and not [a for e in strikes for a in e.actor if a.country == "UKR"]
+
+
+def test_a_day_is_no_target(analyze):
+    """'an attack on Aug. 15': the on-phrase is a day, not whom the attack struck."""
+    result = analyze("Officials recalled an attack on Aug. 15 in the province.", published="2022-08-25")
+    assert not [r for e in result.events for r in e.recipient if "Aug" in (r.text or "")]

@@ -1137,6 +1137,8 @@ def _frame_targets(trigger: Token, countries: _Countries, actor_countries: set, 
         for tok in candidates:
             if tok.i == trigger.i:
                 continue  # "were conducting battles in Kherson": the deed itself is not its target
+            if tok.ent_type_ in ("DATE", "TIME"):
+                continue  # "an attack on Aug. 15": a day, not a target
             if tok.left_edge.lower_ in _table()["possessive_pronouns"] and set(countries.in_phrase(tok)) <= actor_countries:
                 continue  # "withdraw its troops": the actor's own
             parties = _phrase_parties(tok, countries, actor_countries)
