@@ -38,3 +38,10 @@ def analyze(settings, resources):
 def span(result, item):
     """The text an item's offsets point at."""
     return result.text[item.start:item.end]
+
+
+def assert_no_attack_but_the_deed(analyze, texts, deed, published):
+    """None of `texts` tells an attack, and `deed` (a plain report of one) tells exactly one event, an ASSAULT."""
+    for text in texts:
+        assert not [e for e in analyze(text, published=published).events if e.plover.type == "ASSAULT"], text
+    assert [e.plover.type for e in analyze(deed, published=published).events] == ["ASSAULT"], deed

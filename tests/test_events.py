@@ -1,7 +1,7 @@
 """Events: trigger, type, actor, recipient, place and date on reports we wrote."""
 from __future__ import annotations
 
-from .conftest import span
+from .conftest import assert_no_attack_but_the_deed, span
 
 
 def only(events, plover_type):
@@ -293,29 +293,23 @@ def test_political_attacks_weather_and_targets_reached_are_no_attacks(analyze):
     assert [e.plover.type for e in hit.events] == ["ASSAULT"]
 
 
-def test_figures_of_speech_are_no_attacks(analyze):
-    """'tensions hit a boiling point', 'the field has exploded in recent years', 'a lengthy attack on Telegram': no
-    blow struck; 'a car bomb exploded in the town' is one."""
-    for text in ("The talks come a week after tensions hit a boiling point not seen in decades.",
-                 "The field has exploded in recent years to the point of being difficult to manage.",
-                 "The former president delivered the message in a lengthy attack on Telegram."):
-        assert not [e for e in analyze(text, published="2022-02-01").events if e.plover.type == "ASSAULT"], text
-    result = analyze("A car bomb exploded in the town on Monday.", published="2022-02-01")
-    assert [e.plover.type for e in result.events] == ["ASSAULT"]
-
-
-def test_prices_pundits_animals_and_names_are_no_attacks(analyze):
-    """'the price has shot up', 'pundits firing back at assertions', 'a stray monkey attacked people', 'war-drums
-    beating', 'Bradley Fighting Vehicles', 'launched on a carrier rocket': no attack; 'troops attacked the town' is."""
-    for text in ("The price of mustard has shot up by 10% in France.",
-                 "Many pundits were firing back at assertions that the government is not doing enough.",
-                 "A stray monkey attacked several people in the city on Wednesday.",
-                 "Anyone paying attention heard the sounds of the war-drums beating.",
-                 "Six Bradley Fighting Vehicles arrived at the base early Friday.",
-                 "Launched on the smallest carrier rocket of the family, the spacecraft reached orbit."):
-        assert not [e for e in analyze(text, published="2022-08-01").events if e.plover.type == "ASSAULT"], text
-    result = analyze("Troops attacked the town on Tuesday.", published="2022-08-01")
-    assert [e.plover.type for e in result.events] == ["ASSAULT"]
+def test_figures_of_speech_prices_pundits_animals_and_names_are_no_attacks(analyze):
+    """'tensions hit a boiling point', 'the field has exploded in recent years', 'a lengthy attack on Telegram', 'the
+    price has shot up', 'pundits firing back at assertions', 'a stray monkey attacked people', 'war-drums beating',
+    'Bradley Fighting Vehicles', 'launched on a carrier rocket': no blow struck; 'a car bomb exploded in the town'
+    and 'troops attacked the town' are."""
+    assert_no_attack_but_the_deed(analyze, (
+        "The talks come a week after tensions hit a boiling point not seen in decades.",
+        "The field has exploded in recent years to the point of being difficult to manage.",
+        "The former president delivered the message in a lengthy attack on Telegram.",
+        "The price of mustard has shot up by 10% in France.",
+        "Many pundits were firing back at assertions that the government is not doing enough.",
+        "A stray monkey attacked several people in the city on Wednesday.",
+        "Anyone paying attention heard the sounds of the war-drums beating.",
+        "Six Bradley Fighting Vehicles arrived at the base early Friday.",
+        "Launched on the smallest carrier rocket of the family, the spacecraft reached orbit."),
+        "A car bomb exploded in the town on Monday.", "2022-08-01")
+    assert_no_attack_but_the_deed(analyze, (), "Troops attacked the town on Tuesday.", "2022-08-01")
 
 
 def test_what_one_was_arrested_after_is_a_deed_of_its_own(analyze):
