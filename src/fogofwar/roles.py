@@ -309,8 +309,11 @@ def _complete(doc: Doc, m: Event, countries: _Countries, places: list[Place]) ->
         recipient = _invaded(trigger, actor, recipient, countries) or recipient
     place_target = m.plover.type in table["place_target_types"] | table["domestic_types"] or (
         m.plover.type == "CONSULT" and trigger.lemma_.lower() in table["visit_verbs"])
-    if trigger.lemma_.lower() in table["combat_verbs"]:
-        place_target = False  # "fought in Syria", "fought in Kharkiv": where they fought, not whom
+    if (trigger.lemma_.lower() in table["combat_verbs"] and own_place is not None
+            and iso3(own_place.country) not in countries.sides):
+        # "fought in Syria" in a report of the war in Ukraine: where they fought, not whom. (On a side's own soil
+        # the frame stands: fighting in Kharkiv is the other side's against Ukraine.)
+        place_target = False
     if m.plover.type == "ASSAULT":
         recipient = _civilian_objects(doc, recipient, own_place or _sentence_place(m, places), actor, countries)
     if not _known(recipient) and own_place is not None and place_target and not (
