@@ -176,7 +176,7 @@ def _generic(token: Token | None, nominal: bool, explicit_date: bool, children: 
     if (nominal and token.dep_ == "pobj" and token.head.lower_ == "of"
             and token.head.head.lemma_.lower() in words["kind_heads"]):
         return True  # "weapons of mass destruction", "acts of aggression": a kind of thing
-    if nominal and (_definition(token) or _equated(token)):
+    if nominal and (_definition(token) or _equated(token, words)):
         return True  # "an attack on one is an attack on all": what a word means, no deed
     if nominal and any(c.dep_ == "det" and c.lower_ in words["any_determiners"] for c in children):
         return True  # "any attack on the four regions": no one deed
@@ -207,20 +207,19 @@ def _definition(token: Token) -> bool:
             and (token.dep_ == "attr" or len(indefinite) == 2))
 
 
-def _equated(token: Token) -> bool:
+def _equated(token: Token, words: dict) -> bool:
     """A deed noun said to count as another ("attacks on them constitute attacks on Russia", "will treat it as an
     attack on Russia", "is considered an attack against all"): what counts as a deed, not one told."""
-    words = load_table("happenings")
-    head = token.head
-    if token.dep_ == "pobj" and head.lower_ == "as":
-        head = head.head
+    head = token.head.head if token.dep_ == "pobj" and token.head.lower_ == "as" else token.head
     lemma = head.lemma_.lower()
     if lemma in words["equating_verbs"] and token.dep_ in ("nsubj", "dobj", "attr"):
-        return not any(c.dep_ in ("poss",) or c.dep_ == "det" and c.lower_ in words["definite_determiners"]
+        return not any(c.dep_ == "poss" or c.dep_ == "det" and c.lower_ in words["definite_determiners"]
                        for c in token.children)
-    return lemma in words["regarding_verbs"] and (token.dep_ in ("oprd", "attr", "pobj", "nsubjpass")
-                                                  and (token.dep_ != "nsubjpass" or any(
-                                                      c.dep_ in ("oprd", "attr") for c in head.children)))
+    if lemma not in words["regarding_verbs"]:
+        return False
+    if token.dep_ == "nsubjpass":  # "an attack ... is considered an attack against all"
+        return any(c.dep_ in ("oprd", "attr") for c in head.children)
+    return token.dep_ in ("oprd", "attr", "pobj")
 
 
 def _natural_doer(token: Token, children: list[Token], forces: list[str]) -> bool:
@@ -248,24 +247,17 @@ def _campaign_date(token: Token, event: Event) -> bool:
     text = event.date.text
     if not text or text.lower() in load_table("happenings")["present_words"]:
         return False
-    if not _own_date(token, event):
-        return False
-    phrase = token.doc[token.left_edge.i:token.right_edge.i + 1]
-    if text in phrase.text:
+    if text in token.doc[token.left_edge.i:token.right_edge.i + 1].text:
         return True
+    if token.dep_ == "pobj":
+        return False  # "months after Russia's invasion": a backdrop (_own_date)
     sent = token.sent
     at = sent.text.find(text)
     span = token.doc.char_span(sent.start_char + at, sent.start_char + at + len(text), alignment_mode="expand") if at >= 0 else None
     if span is None or not len(span):
         return True
-    node = span.root
-    for _ in range(3):
-        if node.head is node:
-            break
-        node = node.head
-        if node == token.head:
-            return True
-    return False
+    # The date hangs (within three steps) on the verb the noun is an argument of.
+    return token.head in list(span.root.ancestors)[:3]
 
 
 def _campaign(token: Token, nominal: bool, explicit_date: bool) -> bool:
